@@ -1,1 +1,58 @@
-"""Marketplace Support Catalog."""
+"""Marketplace Support Catalog: the support-channel legend, routing, tickets and the forum."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from catalog import cli
+from catalog import errors
+from catalog import templating
+from catalog.config import ENV_PREFIX
+from catalog.config import Defaults
+from catalog.extensions import csrf
+from catalog.extensions import db
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, commands, error pages."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    configure(app, test_config)
+    db.init_app(app)
+    csrf.init_app(app)
+    register_blueprints(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    errors.init_app(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    """Load the configuration layers in order."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = Path(app.instance_path) / "catalog.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    index_dir = Path(app.config["SEARCH_INDEX_DIR"])
+    if not index_dir.is_absolute():
+        app.config["SEARCH_INDEX_DIR"] = str(PROJECT_ROOT / index_dir)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every feature's URL map."""
+    from catalog.api.blueprint import bp as api_bp
+    from catalog.marketplace.blueprint import bp as marketplace_bp
+
+    app.register_blueprint(marketplace_bp)
+    app.register_blueprint(api_bp)

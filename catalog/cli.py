@@ -1,0 +1,84 @@
+"""``flask --app catalog …`` commands. Each command is one unit of work and commits once."""
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from catalog.extensions import db
+from catalog.marketplace import operations
+from catalog.marketplace.records import read_records
+
+DEMO_DIR = Path(__file__).parent / "demo"
+MAX_PROBLEMS_SHOWN = 200
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(load_demo_command)
+    app.cli.add_command(import_apps_command)
+
+
+def create_tables() -> None:
+    """Create every table that does not exist yet."""
+    import catalog.models  # noqa: F401  (registers every feature's models)
+
+    db.create_all()
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create the database tables (safe to run again)."""
+    create_tables()
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+def import_file(path: Path, label: str) -> bool:
+    """Validate and import an app file; report problems and write nothing on any error."""
+    with path.open(encoding="utf-8", errors="strict") as handle:
+        try:
+            lines = handle.readlines()
+        except UnicodeDecodeError as error:
+            raise click.ClickException(f"{path} is not UTF-8 text ({error.reason} at byte {error.start}).")
+    with click.progressbar(length=len(lines), label=f"Checking {label}", file=click.get_text_stream("stderr")) as bar:
+        records, problems = read_records(_counted(lines, bar))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found; nothing was imported.", err=True)
+        for problem in problems[:MAX_PROBLEMS_SHOWN]:
+            click.echo(f"  {problem}", err=True)
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            click.echo(f"  … and {len(problems) - MAX_PROBLEMS_SHOWN} more.", err=True)
+        return False
+    with click.progressbar(length=len(records), label=f"Writing {label}", file=click.get_text_stream("stderr")) as bar:
+        counts = operations.import_apps(records, progress=bar.update)
+    db.session.commit()
+    click.echo(f"Imported {len(records)} apps: {counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged.")
+    return True
+
+
+def _counted(lines, bar):
+    """Yield lines while moving the progress bar."""
+    for line in lines:
+        bar.update(1)
+        yield line
+
+
+@click.command("import-apps")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_apps_command(file: Path) -> None:
+    """Import apps from a JSON Lines FILE (see docs/import-apps.md); all or nothing."""
+    create_tables()
+    if not import_file(file, file.name):
+        raise SystemExit(1)
+
+
+@click.command("load-demo")
+@with_appcontext
+def load_demo_command() -> None:
+    """Load the demo marketplace (safe to run again: it updates rather than duplicates)."""
+    create_tables()
+    if not import_file(DEMO_DIR / "apps.jsonl", "demo apps"):
+        raise SystemExit(1)

@@ -1,0 +1,156 @@
+"""Marketplace models: vendors, categories, apps and each app's support offer.
+
+An app's offer is split by who owns it: ``SupportTerms`` holds what the ISV sets (forum link,
+dedicated forum, its own support terms); ``OperatorCoverage`` holds what only the operator
+decides (professional support and consulting, with the factors behind the decision). Keeping
+them apart makes "an ISV can never set an operator channel" a matter of which row a form writes.
+"""
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON
+from sqlalchemy import Boolean
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import Numeric
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from catalog.db import UTCDateTime
+from catalog.db import utcnow
+from catalog.extensions import db
+
+SLUG_LENGTH = 80
+
+
+class Vendor(db.Model):
+    """An independent software vendor (ISV) that publishes apps."""
+
+    __tablename__ = "vendor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    website: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    apps: Mapped[list["App"]] = relationship(back_populates="vendor")
+
+
+class Category(db.Model):
+    """A category of apps (mail, security, backup …)."""
+
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class App(db.Model):
+    """An app listed in the marketplace."""
+
+    __tablename__ = "app"
+    __table_args__ = (
+        Index("ix_app_published_name", "published", "name"),
+        Index("ix_app_published_updated", "published", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[str] = mapped_column(String(40), default="")
+    homepage: Mapped[str | None] = mapped_column(String(300))
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    vendor: Mapped[Vendor] = relationship(back_populates="apps")
+    category: Mapped[Category] = relationship()
+    terms: Mapped["SupportTerms"] = relationship(back_populates="app", uselist=False)
+    coverage: Mapped["OperatorCoverage"] = relationship(back_populates="app", uselist=False)
+
+
+class SupportTerms(db.Model):
+    """The support an app's ISV offers: forum link, dedicated forum and its own support."""
+
+    __tablename__ = "support_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app_id: Mapped[int] = mapped_column(ForeignKey("app.id"), unique=True)
+    forum_casual_url: Mapped[str | None] = mapped_column(String(300))
+    forum_dedicated: Mapped[bool] = mapped_column(Boolean, default=False)
+    isv_offered: Mapped[bool] = mapped_column(Boolean, default=False)
+    isv_contact_url: Mapped[str | None] = mapped_column(String(300))
+    isv_contact_email: Mapped[str | None] = mapped_column(String(254))
+    isv_scope: Mapped[str] = mapped_column(Text, default="")
+    isv_conditions: Mapped[str] = mapped_column(Text, default="")
+    # A business calendar as a plain dict: {"timezone", "windows": {"mon": [["09:00", "17:00"]]},
+    # "holidays": [...]}; the business-time engine reads the same shape.
+    isv_hours: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # First-response target per severity in minutes of business time: {"1": 240, "2": 480, ...}.
+    isv_response_minutes: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    isv_languages: Mapped[list[str] | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    app: Mapped[App] = relationship(back_populates="terms")
+
+
+class OperatorCoverage(db.Model):
+    """The operator's decision on professional support and consulting for one app."""
+
+    __tablename__ = "operator_coverage"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app_id: Mapped[int] = mapped_column(ForeignKey("app.id"), unique=True)
+    professional: Mapped[bool] = mapped_column(Boolean, default=False)
+    consulting: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The recorded factors: how well we know the software, how stable the app has been, and
+    # what is agreed with the vendor. Each is one of FACTOR_LEVELS.
+    knowledge: Mapped[str] = mapped_column(String(20), default="unknown")
+    stability: Mapped[str] = mapped_column(String(20), default="unknown")
+    agreement: Mapped[str] = mapped_column(String(20), default="none")
+    justification: Mapped[str] = mapped_column(Text, default="")
+    rate_min: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    rate_max: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    app: Mapped[App] = relationship(back_populates="coverage")
+
+
+class CatalogState(db.Model):
+    """A single row whose version moves on every catalog change (see ``catalog.cache``)."""
+
+    __tablename__ = "catalog_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+KNOWLEDGE_LEVELS = {
+    "unknown": "Not assessed",
+    "limited": "Limited: we know the software superficially",
+    "working": "Working: our engineers use and support it regularly",
+    "expert": "Expert: we know the software in depth, down to its code",
+}
+STABILITY_LEVELS = {
+    "unknown": "Not assessed",
+    "new": "New: too little history to judge",
+    "mixed": "Mixed: recurring problems in recent releases",
+    "stable": "Stable: a long record of dependable releases",
+}
+AGREEMENT_LEVELS = {
+    "none": "No agreement with the vendor",
+    "informal": "Informal contact with the vendor",
+    "partner": "Partner agreement: escalation to the vendor's engineers",
+}

@@ -1,0 +1,122 @@
+"""Write operations of the marketplace. They flush; the caller (request or command) commits."""
+from collections.abc import Callable
+from collections.abc import Iterable
+
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
+
+from catalog.db import utcnow
+from catalog.extensions import db
+from catalog.marketplace.cache import bump_version
+from catalog.marketplace.models import App
+from catalog.marketplace.models import Category
+from catalog.marketplace.models import OperatorCoverage
+from catalog.marketplace.models import SupportTerms
+from catalog.marketplace.models import Vendor
+
+CHUNK = 500
+APP_FIELDS = ("name", "summary", "description", "version", "homepage", "published")
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    """Split a list into pieces small enough for one IN (…) clause."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _ensure_named(model, wanted: dict[str, dict]) -> dict[str, int]:
+    """Ids of vendors or categories by slug, creating the missing ones."""
+    ids = dict(db.session.execute(select(model.slug, model.id).where(model.slug.in_(list(wanted)))).all())
+    missing = [wanted[slug] for slug in wanted if slug not in ids]
+    for item in missing:
+        row = model(slug=item["slug"], name=item["name"])
+        if model is Vendor:
+            row.website = item.get("website")
+        db.session.add(row)
+    db.session.flush()
+    if missing:
+        ids.update(db.session.execute(select(model.slug, model.id).where(model.slug.in_([m["slug"] for m in missing]))).all())
+    return ids
+
+
+def _existing(column_key, column_value, keys: list) -> dict:
+    """Map key → value for rows whose key is in ``keys``, queried in chunks."""
+    found = {}
+    for chunk in _chunks(keys):
+        found.update(db.session.execute(select(column_key, column_value).where(column_key.in_(chunk))).all())
+    return found
+
+
+def _current(model, key_column, keys: list) -> dict:
+    """Whole rows (as mappings) of ``model`` by key, queried in chunks."""
+    rows = {}
+    for chunk in _chunks(keys):
+        statement = select(model.__table__).where(key_column.in_(chunk))
+        for row in db.session.execute(statement).mappings():
+            rows[row[key_column.key]] = row
+    return rows
+
+
+def _differs(row, values: dict) -> bool:
+    """Whether writing ``values`` would change ``row``."""
+    return any(row[key] != value for key, value in values.items())
+
+
+def _write(model, inserts: list[dict], updates: list[dict], progress=lambda n: None) -> None:
+    """Bulk insert and bulk update (by primary key) in chunks."""
+    for chunk in _chunks(inserts):
+        db.session.execute(insert(model), chunk)
+        progress(len(chunk))
+    for chunk in _chunks(updates):
+        db.session.execute(update(model), chunk)
+        progress(len(chunk))
+
+
+def import_apps(records: list[dict], progress: Callable[[int], None] = lambda n: None) -> dict[str, int]:
+    """Insert or update apps by slug with their terms and coverage; return counts.
+
+    Unchanged records write nothing, so importing the same file twice leaves the database as
+    the first import left it.
+    """
+    vendor_ids = _ensure_named(Vendor, {r["vendor"]["slug"]: r["vendor"] for r in records})
+    category_ids = _ensure_named(Category, {r["category"]["slug"]: r["category"] for r in records})
+    current = _current(App, App.slug, [r["slug"] for r in records])
+    now = utcnow()
+    new, changed, unchanged = [], [], 0
+    for r in records:
+        values = {field: r[field] for field in APP_FIELDS}
+        values.update(vendor_id=vendor_ids[r["vendor"]["slug"]], category_id=category_ids[r["category"]["slug"]])
+        if r["updated_at"] is not None:
+            values["updated_at"] = r["updated_at"]
+        row = current.get(r["slug"])
+        if row is None:
+            new.append({"slug": r["slug"], "created_at": now, "updated_at": now, **values})
+        elif _differs(row, values):
+            changed.append({"id": row["id"], "updated_at": now, **values})
+        else:
+            unchanged += 1
+    _write(App, new, changed, progress)
+    progress(unchanged)
+    app_ids = _existing(App.slug, App.id, [r["slug"] for r in records])
+    _upsert_children(SupportTerms, {app_ids[r["slug"]]: r["terms"] for r in records}, now, "updated_at")
+    coverage = {app_ids[r["slug"]]: r["coverage"] for r in records if r["coverage"] is not None}
+    _upsert_children(OperatorCoverage, coverage, now, "decided_at")
+    if new or changed:
+        bump_version(db.session)
+    return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
+
+
+def _upsert_children(model, by_app: dict[int, dict], now, stamp: str) -> None:
+    """Insert or update the one-per-app rows of ``model``; stamp only rows that change."""
+    current = _current(model, model.app_id, list(by_app))
+    inserts, updates = [], []
+    for app_id, values in by_app.items():
+        row = current.get(app_id)
+        if row is None:
+            inserts.append({"app_id": app_id, stamp: now, **values})
+        elif _differs(row, values):
+            updates.append({"id": row["id"], stamp: now, **values})
+    _write(model, inserts, updates)
+    if inserts or updates:
+        bump_version(db.session)

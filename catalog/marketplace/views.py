@@ -1,0 +1,109 @@
+"""Request handlers of the public marketplace: they translate HTTP to queries and templates."""
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import render_template
+from flask import request
+
+from catalog.channels import CHANNELS
+from catalog.legend import legend_for
+from catalog.marketplace import badges
+from catalog.marketplace import queries
+from catalog.marketplace.cache import current_version
+from catalog.marketplace.filters import SORTS
+from catalog.marketplace.filters import parse_filter
+from catalog.marketplace.models import AGREEMENT_LEVELS
+from catalog.marketplace.models import KNOWLEDGE_LEVELS
+from catalog.marketplace.models import STABILITY_LEVELS
+
+
+def _cache():
+    """This app's fragment cache."""
+    return current_app.extensions["catalog_fragment_cache"]
+
+
+def home():
+    """The landing page: what the catalog is, and how many apps offer each channel."""
+    counts = queries.home_counts()
+    return render_template("marketplace/home.html", counts=counts, channels=CHANNELS)
+
+
+def app_list():
+    """The catalog: filter by category, vendor, channels and text; sort; paginate."""
+    f = parse_filter(request.args, default_per_page=current_app.config["CATALOG_PAGE_SIZE"])
+
+    def render() -> str:
+        categories, vendors = queries.filter_choices()
+        return render_template(
+            "marketplace/_app_list.html",
+            page=queries.catalog_page(f),
+            f=f,
+            categories=categories,
+            vendors=vendors,
+            sorts=SORTS,
+            channels=CHANNELS,
+        )
+
+    body = _cache().get_or_render(current_version(), ("apps", f.cache_key()), render)
+    return render_template("marketplace/apps.html", body=body, f=f)
+
+
+def app_detail(slug: str):
+    """One app: its description, the full legend and the terms of every offered channel."""
+    app = queries.app_by_slug(slug) or abort(404)
+    return render_template(
+        "marketplace/app.html",
+        app=app,
+        legend=legend_for(app.terms, app.coverage),
+        knowledge=KNOWLEDGE_LEVELS,
+        stability=STABILITY_LEVELS,
+        agreement=AGREEMENT_LEVELS,
+    )
+
+
+def legend_fragment(slug: str):
+    """The app's legend as an HTML fragment without site chrome, for embedding."""
+    app = queries.app_by_slug(slug) or abort(404)
+    response = Response(
+        render_template(
+            "marketplace/legend_fragment.html", app=app, legend=legend_for(app.terms, app.coverage)
+        )
+    )
+    response.headers["X-Embeddable"] = "1"
+    return response
+
+
+def badge(slug: str):
+    """An SVG badge naming the channels the app offers."""
+    app = queries.app_by_slug(slug) or abort(404)
+    svg = badges.render_badge(app.name, legend_for(app.terms, app.coverage))
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def vendor_detail(slug: str):
+    """A vendor and its published apps."""
+    vendor = queries.vendor_by_slug(slug) or abort(404)
+    args = request.args.copy()
+    args["vendor"] = vendor.slug
+    f = parse_filter(args, default_per_page=current_app.config["CATALOG_PAGE_SIZE"])
+    return render_template("marketplace/vendor.html", vendor=vendor, page=queries.catalog_page(f), f=f)
+
+
+def support_channels():
+    """The legend key and the operator's support policy."""
+    return render_template(
+        "marketplace/support_channels.html",
+        channels=CHANNELS,
+        knowledge=KNOWLEDGE_LEVELS,
+        stability=STABILITY_LEVELS,
+        agreement=AGREEMENT_LEVELS,
+    )
+
+
+def legend_css():
+    """The channel colours as CSS, generated from the one channel definition."""
+    response = Response(render_template("marketplace/legend.css", channels=CHANNELS), mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

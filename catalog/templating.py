@@ -1,0 +1,69 @@
+"""Jinja filters, the JSON provider, the fragment cache and response headers."""
+from datetime import datetime
+
+from flask import Flask
+from flask import request
+from flask.json.provider import DefaultJSONProvider
+
+from catalog import markdown
+from catalog.marketplace.cache import FragmentCache
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """JSON whose strings never contain a raw ``<``, ``>`` or ``&``.
+
+    The escapes are valid JSON and decode to the same data, but a response that a browser
+    mis-sniffs as HTML can no longer carry markup.
+    """
+
+    def dumps(self, obj, **kwargs) -> str:
+        """Serialise, then escape the characters that matter to HTML."""
+        text = super().dumps(obj, **kwargs)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def format_date(value: datetime | None) -> str:
+    """A date as people read it: 23 Nov 2026."""
+    return value.strftime("%d %b %Y").lstrip("0") if value else ""
+
+
+def format_minutes(minutes: int | str | None) -> str:
+    """A business-time target in words: 90 → "1 h 30 min", 480 → "8 h"."""
+    if minutes in (None, ""):
+        return ""
+    minutes = int(minutes)
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    return f"{hours} h" if hours else f"{rest} min"
+
+
+def init_app(app: Flask) -> None:
+    """Register filters, the JSON provider, the cache and the header hook."""
+    app.json = SafeJSONProvider(app)
+    app.extensions["catalog_fragment_cache"] = FragmentCache(app.config["FRAGMENT_CACHE_SIZE"])
+    app.jinja_env.filters["markdown"] = markdown.render
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["minutes"] = format_minutes
+    app.after_request(security_headers)
+
+
+def security_headers(response):
+    """Headers every response carries; only the legend fragment may be framed."""
+    from flask import current_app
+
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if response.headers.pop("X-Embeddable", None):
+        ancestors = current_app.config["LEGEND_FRAME_ANCESTORS"]
+    else:
+        ancestors = "'none'"
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}",
+    )
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -1,0 +1,3 @@
+from catalog import create_app
+
+app = create_app()
