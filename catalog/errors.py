@@ -21,6 +21,8 @@ def handle_http_error(error: HTTPException):
     """Render an HTTP error as a page, or as JSON for the API."""
     code = error.code or 500
     message = MESSAGES.get(code, error.description)
+    if error.description and error.description != type(error).description:
+        message = error.description
     if request.path.startswith("/api/"):
         response = jsonify({"error": message, "details": []})
         response.status_code = code

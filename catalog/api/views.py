@@ -27,6 +27,8 @@ def app_list():
     if f.errors:
         return api_error(400, "Some query parameters are not valid.", list(f.errors))
     page = queries.catalog_page(f)
+    if page.page > page.pages:
+        return api_error(404, f"There is no page {page.page}; the last page is {page.pages}.")
     links = {}
     if page.has_next:
         links["next"] = url_for("api.app_list", _external=True, **f.args(page=page.page + 1, per_page=f.per_page))

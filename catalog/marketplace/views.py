@@ -33,10 +33,13 @@ def app_list():
     f = parse_filter(request.args, default_per_page=current_app.config["CATALOG_PAGE_SIZE"])
 
     def render() -> str:
+        page = queries.catalog_page(f)
+        if page.page > page.pages:
+            abort(404, f"There is no page {page.page}; the last page is {page.pages}.")
         categories, vendors = queries.filter_choices()
         return render_template(
             "marketplace/_app_list.html",
-            page=queries.catalog_page(f),
+            page=page,
             f=f,
             categories=categories,
             vendors=vendors,
@@ -88,7 +91,10 @@ def vendor_detail(slug: str):
     args = request.args.copy()
     args["vendor"] = vendor.slug
     f = parse_filter(args, default_per_page=current_app.config["CATALOG_PAGE_SIZE"])
-    return render_template("marketplace/vendor.html", vendor=vendor, page=queries.catalog_page(f), f=f)
+    page = queries.catalog_page(f)
+    if page.page > page.pages:
+        abort(404, f"There is no page {page.page}; the last page is {page.pages}.")
+    return render_template("marketplace/vendor.html", vendor=vendor, page=page, f=f)
 
 
 def support_channels():
