@@ -38,6 +38,16 @@ def format_minutes(minutes: int | str | None) -> str:
     return f"{hours} h" if hours else f"{rest} min"
 
 
+def format_holiday(value: str) -> str:
+    """A holiday as people read it: "2026-12-24" → "24 Dec 2026", yearly "01-01" → "1 Jan (every year)"."""
+    try:
+        if len(value) == 5:
+            return datetime.strptime(f"2000-{value}", "%Y-%m-%d").strftime("%d %b").lstrip("0") + " (every year)"
+        return datetime.strptime(value, "%Y-%m-%d").strftime("%d %b %Y").lstrip("0")
+    except ValueError:
+        return value
+
+
 def init_app(app: Flask) -> None:
     """Register filters, the JSON provider, the cache and the header hook."""
     app.json = SafeJSONProvider(app)
@@ -45,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["minutes"] = format_minutes
+    app.jinja_env.filters["holiday"] = format_holiday
     app.after_request(security_headers)
 
 

@@ -106,10 +106,12 @@ def test_not_offered_operator_channel_shows_the_operators_reason(app, client):
 def test_isv_terms_are_shown_when_offered(app, client):
     add_apps(app, app_record("termed", support={"isv": {
         "contact_url": "https://vendor.example/help", "scope": "Installation and defects.",
-        "hours": {"timezone": "Asia/Tokyo", "windows": {"mon": [["09:00", "12:00"], ["13:00", "18:00"]]}},
+        "hours": {"timezone": "Asia/Tokyo", "windows": {"mon": [["09:00", "12:00"], ["13:00", "18:00"]]},
+                  "holidays": ["2026-12-24"], "yearly_holidays": ["01-01"]},
         "first_response_minutes": {"1": 90, "3": 1440}, "languages": ["Japanese", "English"]}}))
     html = client.get("/apps/termed").get_data(as_text=True)
     for text in ("https://vendor.example/help", "Installation and defects.", "Asia/Tokyo",
                  "09:00–12:00, 13:00–18:00", "Severity 1: 1 h 30 min", "Severity 3: 24 h",
-                 "Japanese, English", "Tuesday: closed"):
+                 "Japanese, English", "Tuesday: closed",
+                 "Closed on holidays:\n    1 Jan (every year), 24 Dec 2026."):
         assert text in html
