@@ -5,3 +5,4 @@ from catalog.marketplace.models import Category  # noqa: F401
 from catalog.marketplace.models import OperatorCoverage  # noqa: F401
 from catalog.marketplace.models import SupportTerms  # noqa: F401
 from catalog.marketplace.models import Vendor  # noqa: F401
+from catalog.indexing.models import SearchOutbox  # noqa: F401

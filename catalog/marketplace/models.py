@@ -77,6 +77,10 @@ class App(db.Model):
 
     vendor: Mapped[Vendor] = relationship(back_populates="apps")
     category: Mapped[Category] = relationship()
+
+    def search_doc_ids(self) -> set[str]:
+        """The search documents this app's changes touch (see ``catalog.indexing``)."""
+        return {f"app:{self.id}"}
     terms: Mapped["SupportTerms"] = relationship(back_populates="app", uselist=False)
     coverage: Mapped["OperatorCoverage"] = relationship(back_populates="app", uselist=False)
 

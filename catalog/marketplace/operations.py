@@ -8,6 +8,7 @@ from sqlalchemy import update
 
 from catalog.db import utcnow
 from catalog.extensions import db
+from catalog.indexing import events as outbox
 from catalog.marketplace.cache import bump_version
 from catalog.marketplace.models import App
 from catalog.marketplace.models import Category
@@ -104,6 +105,8 @@ def import_apps(records: list[dict], progress: Callable[[int], None] = lambda n:
     _upsert_children(OperatorCoverage, coverage, now, "decided_at")
     if new or changed:
         bump_version(db.session)
+        touched = [app_ids[row["slug"]] for row in new] + [row["id"] for row in changed]
+        outbox.record(db.session, {f"app:{app_id}" for app_id in touched})
     return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
 
 
