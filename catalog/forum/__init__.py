@@ -1,0 +1,1 @@
+"""The knowledge forum: sections, threads, replies, helpful votes and curated articles."""
