@@ -4,7 +4,9 @@ Declared charsets are a hint, not a promise. ``decode_text`` tries, in order: th
 charset (with the WHATWG reading of ``us-ascii``/``iso-8859-1`` as windows-1252), the Windows
 sibling of a declared ISO-8859 charset, UTF-8, and windows-1252; a candidate is accepted when it
 decodes strictly and yields no C1 control characters (a sure sign of a wrong single-byte guess).
-If nothing fits, the best guess is decoded with U+FFFD replacement characters.
+If nothing fits, UTF-8 with U+FFFD replacement characters is used when the bytes look like
+damaged UTF-8 (declared so and containing valid sequences, or mostly valid sequences), and
+windows-1252 with replacement otherwise.
 """
 
 import base64
@@ -17,9 +19,10 @@ _ALIASES = {"us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-1": "cp1252", "la
 _WINDOWS_SIBLING = {"iso8859-1": "cp1252", "iso8859-2": "cp1250", "iso8859-9": "cp1254",
                     "iso8859-7": "cp1253", "iso8859-13": "cp1257"}
 _C1 = re.compile("[\x80-\x9f]")
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
-_BETWEEN_WORDS = re.compile(r"(\?=)[ \t\r\n]+(?==\?)")
+ENCODED_WORD_SPLIT = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)")
 
 
 def _codec_name(charset: str | None) -> str | None:
@@ -34,23 +37,34 @@ def _codec_name(charset: str | None) -> str | None:
         return None
 
 
-def _candidates(charset: str | None) -> list[str]:
-    declared = _codec_name(charset)
-    names = [declared, _WINDOWS_SIBLING.get(declared or ""), "utf-8", "cp1252"]
-    return list(dict.fromkeys(name for name in names if name))
+def _strict(data: bytes, codec: str) -> str | None:
+    """Decode strictly; None on failure or when C1 controls betray a wrong guess."""
+    try:
+        text = data.decode(codec)
+    except (UnicodeError, LookupError):
+        return None
+    return None if _C1.search(text) else text
 
 
 def decode_text(data: bytes, charset: str | None = None) -> str:
     """Decode ``data`` using the declared ``charset`` as a hint; never raises."""
-    for codec in _candidates(charset):
-        try:
-            text = data.decode(codec)
-        except (UnicodeError, LookupError):
-            continue
-        if not _C1.search(text):
+    declared = _codec_name(charset)
+    names = [declared, _WINDOWS_SIBLING.get(declared or ""), "utf-8"]
+    for codec in dict.fromkeys(name for name in names if name):
+        text = _strict(data, codec)
+        if text is not None:
             return text
-    fallback = "utf-8" if _UTF8_SEQUENCE.search(data) else "cp1252"
-    return data.decode(fallback, "replace")
+    if _looks_like_utf8(data, declared == "utf-8"):
+        return data.decode("utf-8", "replace")
+    return _strict(data, "cp1252") or data.decode("cp1252", "replace")
+
+
+def _looks_like_utf8(data: bytes, declared: bool) -> bool:
+    """True for damaged UTF-8: declared and with valid sequences, or mostly valid sequences."""
+    valid = len(_UTF8_SEQUENCE.findall(data))
+    if declared:
+        return valid > 0
+    return valid > data.decode("utf-8", "replace").count("\ufffd")
 
 
 def decode_raw_header(value: str) -> str:
@@ -65,23 +79,35 @@ def _decode_word(charset: str, encoding: str, payload: str) -> str | None:
     raw = payload.encode("ascii", "replace")
     try:
         if encoding in "bB":
+            raw = re.sub(rb"[^A-Za-z0-9+/]", b"", raw)
             data = base64.b64decode(raw + b"=" * (-len(raw) % 4))
         else:
             data = binascii.a2b_qp(raw, header=True)
     except (binascii.Error, ValueError):
         return None
+    if payload and not data:
+        return None
     return decode_text(data, charset)
 
 
 def decode_encoded_words(value: str) -> str:
-    """Decode RFC 2047 encoded-words in ``value``; broken words are left as written."""
-    value = _BETWEEN_WORDS.sub(r"\1", value)
+    """Decode RFC 2047 encoded-words in ``value``; broken words are left as written.
 
-    def replace(match: re.Match) -> str:
-        decoded = _decode_word(*match.groups())
-        return match.group(0) if decoded is None else decoded
-
-    return ENCODED_WORD.sub(replace, value)
+    Whitespace between two decoded words is dropped, as RFC 2047 requires.
+    """
+    pieces: list[str] = []
+    after_word = False
+    for index, piece in enumerate(ENCODED_WORD_SPLIT.split(value)):
+        if index % 2 == 0:
+            pieces.append(piece)
+            after_word = after_word and (not piece or piece.isspace())
+            continue
+        decoded = _decode_word(*ENCODED_WORD.match(piece).groups())
+        if decoded is not None and after_word and pieces[-1].isspace():
+            pieces.pop()
+        pieces.append(piece if decoded is None else decoded)
+        after_word = decoded is not None
+    return "".join(pieces)
 
 
 def decode_header_value(raw: str | None) -> str | None:

@@ -229,8 +229,7 @@ def _body_text(msg: EmailMessage) -> str:
 def _payload(part: EmailMessage) -> bytes:
     """Return the decoded bytes of a leaf (a forwarded message as its raw bytes)."""
     if part.is_multipart():
-        inner = part.get_payload()
-        return inner[0].as_bytes() if inner else b""
+        return b"\n".join(inner.as_bytes() for inner in part.get_payload())
     data = part.get_payload(decode=True)
     return data if isinstance(data, bytes) else b""
 

@@ -24,6 +24,11 @@ _SEPARATOR = re.compile(
     r"|Oorspronkelijk bericht|Mensaje original)\s*-{2,}\s*$",
     re.IGNORECASE,
 )
+_FORWARDED = re.compile(
+    r"^\s*(?:-+\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transf[ée]r[ée])\s*-*"
+    r"|Begin forwarded message:|Anfang der weitergeleiteten Nachricht:)\s*$",
+    re.IGNORECASE,
+)
 _UNDERSCORES = re.compile(r"^\s*_{10,}\s*$")
 _HEADER_FROM = re.compile(r"^\s*\**(?:From|Von|De|Van|Da)\s*:\**\s*\S", re.IGNORECASE)
 _HEADER_SENT = re.compile(
@@ -72,6 +77,8 @@ def candidate_message_ids(message: Threaded) -> list[str]:
 def _quote_start(lines: list[str]) -> tuple[int, bool] | None:
     """Return where quoted history starts and whether only ``>`` lines follow an attribution."""
     for index, line in enumerate(lines):
+        if _FORWARDED.match(line):
+            return None  # forwarded content is what the sender wants us to read
         pair = line + " " + (lines[index + 1] if index + 1 < len(lines) else "")
         if _ATTRIBUTION.match(line) or (len(pair) < 400 and _ATTRIBUTION.match(pair)):
             single = bool(_ATTRIBUTION.match(line))
