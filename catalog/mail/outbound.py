@@ -8,6 +8,7 @@ and its Message-ID, which the caller records to thread replies later.
 
 import re
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from datetime import timezone
 from email.headerregistry import Address
@@ -93,10 +94,10 @@ def compose_notification(note: Notification, *, sender: Address, domain: str,
                          loop_token: str = "1",
                          now: datetime | None = None) -> tuple[EmailMessage, str]:
     """Build the notification e-mail; return it with its new Message-ID."""
-    reference = header_text(note.reference)
+    note = replace(note, reference=header_text(note.reference))
     message_id = make_message_id(domain)
     message = EmailMessage()
-    message["Subject"] = f"[{reference}] {header_text(note.subject)}"
+    message["Subject"] = f"[{note.reference}] {header_text(note.subject)}"
     message["From"] = sender
     message["To"] = [Address(addr_spec=header_text(address)) for address in note.recipients]
     message["Date"] = format_datetime(now or datetime.now(timezone.utc))
