@@ -9,8 +9,10 @@ Modules, by role:
   robustly (broken charsets, encoded-words, missing headers, attachment limits, auto-replies).
 - ``matching``  -- which ticket a reply belongs to: ``candidate_message_ids``,
   ``reference_in_subject``, and ``strip_quoted`` for the text worth storing.
-- ``outbound``  -- ``compose_notification(...) -> (EmailMessage, message_id)``.
-- ``transport`` -- ``send(message, SmtpSettings)`` over smtplib, plus file/console backends for
-  development; failures raise ``MailSendError`` that says whether a retry can help.
+- ``outbound``  -- ``compose_notification(Notification, sender=, domain=)`` returns
+  ``(EmailMessage, message_id)``; record the id to thread replies.
+- ``transport`` -- ``send(message, SmtpSettings)`` over smtplib, plus ``write_to_folder`` and
+  ``write_to_stream`` for development; failures raise ``MailSendError`` whose ``retryable``
+  says whether a later retry can help (``TemporarySendError`` / ``PermanentSendError``).
 - ``ids``, ``charsets``, ``htmltext``, ``autoreply`` -- small helpers used by the above.
 """

@@ -160,10 +160,15 @@ def _addresses(msg: EmailMessage, name: str) -> list[tuple[str | None, str]]:
     pairs = []
     for display, address in getaddresses(values):
         address = address.strip().lower()
-        display = re.sub(r"encodedword(\d+)x", lambda m: words[int(m.group(1))], display)
+        display = re.sub(r"encodedword(\d+)x", lambda m: _restore(words, m), display)
         if _ADDRESS.match(address):
             pairs.append((decode_encoded_words(display).strip() or None, address))
     return pairs
+
+
+def _restore(words: list[str], match: re.Match) -> str:
+    index = int(match.group(1))
+    return words[index] if index < len(words) else match.group(0)
 
 
 def _date(value: str | None) -> datetime | None:

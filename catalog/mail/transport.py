@@ -91,7 +91,8 @@ def send(message: EmailMessage, settings: SmtpSettings) -> dict[str, tuple[int, 
         codes = [code for code, _ in error.recipients.values()]
         retryable = all(400 <= code < 500 for code in codes)
         kind = TemporarySendError if retryable else PermanentSendError
-        raise kind(f"all recipients refused: {error.recipients}", max(codes, default=None)) from error
+        message = f"all recipients refused: {error.recipients}"
+        raise kind(message, max(codes, default=None)) from error
     except smtplib.SMTPResponseException as error:
         raise _error_for_code(error.smtp_code, _smtp_text(error.smtp_error)) from error
     except smtplib.SMTPServerDisconnected as error:

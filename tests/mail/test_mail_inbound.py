@@ -143,6 +143,8 @@ def test_addresses_are_lower_cased_and_garbage_skipped():
     assert (msg.from_name, msg.from_address) == ("Doe, John", "john.doe@example.com")
     assert msg.to == ("a@b.example", "xy@c.example")
     assert msg.cc == ("c@d.example",)
+    assert parse_message(b"From: encodedword7x <a@b.example>\r\n\r\nx").from_name == \
+        "encodedword7x"
 
 
 def _with_attachments(*attachments):

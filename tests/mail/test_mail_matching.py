@@ -42,7 +42,7 @@ def test_strip_reply_prefixes():
     assert strip_reply_prefixes("Reply needed") == "Reply needed"
 
 
-def test_candidate_ids_try_in_reply_to_then_references_newest_first(raw_message):
+def test_candidate_ids_try_in_reply_to_then_references_newest(raw_message):
     msg = parse_message(raw_message("thunderbird_reply"))
     assert candidate_message_ids(msg) == ["<1710237300.bb22@support.example.com>",
                                           "<1710234000.aa11@support.example.com>"]
@@ -57,8 +57,9 @@ def test_candidate_ids_skip_duplicates_and_the_message_itself():
 @pytest.mark.parametrize("name, expected", [
     ("thunderbird_reply", "Hi,\n\nthe crash is gone after the update to 2.1. Thanks a lot!\n\n"
                           "Best regards\nJan"),
-    ("outlook_html_only", "Hello,\n\nwe still see the error „E42“ after the update. The licence "
-                          "costs 120 € per seat, so this matters.\n\nKind regards,\nPetra"),
+    ("outlook_html_only", "Hello,\n\nwe still see the error „E42“ after the update. The "
+                          "licence costs 120 € per seat, so this matters.\n\nKind regards,\n"
+                          "Petra"),
     ("gmail_reply", "It crashes again since this morning, log attached in the portal."),
     ("german_reply", "Hallo,\n\nleider stürzt die App weiterhin ab, sobald ich die Größe "
                      "ändere.\n\nViele Grüße\nJürgen"),

@@ -27,7 +27,8 @@ def note(**changes) -> Notification:
 
 
 def compose(notification: Notification, **kwargs):
-    kwargs.setdefault("sender", sender_address("Marketplace Support", "support@support.example.com"))
+    support = sender_address("Marketplace Support", "support@support.example.com")
+    kwargs.setdefault("sender", support)
     kwargs.setdefault("domain", "support.example.com")
     return compose_notification(notification, **kwargs)
 
