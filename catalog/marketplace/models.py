@@ -139,22 +139,3 @@ class CatalogState(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
-
-
-KNOWLEDGE_LEVELS = {
-    "unknown": "Not assessed",
-    "limited": "Limited: we know the software superficially",
-    "working": "Working: our engineers use and support it regularly",
-    "expert": "Expert: we know the software in depth, down to its code",
-}
-STABILITY_LEVELS = {
-    "unknown": "Not assessed",
-    "new": "New: too little history to judge",
-    "mixed": "Mixed: recurring problems in recent releases",
-    "stable": "Stable: a long record of dependable releases",
-}
-AGREEMENT_LEVELS = {
-    "none": "No agreement with the vendor",
-    "informal": "Informal contact with the vendor",
-    "partner": "Partner agreement: escalation to the vendor's engineers",
-}

@@ -17,9 +17,9 @@ from email_validator import EmailNotValidError
 from email_validator import validate_email
 
 from catalog.marketplace.calendars import calendar_problems
-from catalog.marketplace.models import AGREEMENT_LEVELS
-from catalog.marketplace.models import KNOWLEDGE_LEVELS
-from catalog.marketplace.models import STABILITY_LEVELS
+from catalog.marketplace.factors import AGREEMENT_LEVELS
+from catalog.marketplace.factors import KNOWLEDGE_LEVELS
+from catalog.marketplace.factors import STABILITY_LEVELS
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_FIELDS = {

@@ -12,9 +12,9 @@ from catalog.marketplace import queries
 from catalog.marketplace.cache import current_version
 from catalog.marketplace.filters import SORTS
 from catalog.marketplace.filters import parse_filter
-from catalog.marketplace.models import AGREEMENT_LEVELS
-from catalog.marketplace.models import KNOWLEDGE_LEVELS
-from catalog.marketplace.models import STABILITY_LEVELS
+from catalog.marketplace.factors import AGREEMENT_LEVELS
+from catalog.marketplace.factors import KNOWLEDGE_LEVELS
+from catalog.marketplace.factors import STABILITY_LEVELS
 
 
 def _cache():

@@ -1,0 +1,1 @@
+"""The public marketplace: apps, vendors, categories and each app's support offer."""
