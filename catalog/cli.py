@@ -1,4 +1,5 @@
 """``flask --app catalog …`` commands. Each command is one unit of work and commits once."""
+import sys
 from pathlib import Path
 
 import click
@@ -40,7 +41,7 @@ def import_file(path: Path, label: str) -> bool:
             lines = handle.readlines()
         except UnicodeDecodeError as error:
             raise click.ClickException(f"{path} is not UTF-8 text ({error.reason} at byte {error.start}).")
-    with click.progressbar(length=len(lines), label=f"Checking {label}", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(lines), label=f"Checking {label}", file=sys.stderr) as bar:
         records, problems = read_records(_counted(lines, bar))
     if problems:
         click.echo(f"{len(problems)} problem(s) found; nothing was imported.", err=True)
@@ -49,7 +50,7 @@ def import_file(path: Path, label: str) -> bool:
         if len(problems) > MAX_PROBLEMS_SHOWN:
             click.echo(f"  … and {len(problems) - MAX_PROBLEMS_SHOWN} more.", err=True)
         return False
-    with click.progressbar(length=len(records), label=f"Writing {label}", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(records), label=f"Writing {label}", file=sys.stderr) as bar:
         counts = operations.import_apps(records, progress=bar.update)
     db.session.commit()
     click.echo(f"Imported {len(records)} apps: {counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged.")

@@ -42,6 +42,7 @@ def save_app(app: App, listing: dict, terms: dict, user_id: int | None, now: dat
     if _apply(app, listing, LISTING_FIELDS):
         app.updated_at = now
     row = app.terms or SupportTerms(app=app, forum_dedicated=False)
+    db.session.add(row)
     was_dedicated = bool(row.forum_dedicated)
     if _apply(row, terms, ISV_TERMS_FIELDS):
         row.updated_at = now

@@ -10,6 +10,7 @@ from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms import URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
@@ -31,6 +32,11 @@ from catalog.marketplace.models import Vendor
 from catalog.marketplace.records import SLUG_RE
 from catalog.marketplace.records import slugify
 
+def choices(options: dict) -> list[SelectChoice]:
+    """Select-menu choices from a {value: label} mapping."""
+    return [SelectChoice(value, label) for value, label in options.items()]
+
+
 RESERVED_SLUGS = frozenset({"new"})
 RATE_MESSAGE = "Enter an hourly rate above zero and below 1,000,000, such as 150."
 
@@ -47,9 +53,9 @@ class CoverageForm(FlaskForm):
 
     professional = BooleanField("Professional support: we cover this app under our support plans")
     consulting = BooleanField("Consulting: our engineers take paid work on this app")
-    knowledge = SelectField("Our knowledge of the software", choices=list(KNOWLEDGE_LEVELS.items()))
-    stability = SelectField("Stability and history of the app", choices=list(STABILITY_LEVELS.items()))
-    agreement = SelectField("Agreement with the vendor", choices=list(AGREEMENT_LEVELS.items()))
+    knowledge = SelectField("Our knowledge of the software", choices=choices(KNOWLEDGE_LEVELS))
+    stability = SelectField("Stability and history of the app", choices=choices(STABILITY_LEVELS))
+    agreement = SelectField("Agreement with the vendor", choices=choices(AGREEMENT_LEVELS))
     justification = TextAreaField(
         "Why (shown on the app page)",
         filters=[strip],
@@ -141,7 +147,7 @@ class NewCategoryForm(CategoryForm):
 class UserRoleForm(FlaskForm):
     """A user's role and, for ISV members, their vendor."""
 
-    role = SelectField("Role", choices=list(ROLES.items()))
+    role = SelectField("Role", choices=choices(ROLES))
     vendor_id = SelectField("Vendor (for ISV members)", coerce=int)
     active = BooleanField("Account active (can log in)")
 

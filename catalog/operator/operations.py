@@ -23,6 +23,7 @@ def decide_coverage(app: App, values: dict, user_id: int, now: datetime) -> Term
         raise ValueError(f"not a coverage field: {sorted(set(values) - COVERAGE_KEYS)}")
     before = snapshot(app.terms, app.coverage)
     row = app.coverage or OperatorCoverage(app=app)
+    db.session.add(row)
     for key, value in values.items():
         setattr(row, key, value)
     version = record_terms_version(app, before, "operator", user_id, now)

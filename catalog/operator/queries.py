@@ -3,6 +3,7 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
 from catalog.accounts.models import User
 from catalog.extensions import db
@@ -55,10 +56,10 @@ def users() -> list[User]:
     return list(db.session.scalars(select(User).options(joinedload(User.vendor)).order_by(User.role, User.email)))
 
 
-def vendor_choices() -> list[tuple[int, str]]:
+def vendor_choices() -> list[SelectChoice]:
     """Vendors for a select menu, with "none" first."""
     rows = db.session.execute(select(Vendor.id, Vendor.name).order_by(func.lower(Vendor.name))).all()
-    return [(0, "— none —"), *((row.id, row.name) for row in rows)]
+    return [SelectChoice(0, "— none —"), *(SelectChoice(row.id, row.name) for row in rows)]
 
 
 def by_slug(model, slug: str):
