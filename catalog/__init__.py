@@ -7,6 +7,7 @@ from flask import Flask
 from catalog import cli
 from catalog import errors
 from catalog import templating
+from catalog.accounts import access
 from catalog.config import ENV_PREFIX
 from catalog.config import Defaults
 from catalog.extensions import csrf
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure(app, test_config)
     db.init_app(app)
     csrf.init_app(app)
+    access.init_app(app)
     register_blueprints(app)
     templating.init_app(app)
     cli.init_app(app)
@@ -51,8 +53,14 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach every feature's URL map."""
+    from catalog.accounts.blueprint import bp as accounts_bp
     from catalog.api.blueprint import bp as api_bp
+    from catalog.isv.blueprint import bp as isv_bp
     from catalog.marketplace.blueprint import bp as marketplace_bp
+    from catalog.operator.blueprint import bp as operator_bp
 
     app.register_blueprint(marketplace_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(isv_bp)
+    app.register_blueprint(operator_bp)

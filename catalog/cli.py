@@ -6,9 +6,13 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from catalog.accounts.cli import DEMO_PASSWORD
+from catalog.accounts.cli import create_user_command
+from catalog.accounts.cli import ensure_demo_users
 from catalog.extensions import db
 from catalog.marketplace import operations
 from catalog.marketplace.records import read_records
+from catalog.models import create_tables
 
 DEMO_DIR = Path(__file__).parent / "demo"
 MAX_PROBLEMS_SHOWN = 200
@@ -19,13 +23,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(load_demo_command)
     app.cli.add_command(import_apps_command)
-
-
-def create_tables() -> None:
-    """Create every table that does not exist yet."""
-    import catalog.models  # noqa: F401  (registers every feature's models)
-
-    db.create_all()
+    app.cli.add_command(create_user_command)
 
 
 @click.command("init-db")
@@ -83,3 +81,8 @@ def load_demo_command() -> None:
     create_tables()
     if not import_file(DEMO_DIR / "apps.jsonl", "demo apps"):
         raise SystemExit(1)
+    logins = ensure_demo_users()
+    db.session.commit()
+    click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
+    for email, what in logins:
+        click.echo(f"  {email:40} {what}")

@@ -27,6 +27,22 @@ class Defaults:
     LEGEND_FRAME_ANCESTORS = "*"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Send the session cookie over HTTPS only. Off so a local http:// install works; turn it on
+    # in production behind TLS: CATALOG_SESSION_COOKIE_SECURE=true.
+    SESSION_COOKIE_SECURE = False
+    # Password hashing (werkzeug): scrypt by default; tests pass cheaper parameters.
+    PASSWORD_HASH_METHOD = "scrypt"
+    # Failed logins allowed per window, per account and per remote address, before 429.
+    LOGIN_FAILURES_PER_ACCOUNT = 5
+    LOGIN_FAILURES_PER_ADDRESS = 20
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    # How long e-mailed links stay valid, in seconds.
+    PASSWORD_RESET_MAX_AGE = 60 * 60
+    INVITE_MAX_AGE = 7 * 24 * 60 * 60
+    # Outgoing mail: "console" (stderr and the log) or "file" (.eml files in MAIL_FILE_DIR).
+    MAIL_BACKEND = "console"
+    MAIL_FILE_DIR = None
+    MAIL_SENDER = "Support Catalog <noreply@catalog.invalid>"
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     OPERATOR_NAME = "Marketplace operator"

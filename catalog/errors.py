@@ -3,6 +3,7 @@ from flask import Flask
 from flask import jsonify
 from flask import render_template
 from flask import request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
@@ -15,6 +16,19 @@ MESSAGES = {
     429: "Too many requests; please wait a moment and try again.",
     500: "Something went wrong on our side. It has been logged; please try again later.",
 }
+CSRF_MESSAGE = (
+    "This form has expired or was not sent from this site, so nothing was saved. "
+    "Go back, reload the page and send the form again."
+)
+
+
+def error_response(code: int, title: str, message: str):
+    """An error as a page, or as JSON for the API."""
+    if request.path.startswith("/api/"):
+        response = jsonify({"error": message, "details": []})
+        response.status_code = code
+        return response
+    return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
 def handle_http_error(error: HTTPException):
@@ -23,14 +37,16 @@ def handle_http_error(error: HTTPException):
     message = MESSAGES.get(code, error.description)
     if error.description and error.description != type(error).description:
         message = error.description
-    if request.path.startswith("/api/"):
-        response = jsonify({"error": message, "details": []})
-        response.status_code = code
-        return response
-    return render_template("errors/error.html", code=code, title=error.name, message=message), code
+    return error_response(code, error.name, message)
+
+
+def handle_csrf_error(error: CSRFError):
+    """A form without a valid CSRF token: say so in words."""
+    return error_response(400, "Form expired", CSRF_MESSAGE)
 
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_http_error)

@@ -1,4 +1,5 @@
 """Unbound extension objects, bound to an app in ``create_app``."""
+from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
@@ -6,3 +7,4 @@ from catalog.db import Base
 
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
+login_manager = LoginManager()

@@ -1,9 +1,16 @@
 """Fixtures: a fresh app per test on a real SQLite file and a temp index folder."""
+import re
+from email import message_from_bytes
+from email import policy
+from pathlib import Path
+
 import pytest
 
 from catalog import create_app
 from catalog.cli import create_tables
+from catalog.accounts import operations as account_operations
 from catalog.extensions import db
+from catalog.marketplace.models import Vendor
 from catalog.marketplace import operations
 from catalog.marketplace.records import check_record
 
@@ -18,6 +25,10 @@ def app(tmp_path):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
             "SEARCH_INDEX_DIR": str(tmp_path / "index"),
             "SERVER_NAME": "catalog.test",
+            # scrypt with small parameters: the same code path, a hundred times faster.
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+            "MAIL_BACKEND": "file",
+            "MAIL_FILE_DIR": str(tmp_path / "mail"),
         }
     )
     with app.app_context():
@@ -65,3 +76,89 @@ def add_apps(app, *records: dict) -> None:
             clean.append(value)
         operations.import_apps(clean)
         db.session.commit()
+
+
+PASSWORD = "correct horse battery"
+TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+class AuthActions:
+    """Log in and out like a browser, and post forms with their CSRF token."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def token(self) -> str:
+        """A CSRF token for this client's session, read from a form page ("" when CSRF is off)."""
+        html = self._client.get("/account/reset").get_data(as_text=True)
+        match = TOKEN_RE.search(html)
+        return (match.group(1) or match.group(2)) if match else ""
+
+    def post(self, url: str, data: dict | None = None, **kwargs):
+        """POST a form with a valid CSRF token."""
+        return self._client.post(url, data={"csrf_token": self.token(), **(data or {})}, **kwargs)
+
+    def login(self, email: str, password: str = PASSWORD, next: str | None = None):
+        """Log in through the login form."""
+        url = "/account/login" + (f"?next={next}" if next else "")
+        return self.post(url, {"email": email, "password": password})
+
+    def logout(self):
+        """Log out through the log-out button."""
+        return self.post("/account/logout")
+
+
+@pytest.fixture
+def auth(client):
+    """Browser-like log in, log out and form posting for ``client``."""
+    return AuthActions(client)
+
+
+def make_user(app, email: str, role: str = "customer", vendor: str | None = None, password: str = PASSWORD) -> int:
+    """Create a user (an ISV member of the vendor with slug ``vendor``); return its id."""
+    with app.app_context():
+        links = {}
+        if vendor:
+            links["vendor"] = db.session.scalar(db.select(Vendor).where(Vendor.slug == vendor))
+        user = account_operations.create_user(email, email.split("@")[0].title(), password, role, **links)
+        db.session.commit()
+        return user.id
+
+
+def read_mail(app) -> list:
+    """Every message the file mail backend wrote, oldest first."""
+    folder = Path(app.config["MAIL_FILE_DIR"])
+    files = sorted(folder.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns) if folder.exists() else []
+    return [message_from_bytes(path.read_bytes(), policy=policy.default) for path in files]
+
+
+def link_in(message) -> str:
+    """The path of the first link to this site in a message."""
+    body = message.get_body(("plain",)).get_content()
+    return re.search(r"https?://catalog\.test(/\S+)", body).group(1)
+
+
+VENDOR_A = "northwind-software"
+VENDOR_B = "contoso"
+APP_A = "mail-shield"
+APP_B = "contoso-backup"
+
+
+@pytest.fixture
+def world(app):
+    """Two vendors with one app each and a user of every role; returns the e-mails by role."""
+    add_apps(
+        app,
+        app_record(APP_A, support={"forum_url": "https://forum.example.org/c/shield"}),
+        app_record(APP_B, vendor={"name": "Contoso", "slug": VENDOR_B}, category="Backup"),
+    )
+    users = {
+        "customer": ("customer@example.com", "customer", None),
+        "isv_a": ("dev@northwind.example", "isv", VENDOR_A),
+        "isv_b": ("dev@contoso.example", "isv", VENDOR_B),
+        "staff": ("staff@example.com", "staff", None),
+        "admin": ("admin@example.com", "admin", None),
+    }
+    for email, role, vendor in users.values():
+        make_user(app, email, role, vendor)
+    return {key: email for key, (email, _, _) in users.items()}

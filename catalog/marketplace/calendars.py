@@ -1,5 +1,6 @@
 """Checks on the business-calendar dicts that ISV terms store (hours of operation)."""
 import re
+from datetime import date
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -24,6 +25,7 @@ def calendar_problems(data: Any) -> list[str]:
     zone = data.get("timezone")
     if zone not in _zones():
         problems.append(f"“{str(zone)[:60]}” is not a known time zone (use a name like Europe/Prague)")
+    problems.extend(holiday_problems(data.get("holidays"), data.get("yearly_holidays")))
     if data.get("always_open"):
         return problems
     windows = data.get("windows")
@@ -33,18 +35,77 @@ def calendar_problems(data: Any) -> list[str]:
         if day not in DAYS:
             problems.append(f"“{day}” is not a weekday (use {', '.join(DAYS)})")
             continue
-        problems.extend(_day_problems(day, spans))
+        problems.extend(day_problems(day, spans))
     return problems
 
 
-def _day_problems(day: str, spans: Any) -> list[str]:
+def is_known_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows."""
+    return name in _zones()
+
+
+def _is_date(text: Any) -> bool:
+    """Whether ``text`` is a YYYY-MM-DD date."""
+    try:
+        return isinstance(text, str) and len(text) == 10 and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _is_month_day(text: Any) -> bool:
+    """Whether ``text`` is an MM-DD day of the year (29 February allowed)."""
+    return isinstance(text, str) and len(text) == 5 and _is_date(f"2000-{text}")
+
+
+def holiday_problems(holidays: Any, yearly: Any) -> list[str]:
+    """Problems of the one-off (YYYY-MM-DD) and yearly (MM-DD) holiday lists."""
+    problems = []
+    for value, check, shape in ((holidays, _is_date, "YYYY-MM-DD"), (yearly, _is_month_day, "MM-DD")):
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            problems.append(f"holidays must be a list of {shape} dates")
+            continue
+        problems.extend(f"“{str(item)[:20]}” is not a date of the form {shape}" for item in value if not check(item))
+    return problems
+
+
+def parse_windows(text: str) -> list[list[str]]:
+    """Windows typed as "09:00-12:00, 13:00-17:00" → [["09:00", "12:00"], ["13:00", "17:00"]]."""
+    spans = []
+    for part in filter(None, (p.strip() for p in re.split(r"[,;]", text or ""))):
+        times = [t.strip() for t in re.split(r"\s*(?:-|–|—|to)\s*", part)]
+        if len(times) != 2:
+            raise ValueError(f"“{part[:30]}” is not a window; write it like 09:00-17:00.")
+        spans.append([_padded(t) for t in times])
+    return spans
+
+
+def _padded(time: str) -> str:
+    """"9:00" → "09:00" (other text is returned as typed, for the checks to reject)."""
+    return f"0{time}" if re.fullmatch(r"\d:\d\d", time) else time
+
+
+def format_windows(spans: list | None) -> str:
+    """[["09:00", "12:00"], ["13:00", "17:00"]] → "09:00-12:00, 13:00-17:00"."""
+    return ", ".join(f"{start}-{end}" for start, end in spans or [])
+
+
+def parse_holidays(text: str) -> tuple[list[str], list[str]]:
+    """Holidays typed one per line or comma-separated → (YYYY-MM-DD dates, MM-DD yearly days)."""
+    items = [item.strip() for item in re.split(r"[,;\n]", text or "") if item.strip()]
+    yearly = [item for item in items if len(item) == 5]
+    return [item for item in items if len(item) != 5], yearly
+
+
+def day_problems(day: str, spans: Any) -> list[str]:
     """Problems of one weekday's windows: format, order and overlap."""
     if not isinstance(spans, list):
         return [f"{day}: windows must be a list of [start, end] pairs"]
     parsed = []
     for span in spans:
         if not (isinstance(span, list) and len(span) == 2 and all(isinstance(t, str) and TIME_RE.match(t) for t in span)):
-            return [f"{day}: {span!r} is not a [\"HH:MM\", \"HH:MM\"] pair"]
+            return [f"{day}: {_span_text(span)} is not a pair of times like 09:00-17:00 (hours 00–23, minutes 00–59)"]
         start, end = span
         if start == end:
             return [f"{day}: the window {start}–{end} is empty"]
@@ -56,3 +117,10 @@ def _day_problems(day: str, spans: Any) -> list[str]:
         if s2 < e1:
             return [f"{day}: the windows {s1}–{e1} and {s2}–{e2} overlap"]
     return []
+
+
+def _span_text(span: Any) -> str:
+    """A window as the person typed it, for messages."""
+    if isinstance(span, list) and all(isinstance(t, str) for t in span):
+        return "“" + "-".join(span)[:30] + "”"
+    return repr(span)[:40]

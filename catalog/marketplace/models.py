@@ -132,6 +132,26 @@ class OperatorCoverage(db.Model):
     app: Mapped[App] = relationship(back_populates="coverage")
 
 
+class TermsVersion(db.Model):
+    """One saved state of an app's support terms and the operator's coverage.
+
+    ``snapshot`` holds every field of both rows (see ``catalog.marketplace.history``);
+    ``changed`` names the fields that differ from the version before. ``source`` says who made
+    the change: the developer ("isv"), the operator, an import, or "baseline" for the state an
+    app had before its first recorded change.
+    """
+
+    __tablename__ = "terms_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app_id: Mapped[int] = mapped_column(ForeignKey("app.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    source: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    changed: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
 class CatalogState(db.Model):
     """A single row whose version moves on every catalog change (see ``catalog.cache``)."""
 

@@ -10,10 +10,13 @@ from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.indexing import events as outbox
 from catalog.marketplace.cache import bump_version
+from catalog.marketplace.history import changed_fields
+from catalog.marketplace.history import snapshot
 from catalog.marketplace.models import App
 from catalog.marketplace.models import Category
 from catalog.marketplace.models import OperatorCoverage
 from catalog.marketplace.models import SupportTerms
+from catalog.marketplace.models import TermsVersion
 from catalog.marketplace.models import Vendor
 
 CHUNK = 500
@@ -100,9 +103,11 @@ def import_apps(records: list[dict], progress: Callable[[int], None] = lambda n:
     _write(App, new, changed, progress)
     progress(unchanged)
     app_ids = _existing(App.slug, App.id, [r["slug"] for r in records])
+    before = _snapshots(list(app_ids.values()))
     _upsert_children(SupportTerms, {app_ids[r["slug"]]: r["terms"] for r in records}, now, "updated_at")
     coverage = {app_ids[r["slug"]]: r["coverage"] for r in records if r["coverage"] is not None}
     _upsert_children(OperatorCoverage, coverage, now, "decided_at")
+    _record_import_versions(before, _snapshots(list(app_ids.values())), now)
     if new or changed:
         bump_version(db.session)
         touched = [app_ids[row["slug"]] for row in new] + [row["id"] for row in changed]
@@ -123,3 +128,54 @@ def _upsert_children(model, by_app: dict[int, dict], now, stamp: str) -> None:
     _write(model, inserts, updates)
     if inserts or updates:
         bump_version(db.session)
+
+
+def _snapshots(app_ids: list[int]) -> dict[int, dict]:
+    """The terms-and-coverage snapshot of each app, read in chunks."""
+    terms = _current(SupportTerms, SupportTerms.app_id, app_ids)
+    coverage = _current(OperatorCoverage, OperatorCoverage.app_id, app_ids)
+    return {app_id: snapshot(terms.get(app_id), coverage.get(app_id)) for app_id in app_ids}
+
+
+def _versioned(app_ids: list[int]) -> set[int]:
+    """The apps among ``app_ids`` that already have a recorded version."""
+    found = set()
+    for chunk in _chunks(app_ids):
+        found.update(db.session.scalars(select(TermsVersion.app_id).where(TermsVersion.app_id.in_(chunk)).distinct()))
+    return found
+
+
+def _version_rows(app_id: int, before: dict, after: dict, versioned: set[int], **fields) -> list[dict]:
+    """The version row for one change, preceded by a baseline when history starts now."""
+    rows = []
+    if app_id not in versioned and changed_fields(None, before):
+        rows.append({"app_id": app_id, "source": "baseline", "snapshot": before, "changed": [], **fields})
+        fields = {**fields, "author_id": None}
+    rows.append({"app_id": app_id, "snapshot": after, "changed": changed_fields(before, after), **fields})
+    return rows
+
+
+def _record_import_versions(before: dict[int, dict], after: dict[int, dict], now) -> None:
+    """Write one version (author: the import) per app whose terms or coverage changed."""
+    changed = [app_id for app_id in after if before[app_id] != after[app_id]]
+    versioned = _versioned(changed)
+    rows = []
+    for app_id in changed:
+        for row in _version_rows(app_id, before[app_id], after[app_id], versioned, created_at=now, author_id=None):
+            rows.append({"source": "import", **row})
+    for chunk in _chunks(rows):
+        db.session.execute(insert(TermsVersion), chunk)
+
+
+def record_terms_version(app: App, before: dict, source: str, author_id: int | None, now) -> TermsVersion | None:
+    """Add a version if the app's terms or coverage differ from ``before``; flush, no commit."""
+    after = snapshot(app.terms, app.coverage)
+    if after == before:
+        return None
+    versioned = _versioned([app.id])
+    rows = _version_rows(app.id, before, after, versioned, created_at=now, author_id=author_id)
+    versions = [TermsVersion(**{"source": source, **row}) for row in rows]
+    db.session.add_all(versions)
+    db.session.flush()
+    return versions[-1]
+

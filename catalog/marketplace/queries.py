@@ -22,6 +22,7 @@ from catalog.marketplace.models import App
 from catalog.marketplace.models import Category
 from catalog.marketplace.models import OperatorCoverage
 from catalog.marketplace.models import SupportTerms
+from catalog.marketplace.models import TermsVersion
 from catalog.marketplace.models import Vendor
 from catalog.pagination import Page
 
@@ -198,3 +199,9 @@ def home_counts() -> dict[str, int]:
         _joined(select(*columns).select_from(App)).where(App.published.is_(True))
     ).one()
     return {key: int(value or 0) for key, value in row._mapping.items()}
+
+
+def versions_of(app_id: int) -> list[TermsVersion]:
+    """Every recorded version of an app's support terms, oldest first."""
+    statement = select(TermsVersion).where(TermsVersion.app_id == app_id).order_by(TermsVersion.id)
+    return list(db.session.scalars(statement))

@@ -11,6 +11,8 @@ from catalog.marketplace import badges
 from catalog.marketplace import queries
 from catalog.marketplace.cache import current_version
 from catalog.marketplace.filters import SORTS
+from catalog.marketplace.history import SOURCES
+from catalog.marketplace.history import describe_changes
 from catalog.marketplace.filters import parse_filter
 from catalog.marketplace.factors import AGREEMENT_LEVELS
 from catalog.marketplace.factors import KNOWLEDGE_LEVELS
@@ -62,6 +64,17 @@ def app_detail(slug: str):
         stability=STABILITY_LEVELS,
         agreement=AGREEMENT_LEVELS,
     )
+
+
+def app_history(slug: str):
+    """The history of an app's support terms: what changed in each version, newest first."""
+    app = queries.app_by_slug(slug) or abort(404)
+    versions = queries.versions_of(app.id)
+    entries = [
+        (version, describe_changes(previous.snapshot if previous else None, version.snapshot))
+        for previous, version in zip([None, *versions], versions)
+    ]
+    return render_template("marketplace/history.html", app=app, entries=entries[::-1], sources=SOURCES)
 
 
 def legend_fragment(slug: str):

@@ -1,0 +1,1 @@
+"""Accounts: users, organisations, roles, log in and out, passwords."""

@@ -1,0 +1,14 @@
+"""URL map of the account pages."""
+from flask import Blueprint
+
+from catalog.accounts import views
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+bp.add_url_rule("/login", view_func=views.login, methods=["GET", "POST"])
+bp.add_url_rule("/logout", view_func=views.logout, methods=["POST"])
+bp.add_url_rule("/sign-up", view_func=views.sign_up, methods=["GET", "POST"])
+bp.add_url_rule("/password", view_func=views.change_password, methods=["GET", "POST"])
+bp.add_url_rule("/reset", view_func=views.reset_request, methods=["GET", "POST"])
+bp.add_url_rule("/reset/<token>", view_func=views.reset, methods=["GET", "POST"])
+bp.add_url_rule("/invite/<token>", view_func=views.accept_invite, methods=["GET", "POST"])

@@ -1,0 +1,113 @@
+"""Forms of the account pages; each owns its validation."""
+from flask_wtf import FlaskForm
+from sqlalchemy import func
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+from wtforms import EmailField
+from wtforms import PasswordField
+from wtforms import StringField
+from wtforms.validators import Email
+from wtforms.validators import EqualTo
+from wtforms.validators import Length
+from wtforms.validators import ValidationError
+
+from catalog.accounts.models import User
+from catalog.extensions import db
+from catalog.formtools import MaxChars
+from catalog.formtools import lower
+from catalog.formtools import required
+from catalog.formtools import strip
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 200
+EMAIL_MESSAGE = "Enter an e-mail address like name@example.com."
+PASSWORD_RULE = Length(
+    min=PASSWORD_MIN,
+    max=PASSWORD_MAX,
+    message=f"Choose a password of at least {PASSWORD_MIN} characters (a few words make a good one).",
+)
+
+
+def email_field(label: str = "E-mail address"):
+    """An e-mail field that trims and lower-cases what was typed."""
+    return EmailField(
+        label,
+        filters=[strip, lower],
+        validators=[required("Enter your e-mail address."), MaxChars(254), Email(EMAIL_MESSAGE)],
+    )
+
+
+def new_password_fields():
+    """A new password and its confirmation."""
+    password = PasswordField("New password", validators=[required("Choose a password."), PASSWORD_RULE])
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[required("Type the password again."), EqualTo("password", "The two passwords are not the same.")],
+    )
+    return password, confirm
+
+
+def email_taken(email: str) -> bool:
+    """Whether an account with this e-mail address exists."""
+    return db.session.scalar(select(func.count(User.id)).where(User.email == email.lower())) > 0
+
+
+class LoginForm(FlaskForm):
+    """E-mail and password."""
+
+    email = email_field()
+    password = PasswordField("Password", validators=[required("Enter your password."), MaxChars(PASSWORD_MAX)])
+
+
+class SignUpForm(FlaskForm):
+    """A new customer account and its organisation."""
+
+    name = StringField("Your name", filters=[strip], validators=[required("Tell us your name."), MaxChars(120)])
+    email = email_field()
+    organisation = StringField(
+        "Organisation",
+        filters=[strip],
+        description="The company or team you get support for.",
+        validators=[required("Name your organisation."), MaxChars(120)],
+    )
+    password, confirm = new_password_fields()
+
+    def validate_email(self, field):
+        """One account per address."""
+        if field.data and email_taken(field.data):
+            raise ValidationError("An account with this e-mail address already exists. Log in, or reset its password.")
+
+
+class PasswordChangeForm(FlaskForm):
+    """The current password and a new one."""
+
+    current_password = PasswordField("Current password", validators=[required("Enter your current password.")])
+    password, confirm = new_password_fields()
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_current_password(self, field):
+        """The user must prove they know the password being replaced."""
+        if not check_password_hash(self.user.password_hash, field.data or ""):
+            raise ValidationError("That is not your current password.")
+
+
+class ResetRequestForm(FlaskForm):
+    """The address to send a reset link to."""
+
+    email = email_field()
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password (from a reset link)."""
+
+    password, confirm = new_password_fields()
+
+
+class AcceptInviteForm(FlaskForm):
+    """A new ISV member's name and password."""
+
+    name = StringField("Your name", filters=[strip], validators=[required("Tell us your name."), MaxChars(120)])
+    password, confirm = new_password_fields()

@@ -1,0 +1,100 @@
+"""Users, the customer organisations they belong to, and recent failed logins."""
+import hashlib
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean
+from sqlalchemy import CheckConstraint
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from catalog.db import UTCDateTime
+from catalog.db import utcnow
+from catalog.extensions import db
+from catalog.marketplace.models import Vendor
+
+CUSTOMER = "customer"
+ISV = "isv"
+STAFF = "staff"
+ADMIN = "admin"
+ROLES = {
+    CUSTOMER: "Customer (member of a customer organisation)",
+    ISV: "ISV member (member of a vendor)",
+    STAFF: "Operator staff",
+    ADMIN: "Administrator",
+}
+OPERATOR_ROLES = frozenset({STAFF, ADMIN})
+EMAIL_LENGTH = 254
+
+
+class Organisation(db.Model):
+    """A customer organisation; subscriptions attach to it later."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members: Mapped[list["User"]] = relationship(back_populates="organisation")
+
+
+class User(UserMixin, db.Model):
+    """A person who can log in, with exactly one role."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint(f"role IN ({', '.join(repr(r) for r in ROLES)})", name="known_role"),
+        CheckConstraint("role != 'isv' OR vendor_id IS NOT NULL", name="isv_has_vendor"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20), default=CUSTOMER)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    vendor: Mapped[Vendor | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship(back_populates="members")
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login: deactivated accounts cannot log in."""
+        return self.active
+
+    @property
+    def is_operator(self) -> bool:
+        """Whether the user works for the operator (staff or admin)."""
+        return self.role in OPERATOR_ROLES
+
+    @property
+    def password_fingerprint(self) -> str:
+        """A short digest of the password hash; it changes whenever the password does."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        """Flask-Login: the session id ends when the password changes (other sessions log out)."""
+        return f"{self.id}:{self.password_fingerprint}"
+
+
+class LoginFailure(db.Model):
+    """One failed login, kept for the throttling window."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_email_at", "email", "at"),
+        Index("ix_login_failure_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,55 @@
+"""Signed, expiring tokens for e-mailed links: password reset and vendor invitations.
+
+A reset token is signed with a salt that contains the user's current password hash, so it dies
+as soon as the password changes (a used link cannot be used again). An invitation names the
+vendor and the e-mail address; it dies once an account with that address exists.
+"""
+from flask import current_app
+from itsdangerous import BadSignature
+from itsdangerous import URLSafeTimedSerializer
+
+RESET_SALT = "password-reset:"
+INVITE_SALT = "vendor-invite"
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    """A serializer keyed by the app's secret key."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def reset_token(user) -> str:
+    """A password-reset token for this user, valid until the password changes or it expires."""
+    return _serializer(RESET_SALT + user.password_hash).dumps(user.id)
+
+
+def reset_token_user_id(token: str) -> int | None:
+    """The user id a reset token claims, not yet verified (to find the hash to verify with)."""
+    valid, payload = _serializer(RESET_SALT).loads_unsafe(token)
+    return payload if isinstance(payload, int) else None
+
+
+def verify_reset_token(token: str, user) -> bool:
+    """Whether the token is a live reset token for this user."""
+    try:
+        payload = _serializer(RESET_SALT + user.password_hash).loads(
+            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
+        )
+    except BadSignature:
+        return False
+    return payload == user.id
+
+
+def invite_token(vendor_id: int, email: str) -> str:
+    """An invitation for ``email`` to join a vendor."""
+    return _serializer(INVITE_SALT).dumps({"vendor": vendor_id, "email": email.lower()})
+
+
+def read_invite(token: str) -> dict | None:
+    """The invitation's {"vendor", "email"}, or None when invalid or expired."""
+    try:
+        data = _serializer(INVITE_SALT).loads(token, max_age=current_app.config["INVITE_MAX_AGE"])
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("vendor"), int) or not isinstance(data.get("email"), str):
+        return None
+    return data

@@ -1,0 +1,152 @@
+"""Request handlers of the account pages: log in and out, sign up, passwords, invitations."""
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+from flask_login import login_user
+from flask_login import logout_user
+
+from catalog import notify
+from catalog.accounts import operations
+from catalog.accounts import throttle
+from catalog.accounts import tokens
+from catalog.accounts.access import landing_page
+from catalog.accounts.access import safe_next
+from catalog.accounts.forms import AcceptInviteForm
+from catalog.accounts.forms import LoginForm
+from catalog.accounts.forms import NewPasswordForm
+from catalog.accounts.forms import PasswordChangeForm
+from catalog.accounts.forms import ResetRequestForm
+from catalog.accounts.forms import SignUpForm
+from catalog.accounts.forms import email_taken
+from catalog.accounts.models import User
+from catalog.db import utcnow
+from catalog.extensions import db
+from catalog.marketplace.models import Vendor
+
+THROTTLED = (
+    "Too many failed attempts to log in to this account or from your network. For your safety, "
+    "please wait {minutes} minutes and try again, or reset your password."
+)
+WRONG = "That e-mail address and password do not match an account."
+
+
+def _page(template: str, status: int = 200, **context):
+    """Render an account page with a status."""
+    return render_template(f"accounts/{template}", **context), status
+
+
+def _form_status(form) -> int:
+    """200 for a first view, 400 when a submitted form was rejected."""
+    return 400 if form.is_submitted() else 200
+
+
+def login():
+    """Log in with e-mail and password; follow ``next`` only to a path on this site."""
+    target = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target or landing_page(current_user))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return _page("login.html", _form_status(form), form=form)
+    return _attempt_login(form, target)
+
+
+def _attempt_login(form, target: str | None):
+    """Check the throttle, then the password; count failures."""
+    now, address = utcnow(), request.remote_addr or "unknown"
+    limits = throttle.Limits.from_config(current_app.config)
+    if throttle.is_throttled(form.email.data, address, now, limits):
+        form.form_errors.append(THROTTLED.format(minutes=int(limits.window.total_seconds() // 60)))
+        return _page("login.html", 429, form=form)
+    user = operations.authenticate(form.email.data, form.password.data)
+    if user is None:
+        throttle.record_failure(form.email.data, address, now, limits)
+        db.session.commit()
+        form.form_errors.append(WRONG)
+        return _page("login.html", 400, form=form)
+    throttle.clear_account(user.email)
+    login_user(user)
+    db.session.commit()
+    return redirect(target or landing_page(user))
+
+
+def logout():
+    """Log out (a POST, so another site cannot log you out with a link)."""
+    logout_user()
+    flash("You are logged out.", "success")
+    return redirect(url_for("marketplace.home"))
+
+
+def sign_up():
+    """Create a customer account and its organisation."""
+    form = SignUpForm()
+    if not form.validate_on_submit():
+        return _page("sign_up.html", _form_status(form), form=form)
+    user = operations.sign_up(form.email.data, form.name.data, form.organisation.data, form.password.data)
+    login_user(user)
+    db.session.commit()
+    flash(f"Welcome, {user.name}. Your account is ready.", "success")
+    return redirect(url_for("marketplace.home"))
+
+
+@login_required
+def change_password():
+    """Change the password; other sessions of this account end."""
+    form = PasswordChangeForm(current_user._get_current_object())
+    if not form.validate_on_submit():
+        return _page("password.html", _form_status(form), form=form)
+    operations.set_password(current_user, form.password.data)
+    login_user(current_user._get_current_object())
+    db.session.commit()
+    flash("Your password is changed.", "success")
+    return redirect(url_for("accounts.change_password"))
+
+
+def reset_request():
+    """Ask for a reset link; the answer is the same whether or not the address is known."""
+    form = ResetRequestForm()
+    if not form.validate_on_submit():
+        return _page("reset_request.html", _form_status(form), form=form)
+    user = operations.user_by_email(form.email.data)
+    if user is not None and user.active:
+        link = url_for("accounts.reset", token=tokens.reset_token(user), _external=True)
+        notify.send_mail(user.email, "Reset your Support Catalog password", render_template("accounts/mail/reset.txt", user=user, link=link))
+    flash("If an account uses that address, we have sent it a link to choose a new password. The link works for one hour.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+def reset(token: str):
+    """Choose a new password from an e-mailed link; the link dies once used."""
+    user_id = tokens.reset_token_user_id(token)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not tokens.verify_reset_token(token, user):
+        return _page("link_invalid.html", 400, what="password reset link")
+    form = NewPasswordForm()
+    if not form.validate_on_submit():
+        return _page("reset.html", _form_status(form), form=form)
+    operations.set_password(user, form.password.data)
+    login_user(user)
+    db.session.commit()
+    flash("Your new password is set and you are logged in.", "success")
+    return redirect(landing_page(user))
+
+
+def accept_invite(token: str):
+    """Join a vendor from an invitation: choose a name and password."""
+    invite = tokens.read_invite(token)
+    vendor = db.session.get(Vendor, invite["vendor"]) if invite else None
+    if vendor is None or email_taken(invite["email"]):
+        return _page("link_invalid.html", 400, what="invitation")
+    form = AcceptInviteForm()
+    if not form.validate_on_submit():
+        return _page("invite.html", _form_status(form), form=form, vendor=vendor, email=invite["email"])
+    user = operations.accept_invite(vendor, invite["email"], form.name.data, form.password.data)
+    login_user(user)
+    db.session.commit()
+    flash(f"Welcome, {user.name}. You can now keep {vendor.name}'s apps up to date.", "success")
+    return redirect(url_for("isv.dashboard"))

@@ -1,0 +1,50 @@
+"""Validators and filters shared by every feature's forms, with messages a person understands."""
+from urllib.parse import urlsplit
+
+from wtforms.validators import StopValidation
+from wtforms.validators import ValidationError
+
+
+def strip(value):
+    """Filter: trim surrounding white space from text input."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def lower(value):
+    """Filter: lower-case text (e-mail addresses)."""
+    return value.lower() if isinstance(value, str) else value
+
+
+class MaxChars:
+    """At most ``limit`` characters, saying how many were typed."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.field_flags = {"maxlength": limit}
+
+    def __call__(self, form, field):
+        """Fail when the text is too long."""
+        length = len(field.data or "")
+        if length > self.limit:
+            raise ValidationError(f"Keep this to {self.limit:,} characters or fewer; you wrote {length:,}.")
+
+
+def web_address(form, field):
+    """An http:// or https:// address with a host (no javascript:, no relative paths)."""
+    if not field.data:
+        return
+    parts = urlsplit(field.data)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in field.data:
+        raise ValidationError("Enter a full web address starting with https:// (for example https://example.com/support).")
+
+
+def required(message: str):
+    """Like InputRequired, with our own words and without the browser's ``required`` flag quirks."""
+
+    def check(form, field):
+        if field.data in (None, "") or (isinstance(field.data, str) and not field.data.strip()):
+            field.errors[:] = []
+            raise StopValidation(message)
+
+    check.field_flags = {"required": True}
+    return check

@@ -1,0 +1,1 @@
+"""The ISV portal: vendors keep their own apps' listings and support terms true."""

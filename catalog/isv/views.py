@@ -1,0 +1,48 @@
+"""Request handlers of the ISV portal: a member sees and edits only their vendor's apps."""
+from types import SimpleNamespace
+
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_login import current_user
+
+from catalog.accounts.access import isv_required
+from catalog.db import utcnow
+from catalog.extensions import db
+from catalog.isv import operations
+from catalog.isv import queries
+from catalog.isv.forms import IsvAppForm
+from catalog.isv.forms import initial_data
+from catalog.isv.forms import listing_values
+from catalog.isv.forms import terms_values
+from catalog.legend import legend_for
+
+
+@isv_required
+def dashboard():
+    """The member's apps with their legends."""
+    rows = [(app, legend_for(app.terms, app.coverage)) for app in queries.apps_of_vendor(current_user.vendor_id)]
+    return render_template("isv/dashboard.html", rows=rows, vendor=current_user.vendor)
+
+
+def _edit_page(app, form, legend, status: int = 200, previewing: bool = False):
+    """Render the edit form with a legend (saved, or previewed from the form)."""
+    return render_template("isv/edit.html", app=app, form=form, legend=legend, previewing=previewing), status
+
+
+@isv_required
+def edit_app(slug: str):
+    """Edit one app's listing and support terms; Preview shows the legend without saving."""
+    app = queries.own_app(current_user.vendor_id, slug) or abort(404)
+    form = IsvAppForm(data=initial_data(app))
+    if not form.validate_on_submit():
+        return _edit_page(app, form, legend_for(app.terms, app.coverage), 400 if form.is_submitted() else 200)
+    if form.preview.data:
+        preview = legend_for(SimpleNamespace(**terms_values(form)), app.coverage)
+        return _edit_page(app, form, preview, previewing=True)
+    version = operations.save_app(app, listing_values(form), terms_values(form), current_user.id, utcnow())
+    db.session.commit()
+    flash("Saved. The support terms are updated and versioned." if version else "Saved.", "success")
+    return redirect(url_for("isv.edit_app", slug=app.slug))

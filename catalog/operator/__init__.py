@@ -1,0 +1,1 @@
+"""The operator console: operator channels, vendors and members, categories, publishing."""

@@ -1,0 +1,194 @@
+"""Request handlers of the operator console (staff and admin; users are admin only)."""
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+
+from catalog import notify
+from catalog.accounts import operations as account_operations
+from catalog.accounts import tokens
+from catalog.accounts.access import admin_required
+from catalog.accounts.access import operator_required
+from catalog.accounts.models import User
+from catalog.db import utcnow
+from catalog.extensions import db
+from catalog.legend import legend_for
+from catalog.marketplace import queries as marketplace_queries
+from catalog.marketplace.models import Category
+from catalog.marketplace.models import Vendor
+from catalog.operator import operations
+from catalog.operator import queries
+from catalog.operator.forms import CategoryForm
+from catalog.operator.forms import CoverageForm
+from catalog.operator.forms import InviteForm
+from catalog.operator.forms import NewCategoryForm
+from catalog.operator.forms import NewVendorForm
+from catalog.operator.forms import PublishForm
+from catalog.operator.forms import UserRoleForm
+from catalog.operator.forms import VendorForm
+
+
+def _status(form) -> int:
+    """200 for a first view, 400 when a submitted form was rejected."""
+    return 400 if form.is_submitted() else 200
+
+
+def _app(slug: str):
+    """Any app, published or not, or 404."""
+    return marketplace_queries.app_by_slug(slug, include_unpublished=True) or abort(404)
+
+
+def _found(model, slug: str):
+    """A vendor or category by slug, or 404."""
+    return queries.by_slug(model, slug) or abort(404)
+
+
+@operator_required
+def dashboard():
+    """Apps with their legends, publishing state and links to decide coverage."""
+    q = request.args.get("q", "")[:100]
+    rows = [(app, legend_for(app.terms, app.coverage)) for app in queries.apps(q)]
+    return render_template("operator/dashboard.html", rows=rows, q=q, publish_form=PublishForm())
+
+
+@operator_required
+def coverage(slug: str):
+    """Decide professional support and consulting for an app, with the factors and why."""
+    app = _app(slug)
+    form = CoverageForm(obj=app.coverage)
+    if not form.validate_on_submit():
+        return render_template("operator/coverage.html", app=app, form=form), _status(form)
+    values = {key: form[key].data for key in ("professional", "consulting", "knowledge", "stability", "agreement", "justification", "rate_min", "rate_max")}
+    version = operations.decide_coverage(app, values, current_user.id, utcnow())
+    db.session.commit()
+    flash("Decision saved and versioned." if version else "Nothing changed.", "success")
+    return redirect(url_for("operator.coverage", slug=app.slug))
+
+
+@operator_required
+def publish(slug: str):
+    """Publish or unpublish an app."""
+    app = _app(slug)
+    form = PublishForm()
+    form.validate_on_submit() or abort(400)
+    operations.set_published(app, form.published.data, utcnow())
+    db.session.commit()
+    flash(f"{app.name} is {'published' if app.published else 'no longer published'}.", "success")
+    return redirect(url_for("operator.dashboard", q=request.args.get("q", "")))
+
+
+@operator_required
+def vendors():
+    """Every vendor with its number of apps."""
+    return render_template("operator/vendors.html", vendors=queries.vendors())
+
+
+@operator_required
+def vendor_new():
+    """Add a vendor."""
+    form = NewVendorForm()
+    if not form.validate_on_submit():
+        return render_template("operator/vendor_new.html", form=form), _status(form)
+    vendor = operations.create_vendor(form.name.data, form.slug.data, form.website.data, form.description.data)
+    db.session.commit()
+    flash(f"Vendor {vendor.name} added. Invite its members below.", "success")
+    return redirect(url_for("operator.vendor_edit", slug=vendor.slug))
+
+
+def _vendor_page(vendor, form, invite_form, status: int = 200):
+    """The vendor page: details form, members and the invitation form."""
+    members = queries.members(vendor.id)
+    page = render_template("operator/vendor.html", vendor=vendor, form=form, invite_form=invite_form, members=members)
+    return page, status
+
+
+@operator_required
+def vendor_edit(slug: str):
+    """Edit a vendor; see and manage its members."""
+    vendor = _found(Vendor, slug)
+    form = VendorForm(obj=vendor)
+    if not form.validate_on_submit():
+        return _vendor_page(vendor, form, InviteForm(formdata=None), _status(form))
+    operations.update_vendor(vendor, form.name.data, form.website.data, form.description.data)
+    db.session.commit()
+    flash("Vendor saved.", "success")
+    return redirect(url_for("operator.vendor_edit", slug=vendor.slug))
+
+
+@operator_required
+def vendor_invite(slug: str):
+    """E-mail an invitation link to become a member of the vendor."""
+    vendor = _found(Vendor, slug)
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _vendor_page(vendor, VendorForm(obj=vendor, formdata=None), form, 400)
+    link = url_for("accounts.accept_invite", token=tokens.invite_token(vendor.id, form.email.data), _external=True)
+    text = render_template("accounts/mail/invite.txt", vendor=vendor, link=link, inviter=current_user.name)
+    notify.send_mail(form.email.data, f"Join {vendor.name} on the Support Catalog", text)
+    flash(f"Invitation sent to {form.email.data}.", "success")
+    return redirect(url_for("operator.vendor_edit", slug=vendor.slug))
+
+
+@operator_required
+def member_remove(slug: str, user_id: int):
+    """Take a member out of the vendor."""
+    vendor = _found(Vendor, slug)
+    user = db.session.get(User, user_id)
+    if user is None or user.vendor_id != vendor.id:
+        abort(404)
+    operations.remove_member(user)
+    db.session.commit()
+    flash(f"{user.name} is no longer a member of {vendor.name}.", "success")
+    return redirect(url_for("operator.vendor_edit", slug=vendor.slug))
+
+
+@operator_required
+def categories():
+    """Every category, and a form to add one."""
+    form = NewCategoryForm()
+    if not form.validate_on_submit():
+        return render_template("operator/categories.html", form=form, categories=queries.categories()), _status(form)
+    category = operations.create_category(form.name.data, form.slug.data)
+    db.session.commit()
+    flash(f"Category {category.name} added.", "success")
+    return redirect(url_for("operator.categories"))
+
+
+@operator_required
+def category_edit(slug: str):
+    """Rename a category."""
+    category = _found(Category, slug)
+    form = CategoryForm(obj=category)
+    if not form.validate_on_submit():
+        return render_template("operator/category.html", form=form, category=category), _status(form)
+    operations.rename_category(category, form.name.data)
+    db.session.commit()
+    flash("Category renamed.", "success")
+    return redirect(url_for("operator.categories"))
+
+
+@admin_required
+def users():
+    """Every account and its role."""
+    return render_template("operator/users.html", users=queries.users())
+
+
+@admin_required
+def user_edit(user_id: int):
+    """Change a user's role (and vendor for ISV members) or deactivate the account."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserRoleForm(obj=user, vendor_id=user.vendor_id or 0)
+    form.vendor_id.choices = queries.vendor_choices()
+    if not form.validate_on_submit():
+        return render_template("operator/user.html", form=form, user=user), _status(form)
+    if user.id == current_user.id and (form.role.data != user.role or not form.active.data):
+        form.role.errors.append("You cannot change your own role or deactivate yourself; ask another admin.")
+        return render_template("operator/user.html", form=form, user=user), 400
+    account_operations.set_role(user, form.role.data, db.session.get(Vendor, form.vendor_id.data))
+    user.active = form.active.data
+    db.session.commit()
+    flash(f"{user.email} is now {form.role.data}.", "success")
+    return redirect(url_for("operator.users"))

@@ -1,0 +1,163 @@
+"""Authorisation as a matrix generated from the URL map, and CSRF on every state-changing rule.
+
+Every endpoint of ``app.url_map`` (except static files) must have a row in ``RULES``: a new
+endpoint without one fails ``test_every_endpoint_has_a_rule`` with "add a rule for endpoint X".
+"""
+import pytest
+
+from catalog.accounts import tokens
+from catalog.accounts.models import User
+from catalog.extensions import db
+from catalog.marketplace.models import Vendor
+from tests.conftest import APP_A
+from tests.conftest import VENDOR_A
+from tests.conftest import AuthActions
+from tests.conftest import make_user
+
+ROLES = ("anonymous", "customer", "isv_a", "isv_b", "staff", "admin")
+OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "403", "404"
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def expect(anonymous=OK, customer=OK, isv_a=OK, isv_b=OK, staff=OK, admin=OK) -> dict:
+    """Expected outcome per role."""
+    return dict(zip(ROLES, (anonymous, customer, isv_a, isv_b, staff, admin)))
+
+
+PUBLIC = expect()
+SIGNED_IN = expect(anonymous=LOGIN)
+ISV_PORTAL = expect(LOGIN, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN)
+ISV_A_APP = expect(LOGIN, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN)
+OPERATOR = expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+ADMIN = expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+
+# endpoint: (method, URL arguments from the world, expected outcome per role)
+RULES = {
+    "marketplace.home": ("GET", {}, PUBLIC),
+    "marketplace.app_list": ("GET", {}, PUBLIC),
+    "marketplace.app_detail": ("GET", {"slug": APP_A}, PUBLIC),
+    "marketplace.app_history": ("GET", {"slug": APP_A}, PUBLIC),
+    "marketplace.legend_fragment": ("GET", {"slug": APP_A}, PUBLIC),
+    "marketplace.badge": ("GET", {"slug": APP_A}, PUBLIC),
+    "marketplace.vendor_detail": ("GET", {"slug": VENDOR_A}, PUBLIC),
+    "marketplace.support_channels": ("GET", {}, PUBLIC),
+    "marketplace.legend_css": ("GET", {}, PUBLIC),
+    "api.app_list": ("GET", {}, PUBLIC),
+    "api.app_detail": ("GET", {"slug": APP_A}, PUBLIC),
+    "accounts.login": ("GET", {}, PUBLIC),
+    "accounts.logout": ("POST", {}, PUBLIC),
+    "accounts.sign_up": ("GET", {}, PUBLIC),
+    "accounts.change_password": ("GET", {}, SIGNED_IN),
+    "accounts.reset_request": ("GET", {}, PUBLIC),
+    "accounts.reset": ("GET", {"token": "reset_token"}, PUBLIC),
+    "accounts.accept_invite": ("GET", {"token": "invite_token"}, PUBLIC),
+    "isv.dashboard": ("GET", {}, ISV_PORTAL),
+    "isv.edit_app": ("GET", {"slug": APP_A}, ISV_A_APP),
+    "operator.dashboard": ("GET", {}, OPERATOR),
+    "operator.coverage": ("GET", {"slug": APP_A}, OPERATOR),
+    "operator.publish": ("POST", {"slug": APP_A}, OPERATOR),
+    "operator.vendors": ("GET", {}, OPERATOR),
+    "operator.vendor_new": ("GET", {}, OPERATOR),
+    "operator.vendor_edit": ("GET", {"slug": VENDOR_A}, OPERATOR),
+    "operator.vendor_invite": ("POST", {"slug": VENDOR_A}, OPERATOR),
+    "operator.member_remove": ("POST", {"slug": VENDOR_A, "user_id": "fresh_member_id"}, OPERATOR),
+    "operator.categories": ("GET", {}, OPERATOR),
+    "operator.category_edit": ("GET", {"slug": "mail"}, OPERATOR),
+    "operator.users": ("GET", {}, ADMIN),
+    "operator.user_edit": ("GET", {"user_id": "customer_id"}, ADMIN),
+}
+
+# Form data for POST-only endpoints, so an allowed role gets past validation.
+POST_DATA = {"operator.vendor_invite": {"email": "someone@northwind.example"}}
+
+
+def _endpoints(app) -> set[str]:
+    """Every endpoint in the URL map except static files."""
+    return {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+
+
+def test_every_endpoint_has_a_rule(app):
+    missing = sorted(_endpoints(app) - set(RULES))
+    assert not missing, f"add a rule for endpoint {', '.join(missing)} to RULES in {__file__}"
+    assert not set(RULES) - _endpoints(app), "RULES names endpoints that no longer exist"
+
+
+def _url(app, endpoint: str, args: dict, values: dict) -> str:
+    """The URL of an endpoint, symbolic arguments replaced by real values (callables run now)."""
+    real = {key: values.get(value, value) for key, value in args.items()}
+    real = {key: value() if callable(value) else value for key, value in real.items()}
+    with app.test_request_context():
+        return app.url_for(endpoint, **real, _external=False)
+
+
+def _placeholders(app, world) -> dict:
+    """Values for the symbolic URL arguments: real tokens and ids."""
+    counter = iter(range(1000))
+    with app.app_context():
+        def user(key):
+            return db.session.scalar(db.select(User).where(User.email == world[key]))
+        vendor_id = db.session.scalar(db.select(Vendor.id).where(Vendor.slug == VENDOR_A))
+        return {
+            "reset_token": tokens.reset_token(user("customer")),
+            "invite_token": tokens.invite_token(vendor_id, "invitee@northwind.example"),
+            "isv_a_id": user("isv_a").id,
+            "customer_id": user("customer").id,
+            # Removing a member is destructive: each request removes a member made for it.
+            "fresh_member_id": lambda: make_user(app, f"member{next(counter)}@northwind.example", "isv", VENDOR_A),
+        }
+
+
+def _outcome(response) -> str:
+    """Classify a response as one of the matrix outcomes."""
+    if response.status_code == 302 and "/account/login" in response.headers["Location"]:
+        return LOGIN
+    if response.status_code in (403, 404):
+        return str(response.status_code)
+    assert response.status_code < 400, f"unexpected {response.status_code} from {response.request.path}"
+    return OK
+
+
+def test_authorisation_matrix(app, world):
+    """Every endpoint × every role gives the expected outcome (CSRF off: only access is tested)."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    values = _placeholders(app, world)
+    failures = []
+    for endpoint, (method, args, expected) in sorted(RULES.items()):
+        for role in ROLES:
+            url = _url(app, endpoint, args, values)
+            client = app.test_client()
+            if role != "anonymous":
+                AuthActions(client).login(world[role])
+            got = _outcome(client.open(url, method=method, data=POST_DATA.get(endpoint)))
+            if got != expected[role]:
+                failures.append(f"{endpoint} as {role}: expected {expected[role]}, got {got}")
+    assert not failures, "\n".join(failures)
+
+
+def _write_rules(app):
+    """(endpoint, method, URL arguments) of every rule that accepts a state-changing method."""
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods & WRITES):
+            yield rule, method
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_state_changing_request_is_accepted_without_a_csrf_token(app, world, role):
+    values = _placeholders(app, world)
+    client = app.test_client()
+    if role != "anonymous":
+        AuthActions(client).login(world[role])
+    checked = 0
+    for rule, method in _write_rules(app):
+        url = _url(app, rule.endpoint, RULES[rule.endpoint][1], values)
+        response = client.open(url, method=method, data={"email": "x@example.com", "published": "y"})
+        assert response.status_code == 400, f"{method} {url} as {role} gave {response.status_code}"
+        assert "was not sent from this site" in response.get_data(as_text=True)
+        checked += 1
+    assert checked >= 15
+    assert client.get("/").status_code == 200
+
+
+def test_api_is_read_only(app):
+    api_writes = [rule.rule for rule, _ in _write_rules(app) if rule.rule.startswith("/api/")]
+    assert api_writes == [], "a write API needs a bearer-token scheme and a CSRF test of its own"
