@@ -17,6 +17,8 @@ minus holidays. Conventions (all tested in ``tests/support``):
   whole days if any are listed, so a true 24×7 clock simply lists none.
 * Results are returned in the calendar's time zone. The engine steps a day at a time and gives up
   with :class:`CalendarError` after ``HORIZON_DAYS`` consecutive days without business time.
+
+The stored JSON form lives in ``calendar_rules``; ``explain`` tells how a due time was reached.
 """
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,12 +44,12 @@ __all__ = [
     "Window",
     "add_business_time",
     "business_time_between",
+    "iter_spans",
     "next_open",
     "validate_calendar_dict",
 ]
 
 HORIZON_DAYS = 3 * 366
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _FULL_DAY = (Window(0, 24 * 60),)
 
 
@@ -156,7 +158,7 @@ def iter_spans(cal: Calendar, instant: datetime) -> Iterator[tuple[date, datetim
     idle_days = 0
     while idle_days <= HORIZON_DAYS:
         idle_days += 1
-        for span_start, span_end in day_spans(cal, day):
+        for span_start, span_end in _day_spans(cal, day):
             span_start = max(span_start, cursor)
             if span_end > span_start:
                 yield day, span_start, span_end
@@ -166,21 +168,21 @@ def iter_spans(cal: Calendar, instant: datetime) -> Iterator[tuple[date, datetim
 
 
 @lru_cache(maxsize=8192)
-def day_spans(cal: Calendar, day: date) -> tuple[tuple[datetime, datetime], ...]:
+def _day_spans(cal: Calendar, day: date) -> tuple[tuple[datetime, datetime], ...]:
     """The UTC spans of the windows starting on a local day (none on a holiday)."""
     if cal.holiday_name(day) is not None:
         return ()
     midnight = datetime.combine(day, datetime.min.time())
     return tuple(
         (
-            to_utc(midnight + timedelta(minutes=window.start), cal.zone, late=False),
-            to_utc(midnight + timedelta(minutes=window.end), cal.zone, late=True),
+            _to_utc(midnight + timedelta(minutes=window.start), cal.zone, late=False),
+            _to_utc(midnight + timedelta(minutes=window.end), cal.zone, late=True),
         )
         for window in cal.windows_on(day.weekday())
     )
 
 
-def to_utc(wall: datetime, zone: ZoneInfo, *, late: bool) -> datetime:
+def _to_utc(wall: datetime, zone: ZoneInfo, *, late: bool) -> datetime:
     """Resolve a naive local wall time to UTC: gaps move forward, folds pick early or late."""
     early = wall.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
     second = wall.replace(tzinfo=zone, fold=1).astimezone(timezone.utc)

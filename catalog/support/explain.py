@@ -10,10 +10,10 @@ from datetime import timedelta
 from datetime import timezone
 
 from catalog.support.businesstime import Calendar
-from catalog.support.businesstime import WEEKDAY_NAMES
 from catalog.support.businesstime import add_business_time
 from catalog.support.businesstime import iter_spans
 from catalog.support.businesstime import next_open
+from catalog.support.calendar_rules import DAY_NAMES
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -110,7 +110,7 @@ def _skipped(cal: Calendar, arrived: datetime, due: datetime, seen: set[date]) -
 def skip_reason(cal: Calendar, day: date, arrived: datetime) -> str:
     """Why no business time was counted on a local day."""
     if not cal.windows_on(day.weekday()):
-        return f"no working window on {WEEKDAY_NAMES[day.weekday()]}s"
+        return f"no working window on {DAY_NAMES[day.weekday()]}s"
     holiday = cal.holiday_name(day)
     if holiday:
         return holiday
@@ -126,7 +126,7 @@ def stamp(moment: datetime) -> str:
 
 def day_label(day: date) -> str:
     """A day as ``Mon 2 Mar 2026``."""
-    return f"{WEEKDAY_NAMES[day.weekday()][:3]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{DAY_NAMES[day.weekday()][:3]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def span_label(start: datetime, end: datetime) -> str:
