@@ -4,6 +4,8 @@ from datetime import date
 from typing import Any
 from zoneinfo import available_timezones
 
+from catalog.support.businesstime import validate_calendar_dict
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 _ZONES = None
@@ -18,25 +20,31 @@ def _zones() -> set[str]:
 
 
 def calendar_problems(data: Any) -> list[str]:
-    """Readable reasons a calendar dict is not valid; an empty list when it is."""
-    if not isinstance(data, dict):
-        return ["must be an object with a timezone and windows"]
-    problems = []
-    zone = data.get("timezone")
-    if zone not in _zones():
-        problems.append(f"“{str(zone)[:60]}” is not a known time zone (use a name like Europe/Prague)")
-    problems.extend(holiday_problems(data.get("holidays"), data.get("yearly_holidays")))
-    if data.get("always_open"):
-        return problems
-    windows = data.get("windows")
-    if not isinstance(windows, dict) or not windows:
-        return problems + ["needs working windows per weekday, e.g. {\"mon\": [[\"09:00\", \"17:00\"]]}"]
-    for day, spans in windows.items():
-        if day not in DAYS:
-            problems.append(f"“{day}” is not a weekday (use {', '.join(DAYS)})")
-            continue
-        problems.extend(day_problems(day, spans))
+    """Readable reasons a calendar dict cannot be stored as an app's hours; [] when it can.
+
+    The business-time engine checks the calendar itself; hours of operation add one rule of
+    their own: a window ends on the day it starts (an evening shift past midnight is written as
+    two windows), so a typo like 17:00–09:00 is caught instead of becoming a night shift.
+    """
+    problems = validate_calendar_dict(data)
+    windows = data.get("windows") if isinstance(data, dict) else None
+    if isinstance(windows, dict):
+        for day, spans in windows.items():
+            for span in spans if isinstance(spans, list) else []:
+                if _ends_before_start(span):
+                    problems.append(
+                        f"{day}: the window {span[0]}–{span[1]} ends before it starts; to work past "
+                        f"midnight, end it at 24:00 and start the next day at 00:00"
+                    )
     return problems
+
+
+def _ends_before_start(span: Any) -> bool:
+    """Whether a well-formed [start, end] pair ends earlier on the clock than it starts."""
+    return (
+        isinstance(span, list) and len(span) == 2 and all(isinstance(t, str) and TIME_RE.match(t) for t in span)
+        and span[1] < span[0] and span[1] != "00:00"
+    )
 
 
 def is_known_zone(name: str) -> bool:

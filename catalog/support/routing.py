@@ -19,7 +19,9 @@ only reach a forum, the reason warns that forums carry no response time.
 from dataclasses import dataclass
 from enum import StrEnum
 
-CHANNEL_ORDER = ("forum_casual", "forum_dedicated", "isv", "professional", "consulting")
+from catalog.channels import CHANNEL_KEYS
+
+CHANNEL_ORDER = CHANNEL_KEYS
 ROUTING_ORDER = ("consulting", "professional", "isv", "forum_dedicated", "forum_casual")
 SEVERITIES = (1, 2, 3)
 
