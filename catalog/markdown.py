@@ -1,4 +1,6 @@
 """Markdown to safe HTML: markdown-it renders (raw HTML off), nh3 sanitises what comes out."""
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -15,6 +17,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+@lru_cache(maxsize=1024)
 def render(text: str | None) -> Markup:
     """Render user Markdown to HTML that is safe to put on any page."""
     html = _md.render(text or "")

@@ -17,6 +17,8 @@ from sqlalchemy import Integer
 from sqlalchemy import Numeric
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import func
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -58,7 +60,8 @@ class App(db.Model):
 
     __tablename__ = "app"
     __table_args__ = (
-        Index("ix_app_published_name", "published", "name"),
+        # The catalog's default order is case-insensitive by name; this index serves it.
+        Index("ix_app_published_lower_name", "published", func.lower(text("name")), "id"),
         Index("ix_app_published_updated", "published", "updated_at"),
     )
 

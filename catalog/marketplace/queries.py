@@ -36,6 +36,14 @@ CHANNEL_CONDITIONS = {
     "consulting": OperatorCoverage.consulting.is_(True),
 }
 
+
+def _offers(key: str):
+    """A semi-join "this app offers channel ``key``", so filters need no outer join."""
+    condition = CHANNEL_CONDITIONS[key]
+    owner = SupportTerms if key in ("forum_casual", "forum_dedicated", "isv") else OperatorCoverage
+    return App.id.in_(select(owner.app_id).where(condition))
+
+
 ROW_COLUMNS = (
     App.id,
     App.slug,
@@ -112,13 +120,13 @@ def _like(text: str) -> str:
 
 
 def _conditions(f: CatalogFilter) -> list:
-    """The WHERE conditions of a filter."""
+    """The WHERE conditions of a filter (vendor and category by slug need their joins)."""
     conditions = [App.published.is_(True)]
     if f.category:
         conditions.append(Category.slug == f.category)
     if f.vendor:
         conditions.append(Vendor.slug == f.vendor)
-    conditions.extend(CHANNEL_CONDITIONS[key] for key in f.channels)
+    conditions.extend(_offers(key) for key in f.channels)
     for word in f.q.split():
         pattern = _like(word)
         conditions.append(
@@ -137,10 +145,20 @@ def _joined(statement):
     )
 
 
+def _count(f: CatalogFilter, conditions: list) -> int:
+    """How many apps match: joins only what the filter needs."""
+    statement = select(func.count(App.id)).select_from(App)
+    if f.vendor:
+        statement = statement.join(Vendor, App.vendor_id == Vendor.id)
+    if f.category:
+        statement = statement.join(Category, App.category_id == Category.id)
+    return db.session.scalar(statement.where(*conditions)) or 0
+
+
 def catalog_page(f: CatalogFilter) -> Page:
     """One page of published apps matching the filter: exactly two queries."""
     conditions = _conditions(f)
-    total = db.session.scalar(_joined(select(func.count(App.id)).select_from(App)).where(*conditions))
+    total = _count(f, conditions)
     order = (
         (App.updated_at.desc(), App.id.desc())
         if f.sort == "updated"
@@ -154,7 +172,7 @@ def catalog_page(f: CatalogFilter) -> Page:
         .offset((f.page - 1) * f.per_page)
     )
     items = [_row(row) for row in db.session.execute(statement)]
-    return Page(items=items, page=f.page, per_page=f.per_page, total=total or 0)
+    return Page(items=items, page=f.page, per_page=f.per_page, total=total)
 
 
 def filter_choices() -> tuple[list, list]:
