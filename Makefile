@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test demo clean chromium
+.PHONY: run test test-postgres install install-test demo clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ chromium:
 
 test: install-test chromium
 	$(BIN)/python -m pytest
+
+# The database-backed tests again, on a throw-away PostgreSQL server (scripts/test-postgres).
+# Plain-Python tests (tests/support, tests/mail, tests/search) and browser tests run once, above.
+test-postgres: install-test
+	scripts/test-postgres $(BIN)/python -m pytest -p no:cacheprovider \
+	  --ignore=tests/support --ignore=tests/mail --ignore=tests/search --ignore=tests/browser
 
 clean:
 	rm -rf $(VENV) instance/catalog.sqlite

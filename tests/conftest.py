@@ -1,10 +1,21 @@
-"""Fixtures: a fresh app per test on a real SQLite file and a temp index folder."""
+"""Fixtures: a fresh app per test on its own real database and a temp index folder.
+
+The database is a SQLite file in the test's temp folder, or, when ``CATALOG_TEST_DATABASE_URL``
+names a PostgreSQL server (``make test-postgres`` starts one), a database created for the test
+and dropped after it.
+"""
+import os
 import re
+import uuid
 from email import message_from_bytes
 from email import policy
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from catalog import create_app
 from catalog.cli import create_tables
@@ -15,14 +26,53 @@ from catalog.marketplace import operations
 from catalog.marketplace.records import check_record
 
 
+SERVER_URL = os.environ.get("CATALOG_TEST_DATABASE_URL")
+
+
 @pytest.fixture
-def app(tmp_path):
-    """An application on its own SQLite file, with its tables created."""
+def make_database(tmp_path):
+    """A factory of fresh, empty databases (SQLite files, or PostgreSQL databases); yields URLs."""
+    created = []
+
+    def make(name: str = "test") -> str:
+        if not SERVER_URL:
+            return f"sqlite:///{tmp_path / name}.sqlite"
+        database = f"catalog_test_{uuid.uuid4().hex[:16]}"
+        with _server().connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{database}"'))
+        created.append(database)
+        return make_url(SERVER_URL).set(database=database).render_as_string(hide_password=False)
+
+    yield make
+    for database in created:
+        with _server().connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+_SERVER_ENGINE = []
+
+
+def _server():
+    """One AUTOCOMMIT engine on the test server's maintenance database."""
+    if not _SERVER_ENGINE:
+        _SERVER_ENGINE.append(create_engine(SERVER_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool))
+    return _SERVER_ENGINE[0]
+
+
+@pytest.fixture
+def database_url(make_database):
+    """The URL of this test's own empty database."""
+    return make_database()
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    """An application on its own database, with its tables created."""
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "SEARCH_INDEX_DIR": str(tmp_path / "index"),
             "SERVER_NAME": "catalog.test",
             # scrypt with small parameters: the same code path, a hundred times faster.

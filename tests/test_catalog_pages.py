@@ -171,14 +171,14 @@ def _fill(app, count: int) -> None:
 
 @pytest.mark.parametrize("url", ["/apps", "/apps?channel=forum_casual&sort=updated", "/apps?page=2&per_page=3",
                                  "/apps/bulk-0003", "/vendors/vendor-3", "/"])
-def test_pages_run_a_fixed_number_of_queries_whatever_the_catalog_size(tmp_path, url):
+def test_pages_run_a_fixed_number_of_queries_whatever_the_catalog_size(make_database, url):
     from catalog import create_app
     from catalog.cli import create_tables
 
     counts = []
     for size in (10, 1000):
         app = create_app({"TESTING": True, "FRAGMENT_CACHE_SIZE": 0,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / f'{size}.sqlite'}"})
+                          "SQLALCHEMY_DATABASE_URI": make_database(f"size{size}")})
         with app.app_context():
             create_tables()
         _fill(app, size)

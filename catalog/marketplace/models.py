@@ -92,6 +92,11 @@ class SupportTerms(db.Model):
     """The support an app's ISV offers: forum link, dedicated forum and its own support."""
 
     __tablename__ = "support_terms"
+    # Covering indexes for the catalog's "offers channel X" filters (semi-joins on app_id).
+    __table_args__ = (
+        Index("ix_support_terms_isv_offered", "isv_offered", "app_id"),
+        Index("ix_support_terms_forum_dedicated", "forum_dedicated", "app_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     app_id: Mapped[int] = mapped_column(ForeignKey("app.id"), unique=True)
@@ -117,6 +122,10 @@ class OperatorCoverage(db.Model):
     """The operator's decision on professional support and consulting for one app."""
 
     __tablename__ = "operator_coverage"
+    __table_args__ = (
+        Index("ix_operator_coverage_professional", "professional", "app_id"),
+        Index("ix_operator_coverage_consulting", "consulting", "app_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     app_id: Mapped[int] = mapped_column(ForeignKey("app.id"), unique=True)
