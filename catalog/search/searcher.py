@@ -193,16 +193,31 @@ def search(folder, q, allowed_visibilities, filters=None, sort="relevance", page
         return SearchResults(parsed.text, [], 0, True, page, per_page,
                              {name: {} for name in FACETS} if facets else {},
                              truncated=parsed.truncated, fallback=parsed.fallback)
-    exact = results.has_exact_length()
-    total = len(results) if exact else results.estimated_length()
+    counts = _facet_counts(results) if facets else {}
+    total, exact = _total(results, counts, page * per_page)
     start = (page - 1) * per_page
     hits = [_hit(hit, highlight) for hit in results[start:start + per_page]]
     suggestion = None
     if total < DID_YOU_MEAN_BELOW and parsed.words:
         suggestion = did_you_mean(entry, parsed.words, allow)
-    return SearchResults(parsed.text, hits, total, exact, page, per_page,
-                         _facet_counts(results) if facets else {}, suggestion,
+    return SearchResults(parsed.text, hits, total, exact, page, per_page, counts, suggestion,
                          parsed.truncated, parsed.fallback)
+
+
+def _total(results, counts, limit):
+    """Return (total, exact) without re-running the query.
+
+    ``len(results)`` re-runs a filtered query just to count it (tens of ms);
+    the type facet already counted every match, and fewer hits than the limit
+    means all were collected.  Otherwise Whoosh's estimate (an upper bound).
+    """
+    if counts:
+        return sum(counts["type"].values()), True
+    scored = results.scored_length()
+    if scored < limit:
+        return scored, True
+    # Not results.estimated_length(): it calls len() whenever a filter is set.
+    return max(scored, results.q.estimate_size(results.searcher.reader())), False
 
 
 def _run(entry, query, filters, allow, sort, limit, facets):
@@ -273,7 +288,8 @@ def did_you_mean(entry, words, allow):
     corrected, changed = [], False
     for word in words:
         low = word.lower()
-        if len(low) < 4 or low.isdigit() or _visible_count(entry, [low], allow):
+        # A word in the dictionary is not corrected (not even if only staff use it).
+        if len(low) < 4 or low.isdigit() or ("words", low) in reader:
             corrected.append(low)
             continue
         best = _best_correction(entry, reader, low, allow)
