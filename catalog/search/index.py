@@ -20,9 +20,11 @@ started; :func:`apply` is idempotent, so re-applying is always safe.
 """
 
 import datetime
+import gc
 import os
 import shutil
 import time
+import warnings
 from dataclasses import dataclass
 
 from whoosh import index as whoosh_index
@@ -67,10 +69,26 @@ def current_path(folder):
 def open_index(folder):
     """Open the current index, or raise SearchUnavailable if missing or damaged."""
     path = current_path(folder)
-    try:
-        return whoosh_index.open_dir(path)
-    except Exception as exc:  # Whoosh raises many kinds on a broken TOC.
-        raise SearchUnavailable(f"search index at {path} is damaged: {exc!r}") from exc
+    ix, error = _open_dir(path)
+    if ix is None:
+        raise SearchUnavailable(f"search index at {path} is damaged: {error}")
+    return ix
+
+
+def _open_dir(path):
+    """Return ``(index, None)`` or ``(None, reason)`` if Whoosh cannot read it."""
+    # Whoosh leaves a damaged TOC file open; let it be closed without a ResourceWarning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            ix = whoosh_index.open_dir(path)
+            with ix.reader() as reader:
+                reader.doc_count()
+            return ix, None
+        except Exception as exc:  # Whoosh raises many kinds on a broken index.
+            error = repr(exc)
+        gc.collect()
+    return None, error
 
 
 def health(folder):
@@ -79,13 +97,10 @@ def health(folder):
         path = current_path(folder)
     except SearchUnavailable as exc:
         return Health("missing", detail=str(exc))
-    try:
-        ix = whoosh_index.open_dir(path)
-        with ix.reader() as reader:
-            count = reader.doc_count()
-    except Exception as exc:
-        return Health("damaged", detail=repr(exc), path=path)
-    return Health("ok", doc_count=count, path=path)
+    ix, error = _open_dir(path)
+    if ix is None:
+        return Health("damaged", detail=error, path=path)
+    return Health("ok", doc_count=ix.doc_count(), path=path)
 
 
 def create(folder):
