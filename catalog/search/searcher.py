@@ -112,12 +112,17 @@ class _Cached:
         if time.monotonic() - self.checked < REFRESH_SECONDS:
             return self
         if current_path(folder) != self.path:
-            return _Cached(folder)  # A rebuild was swapped in.
+            self.close()  # A rebuild was swapped in; this cache is per thread.
+            return _Cached(folder)
         self.checked = time.monotonic()
         if not self.searcher.up_to_date():
             self.searcher = self.searcher.refresh()
             self.filters = {}
         return self
+
+    def close(self):
+        """Close the searcher's files."""
+        self.searcher.close()
 
     def docs(self, key, query):
         """Return the cached set of document numbers matching a filter query."""
@@ -135,17 +140,26 @@ def get_searcher(folder):
     entry = cache.get(key)
     try:
         if entry is None or entry.pid != os.getpid():
+            if entry is not None:
+                entry.close()  # the parent's files, duplicated by fork
             entry = _Cached(folder)
         else:
             entry = entry.fresh(folder)
     except SearchUnavailable:
-        cache.pop(key, None)
+        _drop(cache, key)
         raise
     except Exception as exc:
-        cache.pop(key, None)
+        _drop(cache, key)
         raise SearchUnavailable(f"cannot open the search index: {exc!r}") from exc
     cache[key] = entry
     return entry
+
+
+def _drop(cache, key):
+    """Forget and close a cached searcher whose index went away."""
+    entry = cache.pop(key, None)
+    if entry is not None:
+        entry.close()
 
 
 def _visible(entry, allowed):
