@@ -185,8 +185,12 @@ def search(folder, q, allowed_visibilities, filters=None, sort="relevance", page
     """Search ``folder`` for the user input ``q``; return :class:`SearchResults`.
 
     ``filters`` maps app / section / type to a slug; ``sort`` is "relevance" or
-    "date" (newest first).  Malformed input never raises; a missing or damaged
-    index raises SearchUnavailable.
+    "date" (newest first).  ``facets=True`` counts every match by app, section
+    and type (and makes ``total`` exact) but costs a full pass over the
+    matches; without it ``total`` is exact only when it fits in the page,
+    otherwise Whoosh's upper-bound estimate (``total_is_exact=False``).
+    "Did you mean" runs only below DID_YOU_MEAN_BELOW results.  Malformed input
+    never raises; a missing or damaged index raises SearchUnavailable.
     """
     entry = get_searcher(folder)
     parsed = parse(q)
