@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "catalog"
-PURE = ["channels.py", "legend.py", "mail", "marketplace/records.py", "marketplace/calendars.py", "support"]
+PURE = ["channels.py", "legend.py", "mail", "marketplace/records.py", "marketplace/calendars.py", "support", "search"]
 FORBIDDEN = {"flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "sqlalchemy"}
 
 
