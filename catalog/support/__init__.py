@@ -1,0 +1,1 @@
+"""Pure support-domain logic: business-time arithmetic and request routing."""

@@ -1,0 +1,271 @@
+"""The stored (JSON) form of a business calendar: parsing, validation messages, serialisation.
+
+Example of the stored form::
+
+    {"timezone": "Europe/Prague",
+     "windows": {"mon": [["09:00", "12:00"], ["13:00", "17:00"]], "fri": [["22:00", "02:00"]]},
+     "holidays": ["2026-12-24"], "yearly_holidays": ["12-25", "01-01"],
+     "country": "CZ", "subdivision": null, "always_open": false}
+
+Times are ``HH:MM``; ``24:00`` is the end of the day, and an end earlier than the start means the
+window ends the next day. Every message is a plain English sentence a form can show as it is.
+"""
+import re
+from dataclasses import dataclass
+from types import SimpleNamespace
+from datetime import date
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
+
+import holidays as holidays_lib
+
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+KEYS = ("timezone", "windows", "holidays", "yearly_holidays", "country", "subdivision",
+        "always_open")
+DAY = 24 * 60
+WEEK = 7 * DAY
+_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
+
+
+class CalendarError(ValueError):
+    """A calendar that cannot be used; ``messages`` lists every problem in plain English."""
+
+    def __init__(self, messages: list[str] | str) -> None:
+        """Keep the messages and join them into the exception text."""
+        self.messages = (messages,) if isinstance(messages, str) else tuple(messages)
+        super().__init__(" ".join(self.messages))
+
+
+@dataclass(frozen=True, order=True)
+class Window:
+    """A working window in minutes after the local midnight of the day it starts on."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        """Refuse windows that are empty, too long or start outside the day."""
+        if not 0 <= self.start < DAY:
+            raise CalendarError(f"A window must start between 00:00 and 23:59, not {self.label}.")
+        if not self.start < self.end <= self.start + DAY:
+            raise CalendarError(f"The window {self.label} has no length.")
+
+    @classmethod
+    def parse(cls, start: str, end: str) -> "Window":
+        """A window from ``HH:MM`` strings; an end before the start ends the next day."""
+        start_minute, end_minute = _minutes(start), _minutes(end)
+        if start_minute == DAY:
+            raise CalendarError("A window cannot start at 24:00; start it at 00:00.")
+        if end_minute < start_minute:
+            end_minute += DAY
+        return cls(start_minute, end_minute)
+
+    @property
+    def crosses_midnight(self) -> bool:
+        """Whether the window ends on the next day."""
+        return self.end > DAY
+
+    @property
+    def label(self) -> str:
+        """The window as ``09:00–17:00`` (an end past midnight shows its clock time)."""
+        return f"{_clock(self.start)}–{_clock(self.end)}"
+
+    def as_pair(self) -> list[str]:
+        """The window's stored form, ``["HH:MM", "HH:MM"]``."""
+        return [_clock(self.start), _clock(self.end)]
+
+
+def parse_calendar_dict(data: object) -> tuple[dict, list[str]]:
+    """Read the stored form into Calendar fields, with every problem found (format or meaning)."""
+    if not isinstance(data, dict):
+        return {}, ["A calendar must be a JSON object."]
+    problems = [f"Unknown calendar setting '{key}'." for key in data if key not in KEYS]
+    timezone_name = data.get("timezone")
+    if not isinstance(timezone_name, str) or not timezone_name.strip():
+        problems.append("The calendar needs a time zone, such as 'Europe/Prague'.")
+        timezone_name = "UTC"
+    fields = {
+        "timezone": timezone_name.strip(),
+        "windows": _parse_week(data.get("windows") or {}, problems),
+        "holidays": frozenset(_parse_list(data, "holidays", _parse_date, problems)),
+        "yearly_holidays": frozenset(_parse_list(data, "yearly_holidays", _month_day, problems)),
+        "country": _optional_code(data, "country", problems),
+        "subdivision": _optional_code(data, "subdivision", problems),
+        "always_open": data.get("always_open", False),
+    }
+    if not isinstance(fields["always_open"], bool):
+        problems.append("'always_open' must be true or false.")
+        fields["always_open"] = False
+    return fields, problems + calendar_problems(SimpleNamespace(**fields))
+
+
+def calendar_problems(cal) -> list[str]:
+    """Every reason a calendar's fields cannot be computed with (empty when usable)."""
+    problems = _timezone_problems(cal.timezone) + _country_problems(cal)
+    has_windows = any(cal.windows)
+    if cal.always_open and has_windows:
+        problems.append("A calendar open 24×7 cannot also list working windows.")
+    if not cal.always_open and not has_windows:
+        problems.append("The calendar has no working windows; add one or make it open 24×7.")
+    if len(cal.windows) != 7:
+        problems.append("Working windows must be given for the seven weekdays.")
+        return problems
+    return problems + _overlaps(cal.windows)
+
+
+def serialise_calendar(cal) -> dict:
+    """The stored form of a calendar, with sorted, canonical values."""
+    return {
+        "timezone": cal.timezone,
+        "windows": {
+            key: [window.as_pair() for window in windows]
+            for key, windows in zip(WEEKDAY_KEYS, cal.windows)
+            if windows
+        },
+        "holidays": sorted(day.isoformat() for day in cal.holidays),
+        "yearly_holidays": sorted(f"{month:02d}-{day:02d}" for month, day in cal.yearly_holidays),
+        "country": cal.country,
+        "subdivision": cal.subdivision,
+        "always_open": cal.always_open,
+    }
+
+
+def _parse_week(windows: object, problems: list[str]) -> tuple[tuple[Window, ...], ...]:
+    """Seven sorted tuples of windows, Monday first, from the ``windows`` mapping."""
+    if not isinstance(windows, dict):
+        problems.append("'windows' must map weekdays (mon … sun) to lists of [start, end].")
+        return ((),) * 7
+    for key in windows:
+        if key not in WEEKDAY_KEYS:
+            problems.append(f"Unknown weekday '{key}'; use {', '.join(WEEKDAY_KEYS)}.")
+    return tuple(
+        tuple(sorted(_parse_day(name, windows.get(key) or [], problems)))
+        for key, name in zip(WEEKDAY_KEYS, DAY_NAMES)
+    )
+
+
+def _parse_day(name: str, pairs: object, problems: list[str]) -> list[Window]:
+    """The windows of one weekday; malformed entries become messages."""
+    if not isinstance(pairs, list):
+        problems.append(f"{name}: windows must be a list of [start, end] pairs.")
+        return []
+    parsed = []
+    for pair in pairs:
+        if not (isinstance(pair, list | tuple) and len(pair) == 2):
+            problems.append(f"{name}: {pair!r} is not a [start, end] pair.")
+            continue
+        try:
+            parsed.append(Window.parse(*pair))
+        except CalendarError as error:
+            problems.extend(f"{name}: {_lower_first(message)}" for message in error.messages)
+    return parsed
+
+
+def _parse_list(data: dict, key: str, parse, problems: list[str]) -> list:
+    """Parse every entry of a list setting, turning bad entries into messages."""
+    entries = data.get(key) or []
+    if not isinstance(entries, list):
+        problems.append(f"'{key}' must be a list.")
+        return []
+    parsed = []
+    for entry in entries:
+        try:
+            parsed.append(parse(entry))
+        except CalendarError as error:
+            problems.extend(error.messages)
+    return parsed
+
+
+def _parse_date(text: object) -> date:
+    """A one-off holiday from ``YYYY-MM-DD``."""
+    match = _DATE.fullmatch(text) if isinstance(text, str) else None
+    try:
+        return date(*map(int, match.groups()))
+    except (AttributeError, ValueError):
+        raise CalendarError(f"Holiday {text!r} is not a date; use YYYY-MM-DD.") from None
+
+
+def _month_day(text: object) -> tuple[int, int]:
+    """A yearly holiday from ``MM-DD`` (02-29 counts in leap years only)."""
+    match = _MONTH_DAY.fullmatch(text) if isinstance(text, str) else None
+    try:
+        month, day = map(int, match.groups())
+        date(2000, month, day)
+    except (AttributeError, ValueError):
+        raise CalendarError(f"Yearly holiday {text!r} is not a day of the year; use MM-DD.") from None
+    return month, day
+
+
+def _optional_code(data: dict, key: str, problems: list[str]) -> str | None:
+    """An optional country or subdivision code, upper-cased; blank means none."""
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        problems.append(f"'{key}' must be a code such as 'CZ', or empty.")
+        return None
+    return value.strip().upper() or None
+
+
+def _lower_first(message: str) -> str:
+    """A sentence made to follow a colon."""
+    return message[:1].lower() + message[1:]
+
+
+def _minutes(text: object) -> int:
+    """Minutes after midnight from ``HH:MM``, allowing ``24:00``."""
+    match = _TIME.fullmatch(text) if isinstance(text, str) else None
+    hours, minutes = map(int, match.groups()) if match else (99, 99)
+    if hours * 60 + minutes > DAY or minutes > 59:
+        raise CalendarError(f"{text!r} is not a time of day; use HH:MM between 00:00 and 24:00.")
+    return hours * 60 + minutes
+
+
+def _clock(minute: int) -> str:
+    """``HH:MM`` for minutes after a midnight; exactly one day later reads ``24:00``."""
+    if minute != DAY:
+        minute %= DAY
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _timezone_problems(name: str) -> list[str]:
+    """A message when the time zone is not a known IANA name."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return [f"Unknown time zone '{name}'; use an IANA name such as 'Europe/Prague'."]
+    return []
+
+
+def _country_problems(cal) -> list[str]:
+    """A message when the public-holiday country or subdivision is unknown."""
+    if cal.subdivision and not cal.country:
+        return ["A subdivision needs a country."]
+    if not cal.country:
+        return []
+    try:
+        holidays_lib.country_holidays(cal.country, subdiv=cal.subdivision)
+    except NotImplementedError:
+        if cal.country not in holidays_lib.list_supported_countries():
+            return [f"Public holidays are not known for country '{cal.country}'."]
+        return [f"'{cal.subdivision}' is not a known subdivision of {cal.country}."]
+    return []
+
+
+def _overlaps(week: tuple[tuple[Window, ...], ...]) -> list[str]:
+    """A message for each pair of windows that overlap, across midnight and the week's end."""
+    spans = sorted(
+        (day * DAY + window.start, day * DAY + window.end, f"{DAY_NAMES[day]} {window.label}")
+        for day, windows in enumerate(week)
+        for window in windows
+    )
+    spans += [(start + WEEK, end + WEEK, label) for start, end, label in spans]
+    messages: list[str] = []
+    for (_, end, label), (start, _, other) in zip(spans, spans[1:]):
+        message = f"{label} overlaps {other}."
+        if start < end and message not in messages:
+            messages.append(message)
+    return messages
