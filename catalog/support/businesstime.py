@@ -162,7 +162,7 @@ def iter_spans(cal: Calendar, instant: datetime) -> Iterator[tuple[date, datetim
                 yield day, span_start, span_end
                 cursor, idle_days = span_end, 0
         day += timedelta(days=1)
-    raise CalendarError([f"The calendar has no business time in the {HORIZON_DAYS} days after {day}."])
+    raise CalendarError(f"The calendar has no business time in the {HORIZON_DAYS} days to {day}.")
 
 
 @lru_cache(maxsize=8192)

@@ -195,7 +195,8 @@ def _month_day(text: object) -> tuple[int, int]:
         month, day = map(int, match.groups())
         date(2000, month, day)
     except (AttributeError, ValueError):
-        raise CalendarError(f"Yearly holiday {text!r} is not a day of the year; use MM-DD.") from None
+        message = f"Yearly holiday {text!r} is not a day of the year; use MM-DD."
+        raise CalendarError(message) from None
     return month, day
 
 

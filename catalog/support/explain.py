@@ -57,13 +57,16 @@ class Explanation:
         lines = [f"Arrived {stamp(self.arrived)}."]
         if self.started_late:
             lines.append(f"Outside working hours: the clock starts {stamp(self.clock_start)}.")
-        entries = sorted(
-            [(span.day, f"Counted {span_label(span.start, span.end)}: {amount_label(span.amount)}.")
-             for span in self.counted]
-            + [(skip.day, f"Skipped {day_label(skip.day)}: {skip.reason}.") for skip in self.skipped]
-        )
-        lines.extend(text for _day, text in entries)
-        lines.append(f"Due {stamp(self.due)}, after {amount_label(self.duration)} of business time.")
+        counted = [
+            (span.day, f"Counted {span_label(span.start, span.end)}: {amount_label(span.amount)}.")
+            for span in self.counted
+        ]
+        skipped = [
+            (skip.day, f"Skipped {day_label(skip.day)}: {skip.reason}.") for skip in self.skipped
+        ]
+        lines.extend(text for _day, text in sorted(counted + skipped))
+        total = amount_label(self.duration)
+        lines.append(f"Due {stamp(self.due)}, after {total} of business time.")
         return lines
 
 
@@ -128,15 +131,15 @@ def day_label(day: date) -> str:
 
 def span_label(start: datetime, end: datetime) -> str:
     """A counted span; an end at the following midnight reads ``24:00``."""
-    same_day = end.date() == start.date()
-    if not same_day and end.date() == start.date() + timedelta(days=1) and end.time() == datetime.min.time():
-        end_text, same_day = "24:00", True
-    else:
-        end_text = f"{end:%H:%M}"
-    zone_text = start.tzname() if start.tzname() == end.tzname() else f"{start.tzname()} to {end.tzname()}"
-    if same_day:
-        return f"{day_label(start.date())} {start:%H:%M}–{end_text} {zone_text}"
-    return f"{day_label(start.date())} {start:%H:%M} – {day_label(end.date())} {end_text} {zone_text}"
+    zones = start.tzname()
+    if end.tzname() != zones:
+        zones = f"{zones} to {end.tzname()}"
+    opening = f"{day_label(start.date())} {start:%H:%M}"
+    if end.date() == start.date():
+        return f"{opening}–{end:%H:%M} {zones}"
+    if end.date() == start.date() + timedelta(days=1) and end.time() == datetime.min.time():
+        return f"{opening}–24:00 {zones}"
+    return f"{opening} – {day_label(end.date())} {end:%H:%M} {zones}"
 
 
 def amount_label(amount: timedelta) -> str:
@@ -144,8 +147,8 @@ def amount_label(amount: timedelta) -> str:
     seconds = int(amount.total_seconds())
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
-    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else "", f"{seconds} s" if seconds else ""]
-    return " ".join(part for part in parts if part) or "0 min"
+    parts = [(hours, "h"), (minutes, "min"), (seconds, "s")]
+    return " ".join(f"{number} {unit}" for number, unit in parts if number) or "0 min"
 
 
 def _instant(moment: datetime) -> datetime:
