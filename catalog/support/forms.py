@@ -12,6 +12,7 @@ from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
@@ -48,9 +49,9 @@ class DescribeStepForm(FlaskForm):
 class ClassifyStepForm(FlaskForm):
     """Step 3: severity (with the definitions) and kind of request."""
 
-    severity = RadioField("Severity", coerce=int, choices=[(n, f"{n} — {text}") for n, text in SEVERITIES.items()],
+    severity = RadioField("Severity", coerce=int, choices=[SelectChoice(n, f"{n} — {text}") for n, text in SEVERITIES.items()],
                           validators=[required("Choose a severity.")])
-    kind = RadioField("Kind of request", choices=list(KINDS.items()), validators=[required("Choose what kind of request this is.")])
+    kind = RadioField("Kind of request", choices=[SelectChoice(*item) for item in KINDS.items()], validators=[required("Choose what kind of request this is.")])
 
 
 class ContinueForm(FlaskForm):
@@ -114,7 +115,7 @@ class StatusForm(FlaskForm):
 class ClassifyTicketForm(FlaskForm):
     """Staff classify an incident."""
 
-    classification = SelectField("Classification", choices=list(CLASSIFICATIONS.items()))
+    classification = SelectField("Classification", choices=[SelectChoice(*item) for item in CLASSIFICATIONS.items()])
 
 
 class QuoteForm(FlaskForm):

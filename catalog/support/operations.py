@@ -1,6 +1,7 @@
 """Writes on tickets. Each function flushes and records a timeline event; the caller commits."""
 from datetime import datetime
 
+from catalog.accounts.models import Organisation
 from catalog.extensions import db
 from catalog.support import clocks
 from catalog.support.intake import Intake
@@ -34,6 +35,7 @@ def open_ticket(intake: Intake, user, title: str, text: str, now: datetime, pref
     if not intake.makes_ticket:
         raise TicketError("This request does not become a ticket here.")
     number = issue_number(now)
+    ensure_organisation(user)
     ticket = Ticket(
         number=number, reference=format_reference(prefix, number), app=intake.app,
         channel=intake.decision.channel, severity=intake.severity, kind=str(intake.kind), title=title,
@@ -51,6 +53,14 @@ def open_ticket(intake: Intake, user, title: str, text: str, now: datetime, pref
     record(ticket, user, "created", now, channel=ticket.channel, reason=intake.decision.reason)
     db.session.flush()
     return ticket
+
+
+def ensure_organisation(user) -> None:
+    """Give a customer without an organisation one of their own, so the ticket has an owner."""
+    if user.organisation_id is None:
+        user.organisation = Organisation(name=f"{user.name} (personal)")
+        db.session.add(user.organisation)
+        db.session.flush()
 
 
 def add_message(ticket: Ticket, author, body: str, files: list[tuple[str, str, bytes]], now: datetime) -> TicketMessage:

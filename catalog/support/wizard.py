@@ -49,7 +49,7 @@ def load(signed: str) -> dict | None:
 
 def current_step(state: dict) -> str:
     """The first step whose answers are missing (the review once all are given)."""
-    return next(step for step in STEPS if any(key not in state for key in STEP_KEYS[step]))
+    return next((step for step in STEPS if any(key not in state for key in STEP_KEYS[step])), "review")
 
 
 def reopen(state: dict, step: str) -> dict:

@@ -10,6 +10,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from catalog.accounts.access import roles_required
 from catalog.accounts.models import CUSTOMER
@@ -43,7 +44,7 @@ def _form(step: str, **kwargs):
     """The form of a step, with the app choices filled in for the first one."""
     form = STEP_FORMS[step](**kwargs)
     if step == "app":
-        form.app.choices = [("", "Choose an app…")] + [(app.slug, app.name) for app in queries.published_apps()]
+        form.app.choices = [SelectChoice("", "Choose an app…")] + [SelectChoice(app.slug, app.name) for app in queries.published_apps()]
     return form
 
 
