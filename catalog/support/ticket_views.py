@@ -24,6 +24,7 @@ from catalog.support.forms import QuoteForm
 from catalog.support.forms import ReplyForm
 from catalog.support.forms import StatusForm
 from catalog.support.lifecycle import AGENT
+from catalog.support.lifecycle import TRANSITIONS
 from catalog.support.lifecycle import moves
 from catalog.support.models import Attachment
 from catalog.support.models import ConsultingQuote
@@ -106,8 +107,11 @@ def change_status(reference: str):
     form = StatusForm()
     if not form.validate_on_submit():
         return _ticket_page(ticket, 400, status_form=form)
+    role = ticket_role(current_user, ticket)
+    if role not in TRANSITIONS.get((ticket.status, form.target.data), {role}):
+        abort(403)
     try:
-        operations.change_status(ticket, current_user, ticket_role(current_user, ticket), form.target.data, utcnow(), form.note.data or "")
+        operations.change_status(ticket, current_user, role, form.target.data, utcnow(), form.note.data or "")
     except TicketError as error:
         form.note.errors = [str(error)]
         return _ticket_page(ticket, 400, status_form=form)
