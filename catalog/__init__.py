@@ -58,9 +58,11 @@ def register_blueprints(app: Flask) -> None:
     from catalog.isv.blueprint import bp as isv_bp
     from catalog.marketplace.blueprint import bp as marketplace_bp
     from catalog.operator.blueprint import bp as operator_bp
+    from catalog.support.blueprint import bp as support_bp
 
     app.register_blueprint(marketplace_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(isv_bp)
     app.register_blueprint(operator_bp)
+    app.register_blueprint(support_bp)

@@ -13,6 +13,8 @@ from catalog.extensions import db
 from catalog.marketplace import operations
 from catalog.marketplace.records import read_records
 from catalog.models import create_tables
+from catalog.support.cli import tickets_cli
+from catalog.support.demo import ensure_demo_support
 
 DEMO_DIR = Path(__file__).parent / "demo"
 MAX_PROBLEMS_SHOWN = 200
@@ -24,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(load_demo_command)
     app.cli.add_command(import_apps_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(tickets_cli)
 
 
 @click.command("init-db")
@@ -81,7 +84,7 @@ def load_demo_command() -> None:
     create_tables()
     if not import_file(DEMO_DIR / "apps.jsonl", "demo apps"):
         raise SystemExit(1)
-    logins = ensure_demo_users()
+    logins = ensure_demo_users() + ensure_demo_support()
     db.session.commit()
     click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
     for email, what in logins:

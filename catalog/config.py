@@ -46,3 +46,13 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     OPERATOR_NAME = "Marketplace operator"
+    # Support tickets: the reference prefix (SUP-000123), attachment limits, the quiet period
+    # after which resolved tickets close themselves, and how long due times shown before
+    # submitting stay valid.
+    TICKET_REF_PREFIX = "SUP"
+    TICKET_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+    TICKET_ATTACHMENT_MAX_FILES = 5
+    TICKET_ATTACHMENT_EXTENSIONS = ["txt", "log", "csv", "json", "xml", "yaml", "yml", "conf", "png", "jpg", "jpeg", "gif", "pdf", "zip", "gz"]
+    TICKET_QUIET_DAYS = 7
+    TICKETS_PAGE_SIZE = 20
+    WIZARD_QUOTE_GRACE_SECONDS = 15 * 60

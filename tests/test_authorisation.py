@@ -13,6 +13,7 @@ from tests.conftest import APP_A
 from tests.conftest import VENDOR_A
 from tests.conftest import AuthActions
 from tests.conftest import make_user
+from tests.support.tickets import ticket_placeholders
 
 ROLES = ("anonymous", "customer", "isv_a", "isv_b", "staff", "admin")
 OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "403", "404"
@@ -30,6 +31,11 @@ ISV_PORTAL = expect(LOGIN, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN)
 ISV_A_APP = expect(LOGIN, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN)
 OPERATOR = expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
 ADMIN = expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+CUSTOMER_ONLY = expect(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+# A professional ticket of the customer's organisation: ISVs must not learn it exists.
+OWN_TICKET = expect(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, OK)
+AGENT_ON_TICKET = expect(LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, OK, OK)
+CUSTOMER_ON_TICKET = expect(LOGIN, OK, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN)
 
 # endpoint: (method, URL arguments from the world, expected outcome per role)
 RULES = {
@@ -65,10 +71,28 @@ RULES = {
     "operator.category_edit": ("GET", {"slug": "mail"}, OPERATOR),
     "operator.users": ("GET", {}, ADMIN),
     "operator.user_edit": ("GET", {"user_id": "customer_id"}, ADMIN),
+    "api.route_preview": ("GET", {"app": APP_A}, PUBLIC),
+    "support.new_request": ("GET", {}, CUSTOMER_ONLY),
+    "support.solved": ("POST", {}, CUSTOMER_ONLY),
+    "support.tickets": ("GET", {}, SIGNED_IN),
+    "support.ticket": ("GET", {"reference": "ticket_ref"}, OWN_TICKET),
+    "support.reply": ("POST", {"reference": "fresh_ticket_ref"}, OWN_TICKET),
+    "support.change_status": ("POST", {"reference": "fresh_ticket_ref"}, AGENT_ON_TICKET),
+    "support.classify": ("POST", {"reference": "ticket_ref"}, AGENT_ON_TICKET),
+    "support.propose_quote": ("POST", {"reference": "fresh_consulting_ref"}, AGENT_ON_TICKET),
+    "support.decide_quote": ("POST", {"reference": "quoted_ref", "quote_id": "quote_id"}, CUSTOMER_ON_TICKET),
+    "support.attachment": ("GET", {"reference": "ticket_ref", "attachment_id": "attachment_id"}, OWN_TICKET),
 }
 
 # Form data for POST-only endpoints, so an allowed role gets past validation.
-POST_DATA = {"operator.vendor_invite": {"email": "someone@northwind.example"}}
+POST_DATA = {
+    "operator.vendor_invite": {"email": "someone@northwind.example"},
+    "support.reply": {"body": "Any news?"},
+    "support.change_status": {"target": "triaged"},
+    "support.classify": {"classification": "product"},
+    "support.propose_quote": {"rate": "150", "hours": "4", "completion_on": "2031-01-31"},
+    "support.decide_quote": {"decision": "approve"},
+}
 
 
 def _endpoints(app) -> set[str]:
@@ -104,6 +128,7 @@ def _placeholders(app, world) -> dict:
             "customer_id": user("customer").id,
             # Removing a member is destructive: each request removes a member made for it.
             "fresh_member_id": lambda: make_user(app, f"member{next(counter)}@northwind.example", "isv", VENDOR_A),
+            **ticket_placeholders(app, user("customer").id),
         }
 
 

@@ -2,8 +2,10 @@
 from flask import Blueprint
 
 from catalog.api import views
+from catalog.support import wizard_views
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 bp.add_url_rule("/apps", view_func=views.app_list)
 bp.add_url_rule("/apps/<slug>", view_func=views.app_detail)
+bp.add_url_rule("/route", view_func=wizard_views.route_preview)

@@ -1,0 +1,90 @@
+"""The ticket lifecycle as a table: which status may follow which, and who may move it there.
+
+Pure Python. Actors are roles *on the ticket*: the ``customer`` (a member of the requesting
+organisation), the ``agent`` (the developer for ISV tickets, operator staff for professional and
+consulting tickets) and the ``system`` (the quiet-period auto-close).
+
+A consulting ticket never starts work without an approved quote: ``awaiting_approval`` →
+``in_progress`` is the customer's approval of the quote, and ``triaged`` → ``in_progress`` is
+refused for consulting.
+"""
+from dataclasses import dataclass
+
+STATUSES = {
+    "new": "New",
+    "triaged": "Triaged",
+    "awaiting_approval": "Awaiting customer approval",
+    "in_progress": "In progress",
+    "workaround_provided": "Workaround provided",
+    "resolved": "Resolved",
+    "closed": "Closed",
+}
+OPEN_STATUSES = frozenset(STATUSES) - {"resolved", "closed"}
+CUSTOMER, AGENT, SYSTEM = "customer", "agent", "system"
+
+_C, _A, _S = frozenset({CUSTOMER}), frozenset({AGENT}), frozenset({SYSTEM})
+
+# (from, to) → who may make the move.
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    ("new", "triaged"): _A,
+    ("new", "closed"): _C,  # withdrawn by the customer
+    ("triaged", "awaiting_approval"): _A,
+    ("triaged", "in_progress"): _A,
+    ("triaged", "closed"): _C,
+    ("awaiting_approval", "in_progress"): _C,  # the customer approves the estimate or quote
+    ("awaiting_approval", "triaged"): _C | _A,  # declined, or withdrawn to be re-estimated
+    ("awaiting_approval", "closed"): _C,
+    ("in_progress", "workaround_provided"): _A,
+    ("in_progress", "resolved"): _A,
+    ("workaround_provided", "in_progress"): _A | _C,  # the workaround did not hold
+    ("workaround_provided", "resolved"): _A,
+    ("resolved", "closed"): _C | _S,  # confirmed, or quiet for long enough
+    ("resolved", "in_progress"): _C | _A,  # reopened
+}
+
+ACTION_LABELS = {
+    ("new", "triaged"): "Mark triaged",
+    ("new", "closed"): "Withdraw the request",
+    ("triaged", "awaiting_approval"): "Ask the customer to approve the estimate",
+    ("triaged", "in_progress"): "Start work",
+    ("triaged", "closed"): "Withdraw the request",
+    ("awaiting_approval", "in_progress"): "Approve and start work",
+    ("awaiting_approval", "triaged"): "Send back for a new estimate",
+    ("awaiting_approval", "closed"): "Withdraw the request",
+    ("in_progress", "workaround_provided"): "Record a workaround",
+    ("in_progress", "resolved"): "Record the resolution",
+    ("workaround_provided", "in_progress"): "The workaround does not hold: resume work",
+    ("workaround_provided", "resolved"): "Record the resolution",
+    ("resolved", "closed"): "Confirm and close",
+    ("resolved", "in_progress"): "Reopen",
+}
+
+
+@dataclass(frozen=True)
+class Move:
+    """A transition an actor may offer on a ticket page."""
+
+    target: str
+    label: str
+
+
+def refusal(channel: str, current: str, target: str, actor: str, quote_approved: bool = False) -> str | None:
+    """Why ``actor`` may not move a ``channel`` ticket from ``current`` to ``target`` (None: allowed)."""
+    allowed = TRANSITIONS.get((current, target))
+    if allowed is None:
+        return f"A ticket cannot go from {STATUSES.get(current, current)} to {STATUSES.get(target, target)}."
+    if actor not in allowed:
+        return f"Only the {' or the '.join(sorted(allowed))} may move a ticket to {STATUSES[target]} from {STATUSES[current]}."
+    if channel == "consulting" and target == "in_progress" and current in ("triaged", "awaiting_approval"):
+        if current == "triaged" or not quote_approved:
+            return "Consulting work starts only after the customer approves a quote."
+    return None
+
+
+def moves(channel: str, current: str, actor: str) -> list[Move]:
+    """The transitions ``actor`` may offer from ``current`` (quote approval has its own button)."""
+    return [
+        Move(target, ACTION_LABELS[(source, target)])
+        for (source, target) in TRANSITIONS
+        if source == current and refusal(channel, current, target, actor, quote_approved=False) is None
+    ]

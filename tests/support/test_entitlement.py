@@ -1,0 +1,70 @@
+"""Standing for professional support: subscriptions, named contacts, quotas per calendar month."""
+from datetime import date
+from datetime import datetime
+from datetime import timezone
+
+from catalog.accounts.models import User
+from catalog.extensions import db
+from catalog.marketplace.models import App
+from catalog.support.entitlement import month_bounds
+from catalog.support.entitlement import standing
+from catalog.support.intake import assess
+from catalog.support.operations import open_ticket
+from tests.support.conftest import PRO_APP
+from tests.support.conftest import customer
+from tests.support.conftest import subscribe
+
+UTC = timezone.utc
+
+
+def _user(email):
+    return db.session.scalar(db.select(User).where(User.email == email))
+
+
+def _open(email, when):
+    """Open a professional-or-not ticket for PRO_APP at ``when``; return its channel."""
+    app = db.session.scalar(db.select(App).where(App.slug == PRO_APP))
+    intake = assess(app, _user(email), 2, "incident", when)
+    ticket = open_ticket(intake, _user(email), "t", "x", when, "SUP")
+    db.session.commit()
+    return ticket.channel
+
+
+def test_month_bounds_follow_the_plan_time_zone():
+    start, end = month_bounds(datetime(2026, 2, 28, 23, 30, tzinfo=UTC), "Europe/Prague")
+    assert start.isoformat() == "2026-03-01T00:00:00+01:00" and end.isoformat() == "2026-04-01T00:00:00+02:00"
+
+
+def test_two_incidents_a_month_then_the_router_offers_the_next_channel(app, apps):
+    subscribe(app, apps["customer"], plan="level-1", starts=date(2026, 1, 1), ends=date(2026, 12, 31))
+    with app.app_context():
+        march = datetime(2026, 3, 10, 10, tzinfo=UTC)
+        assert [_open(apps["customer"], march) for _ in range(3)] == ["professional", "professional", "isv"]
+        decision = assess(db.session.scalar(db.select(App).where(App.slug == PRO_APP)), _user(apps["customer"]), 2, "incident", march).decision
+        assert "used all of this month's incidents" in decision.verdict("professional").reason
+        # A new month in Prague starts a new quota, even though it is still March in UTC.
+        assert _open(apps["customer"], datetime(2026, 3, 31, 22, 30, tzinfo=UTC)) == "professional"
+
+
+def test_lapsed_and_not_yet_started_subscriptions_are_lapsed(app, apps):
+    subscribe(app, apps["customer"], starts=date(2025, 1, 1), ends=date(2025, 12, 31))
+    with app.app_context():
+        assert standing(_user(apps["customer"]), datetime(2026, 1, 1, 12, tzinfo=UTC)).state == "lapsed"
+        assert standing(_user(apps["customer"]), datetime(2025, 6, 1, 12, tzinfo=UTC)).state == "active"
+        assert standing(_user(apps["customer"]), datetime(2024, 6, 1, 12, tzinfo=UTC)).state == "lapsed"
+
+
+def test_only_named_contacts_open_professional_incidents(app, apps):
+    subscribe(app, apps["customer"])
+    customer(app, "colleague@example.com", organisation_of=apps["customer"])
+    with app.app_context():
+        now = datetime.now(UTC)
+        assert standing(_user("colleague@example.com"), now).state == "not_named_contact"
+        assert _open("colleague@example.com", now) == "isv"
+        assert _open(apps["customer"], now) == "professional"
+
+
+def test_no_organisation_or_subscription_means_none(app, apps):
+    with app.app_context():
+        assert standing(_user(apps["customer"]), datetime.now(UTC)).state == "none"
+        assert standing(None, datetime.now(UTC)).state == "none"
