@@ -44,10 +44,12 @@ test: install-test chromium
 	$(BIN)/python -m pytest
 
 # The database-backed tests again, on a throw-away PostgreSQL server (scripts/test-postgres).
-# Plain-Python tests (tests/support, tests/mail, tests/search) and browser tests run once, above.
+# Plain-Python tests (no database) and browser tests run once, above.
+PURE_TESTS := tests/mail tests/search tests/browser tests/support/test_businesstime.py \
+  tests/support/test_businesstime_properties.py tests/support/test_calendar_dict.py \
+  tests/support/test_explain.py tests/support/test_routing.py
 test-postgres: install-test
-	scripts/test-postgres $(BIN)/python -m pytest -p no:cacheprovider \
-	  --ignore=tests/support --ignore=tests/mail --ignore=tests/search --ignore=tests/browser
+	scripts/test-postgres $(BIN)/python -m pytest -p no:cacheprovider $(addprefix --ignore=,$(PURE_TESTS))
 
 clean:
 	rm -rf $(VENV) instance/catalog.sqlite
