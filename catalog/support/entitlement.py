@@ -10,8 +10,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from catalog.extensions import db
+from catalog.support.models import IncidentUsage
 from catalog.support.models import NamedContact
 from catalog.support.models import Subscription
 from catalog.support.models import Ticket
@@ -98,3 +102,28 @@ def is_named_contact(subscription: Subscription, user) -> bool:
 def local_day(subscription: Subscription, now: datetime) -> date:
     """Today in the time zone of the subscription's plan."""
     return now.astimezone(ZoneInfo(subscription.plan.calendar["timezone"])).date()
+
+
+def claim_incident(subscription: Subscription, now: datetime) -> bool:
+    """Take one of this month's incidents atomically; False when none is left.
+
+    The month's usage row starts from the tickets already opened (so counts that predate the row
+    agree), and the claim is a conditional UPDATE that the database serialises per row.
+    """
+    limit = subscription.plan.incidents_per_month
+    if limit is None:
+        return True
+    month = now.astimezone(ZoneInfo(subscription.plan.calendar["timezone"])).strftime("%Y-%m")
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(IncidentUsage)
+        .values(subscription_id=subscription.id, month=month, used=incidents_used(subscription, now))
+        .on_conflict_do_nothing(index_elements=["subscription_id", "month"])
+    )
+    claimed = db.session.execute(
+        update(IncidentUsage)
+        .where(IncidentUsage.subscription_id == subscription.id, IncidentUsage.month == month, IncidentUsage.used < limit)
+        .values(used=IncidentUsage.used + 1)
+    )
+    return claimed.rowcount == 1

@@ -4,6 +4,7 @@ from datetime import datetime
 from catalog.accounts.models import Organisation
 from catalog.extensions import db
 from catalog.support import clocks
+from catalog.support.entitlement import claim_incident
 from catalog.support.intake import Intake
 from catalog.support.lifecycle import AGENT
 from catalog.support.lifecycle import CUSTOMER
@@ -22,6 +23,10 @@ class TicketError(ValueError):
     """A change the lifecycle or the ticket's terms do not allow; the message says why."""
 
 
+class QuotaTaken(TicketError):
+    """The incident the routing counted on was taken by a concurrent request."""
+
+
 def record(ticket: Ticket, actor, action: str, now: datetime, **detail) -> TicketEvent:
     """Add a line to the ticket's timeline (``actor`` None means the system)."""
     event = TicketEvent(ticket=ticket, actor_id=actor.id if actor else None, action=action, detail=detail, at=now)
@@ -34,6 +39,8 @@ def open_ticket(intake: Intake, user, title: str, text: str, now: datetime, pref
     """Create the ticket a request was routed to, with the clocks shown before submitting."""
     if not intake.makes_ticket:
         raise TicketError("This request does not become a ticket here.")
+    if intake.decision.channel == "professional" and not claim_incident(intake.standing.subscription, now):
+        raise QuotaTaken("Your organisation's last professional incident of this month was taken a moment ago.")
     number = issue_number(now)
     ensure_organisation(user)
     ticket = Ticket(

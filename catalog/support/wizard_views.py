@@ -26,6 +26,7 @@ from catalog.support.forms import DescribeStepForm
 from catalog.support.forms import SolvedForm
 from catalog.support.intake import assess
 from catalog.support.models import Deflection
+from catalog.support.operations import QuotaTaken
 from catalog.support.operations import open_ticket
 from catalog.support.presenting import decision_json
 from catalog.support.presenting import shown_fingerprint
@@ -109,7 +110,11 @@ def _submit(state: dict):
         return _render(state, notice="The routing or the due times changed since they were shown; here they are again. Nothing was submitted yet.")
     if not intake.makes_ticket:
         abort(400)
-    ticket = open_ticket(intake, current_user, state["title"], state["text"], now, current_app.config["TICKET_REF_PREFIX"])
+    try:
+        ticket = open_ticket(intake, current_user, state["title"], state["text"], now, current_app.config["TICKET_REF_PREFIX"])
+    except QuotaTaken as error:
+        db.session.rollback()
+        return _render(state, notice=f"{error} Here is the routing again; nothing was submitted yet.")
     db.session.commit()
     flash(f"Your request is ticket {ticket.reference}.", "success")
     return redirect(url_for("support.ticket", reference=ticket.reference))

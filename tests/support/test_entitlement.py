@@ -68,3 +68,47 @@ def test_no_organisation_or_subscription_means_none(app, apps):
     with app.app_context():
         assert standing(_user(apps["customer"]), datetime.now(UTC)).state == "none"
         assert standing(None, datetime.now(UTC)).state == "none"
+
+
+def _race_for_an_incident(uri: str, email: str, barrier, results) -> None:
+    """Assess first (every racer sees incidents left), wait for the others, then file."""
+    from catalog import create_app
+    from catalog.support.operations import QuotaTaken
+
+    options = {"connect_args": {"timeout": 60}} if uri.startswith("sqlite") else {}
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "x", "SQLALCHEMY_ENGINE_OPTIONS": options})
+    with app.app_context():
+        when = datetime(2026, 3, 10, 10, tzinfo=UTC)
+        user = _user(email)
+        intake = assess(db.session.scalar(db.select(App).where(App.slug == PRO_APP)), user, 2, "incident", when)
+        assert intake.decision.channel == "professional"
+        db.session.rollback()
+        barrier.wait(timeout=60)
+        try:
+            open_ticket(intake, user, "race", "x", when, "SUP")
+            db.session.commit()
+            results.put("ticket")
+        except QuotaTaken:
+            db.session.rollback()
+            results.put("quota taken")
+        db.engine.dispose()
+
+
+def test_concurrent_requests_never_take_more_incidents_than_the_plan_allows(app, apps):
+    import multiprocessing
+
+    subscribe(app, apps["customer"], plan="level-1", starts=date(2026, 1, 1), ends=date(2026, 12, 31))
+    with app.app_context():
+        uri = app.config["SQLALCHEMY_DATABASE_URI"]
+        db.engine.dispose()
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(5), context.Queue()
+    racers = [context.Process(target=_race_for_an_incident, args=(uri, apps["customer"], barrier, results))
+              for _ in range(5)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(timeout=120)
+    assert [racer.exitcode for racer in racers] == [0] * 5
+    outcomes = sorted(results.get(timeout=5) for _ in range(5))
+    assert outcomes == ["quota taken"] * 3 + ["ticket"] * 2

@@ -1,4 +1,5 @@
 """Models of support: plans and subscriptions, tickets and everything that hangs off a ticket."""
+from catalog.support.models.plans import IncidentUsage
 from catalog.support.models.plans import NamedContact
 from catalog.support.models.plans import Plan
 from catalog.support.models.plans import Subscription
@@ -16,6 +17,7 @@ __all__ = [
     "Attachment",
     "ConsultingQuote",
     "Deflection",
+    "IncidentUsage",
     "NamedContact",
     "Plan",
     "Subscription",

@@ -88,3 +88,19 @@ class NamedContact(db.Model):
 
     subscription: Mapped[Subscription] = relationship(back_populates="contacts")
     user: Mapped[User] = relationship()
+
+
+class IncidentUsage(db.Model):
+    """Professional incidents taken under a subscription in one calendar month (YYYY-MM).
+
+    Claiming an incident is one conditional UPDATE (``used < limit``), so two requests filed at
+    the same moment can never both take the last incident of the month.
+    """
+
+    __tablename__ = "support_incident_usage"
+    __table_args__ = (UniqueConstraint("subscription_id", "month", name="uq_support_incident_usage_month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("support_subscription.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    used: Mapped[int] = mapped_column(Integer, default=0)
