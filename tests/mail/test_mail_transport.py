@@ -19,7 +19,7 @@ from catalog.mail.transport import TemporarySendError
 from catalog.mail.transport import send
 from catalog.mail.transport import write_to_folder
 from catalog.mail.transport import write_to_stream
-from conftest import free_port
+from tests.mail.conftest import free_port
 
 
 def notification_message(subject="<script>alert(1)</script> crash"):

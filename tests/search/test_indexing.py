@@ -2,7 +2,7 @@
 
 from catalog.search import apply
 from catalog.search import search
-from conftest import make_doc
+from tests.search.conftest import make_doc
 
 EVERYONE = ("public", "customers", "staff")
 

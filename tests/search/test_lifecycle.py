@@ -12,8 +12,8 @@ from catalog.search import health
 from catalog.search import rebuild
 from catalog.search import search
 from catalog.search import suggest
-from conftest import CORPUS
-from conftest import make_doc
+from tests.search.conftest import CORPUS
+from tests.search.conftest import make_doc
 
 EVERYONE = ("public", "customers", "staff")
 

@@ -4,8 +4,8 @@ import datetime
 
 from catalog.search import apply
 from catalog.search import search
-from conftest import BASE
-from conftest import make_doc
+from tests.search.conftest import BASE
+from tests.search.conftest import make_doc
 
 EVERYONE = ("public", "customers", "staff")
 PUBLIC = ("public",)

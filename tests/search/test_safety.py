@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from catalog.search import apply
 from catalog.search import search
 from catalog.search import suggest
-from conftest import make_doc
+from tests.search.conftest import make_doc
 
 PUBLIC = ("public",)
 CUSTOMERS = ("public", "customers")
