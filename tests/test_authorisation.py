@@ -12,6 +12,7 @@ from catalog.marketplace.models import Vendor
 from tests.conftest import APP_A
 from tests.conftest import VENDOR_A
 from tests.conftest import AuthActions
+from tests.conftest import build_index
 from tests.conftest import make_user
 
 ROLES = ("anonymous", "customer", "isv_a", "isv_b", "staff", "admin")
@@ -30,6 +31,10 @@ ISV_PORTAL = expect(LOGIN, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN)
 ISV_A_APP = expect(LOGIN, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN)
 OPERATOR = expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
 ADMIN = expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+# ISV A moderates APP_A's section; ISV B (another vendor) may not.
+SECTION_A_MODERATORS = expect(LOGIN, FORBIDDEN, OK, FORBIDDEN, OK, OK)
+# The customer wrote the thread; ISV A wrote the reply.
+THREAD_AUTHOR_OR_MODERATOR = expect(LOGIN, OK, OK, FORBIDDEN, OK, OK)
 
 # endpoint: (method, URL arguments from the world, expected outcome per role)
 RULES = {
@@ -65,10 +70,35 @@ RULES = {
     "operator.category_edit": ("GET", {"slug": "mail"}, OPERATOR),
     "operator.users": ("GET", {}, ADMIN),
     "operator.user_edit": ("GET", {"user_id": "customer_id"}, ADMIN),
+    "forum.index": ("GET", {}, PUBLIC),
+    "forum.section": ("GET", {"slug": "section_a"}, PUBLIC),
+    "forum.new_thread": ("GET", {"slug": "section_a"}, SIGNED_IN),
+    "forum.thread": ("GET", {"thread_id": "thread_id"}, PUBLIC),
+    "forum.reply": ("POST", {"thread_id": "thread_id"}, SIGNED_IN),
+    "forum.moderate_thread": ("POST", {"thread_id": "thread_id"}, SECTION_A_MODERATORS),
+    "forum.promote": ("POST", {"thread_id": "thread_id"}, OPERATOR),
+    "forum.post_link": ("GET", {"post_id": "reply_id"}, PUBLIC),
+    "forum.edit_post": ("GET", {"post_id": "reply_id"}, SECTION_A_MODERATORS),
+    "forum.accept": ("POST", {"post_id": "reply_id"}, THREAD_AUTHOR_OR_MODERATOR),
+    "forum.vote": ("POST", {"post_id": "reply_id"}, SIGNED_IN),
+    "forum.moderate_post": ("POST", {"post_id": "reply_id"}, SECTION_A_MODERATORS),
+    "forum.article_list": ("GET", {}, PUBLIC),
+    "forum.article": ("GET", {"article_id": "public_article_id"}, PUBLIC),
+    "forum.new_article": ("GET", {}, OPERATOR),
+    "forum.edit_article": ("GET", {"article_id": "public_article_id"}, OPERATOR),
+    "search.page": ("GET", {}, PUBLIC),
+    "api.search": ("GET", {}, PUBLIC),
+    "api.search_suggest": ("GET", {}, PUBLIC),
 }
 
 # Form data for POST-only endpoints, so an allowed role gets past validation.
-POST_DATA = {"operator.vendor_invite": {"email": "someone@northwind.example"}}
+POST_DATA = {
+    "operator.vendor_invite": {"email": "someone@northwind.example"},
+    "forum.reply": {"body": "Thanks, that helped."},
+    # No-op actions, so every role meets the same thread and reply.
+    "forum.moderate_thread": {"action": "unlock"},
+    "forum.moderate_post": {"action": "unhide"},
+}
 
 
 def _endpoints(app) -> set[str]:
@@ -90,7 +120,7 @@ def _url(app, endpoint: str, args: dict, values: dict) -> str:
         return app.url_for(endpoint, **real, _external=False)
 
 
-def _placeholders(app, world) -> dict:
+def _placeholders(app, world, forum) -> dict:
     """Values for the symbolic URL arguments: real tokens and ids."""
     counter = iter(range(1000))
     with app.app_context():
@@ -102,6 +132,10 @@ def _placeholders(app, world) -> dict:
             "invite_token": tokens.invite_token(vendor_id, "invitee@northwind.example"),
             "isv_a_id": user("isv_a").id,
             "customer_id": user("customer").id,
+            "section_a": forum["section"],
+            "thread_id": forum["thread_id"],
+            "reply_id": forum["reply_id"],
+            "public_article_id": forum["article"]["public"],
             # Removing a member is destructive: each request removes a member made for it.
             "fresh_member_id": lambda: make_user(app, f"member{next(counter)}@northwind.example", "isv", VENDOR_A),
         }
@@ -117,10 +151,11 @@ def _outcome(response) -> str:
     return OK
 
 
-def test_authorisation_matrix(app, world):
+def test_authorisation_matrix(app, world, forum):
     """Every endpoint × every role gives the expected outcome (CSRF off: only access is tested)."""
     app.config["WTF_CSRF_ENABLED"] = False
-    values = _placeholders(app, world)
+    build_index(app)
+    values = _placeholders(app, world, forum)
     failures = []
     for endpoint, (method, args, expected) in sorted(RULES.items()):
         for role in ROLES:
@@ -142,8 +177,8 @@ def _write_rules(app):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_state_changing_request_is_accepted_without_a_csrf_token(app, world, role):
-    values = _placeholders(app, world)
+def test_no_state_changing_request_is_accepted_without_a_csrf_token(app, world, forum, role):
+    values = _placeholders(app, world, forum)
     client = app.test_client()
     if role != "anonymous":
         AuthActions(client).login(world[role])

@@ -8,5 +8,5 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 bp.add_url_rule("/apps", view_func=views.app_list)
 bp.add_url_rule("/apps/<slug>", view_func=views.app_detail)
-bp.add_url_rule("/search", view_func=search.search_api)
-bp.add_url_rule("/search/suggest", view_func=search.suggest_api)
+bp.add_url_rule("/search", "search", view_func=search.search_api)
+bp.add_url_rule("/search/suggest", "search_suggest", view_func=search.suggest_api)

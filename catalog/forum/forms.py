@@ -27,6 +27,11 @@ def choices(options: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in options.items()]
 
 
+def menu(pairs) -> list[SelectChoice]:
+    """Select-menu choices from (value, label) pairs, with 0 meaning "none" first."""
+    return [SelectChoice(0, "— none —"), *(SelectChoice(value, label) for value, label in pairs)]
+
+
 def title_field(label: str = "Title"):
     """A required title of a sensible length."""
     return StringField(label, filters=[strip], validators=[
@@ -74,11 +79,18 @@ class ModerateThreadForm(FlaskForm):
     """One moderation action on a thread; moving needs a target section."""
 
     action = SelectField("Action", choices=choices(THREAD_ACTIONS))
-    section = SelectField("Move to", coerce=int, choices=[(0, "—")])
+    section = SelectField("Move to", coerce=int, choices=menu([]), validate_choice=False)
+
+    def set_targets(self, sections) -> None:
+        """The sections the thread may be moved to."""
+        self.section.choices = menu((s.id, s.name) for s in sections)
 
     def validate_section(self, field):
         """A move needs a section other than the current one, from the allowed list."""
-        if self.action.data == "move" and not field.data:
+        if self.action.data != "move":
+            return
+        allowed = {choice.value for choice in field.choices if choice.value}
+        if field.data not in allowed:
             raise ValidationError("Choose the section to move the thread to.")
 
 
@@ -101,8 +113,8 @@ class ArticleForm(FlaskForm):
 
     def set_choices(self, apps: list, sections: list) -> None:
         """Fill the app and section menus (0 means none)."""
-        self.app_id.choices = [(0, "— none —"), *apps]
-        self.section_id.choices = [(0, "— none —"), *sections]
+        self.app_id.choices = menu(apps)
+        self.section_id.choices = menu(sections)
 
     def values(self) -> dict:
         """The article's columns from the form."""

@@ -91,17 +91,16 @@ def new_thread(slug: str):
     return redirect(url_for("forum.thread", thread_id=thread.id))
 
 
-def _thread_page(thread, reply_form=None, status: int = 200):
+def _thread_page(thread, reply_form=None, status: int = 200, moderate_form=None):
     """Render a thread with its posts, the reply form and the moderator tools."""
     moderator = permissions.can_moderate(current_user, thread.section)
     page = queries.posts_page(thread, page_arg(), _per_page(), include_hidden=moderator)
     if page.page > page.pages:
         abort(404)
-    moderate_form = None
-    if moderator:
+    if moderator and moderate_form is None:
         moderate_form = ModerateThreadForm()
         targets = queries.move_targets(thread, permissions.is_staff(current_user), current_user.vendor_id)
-        moderate_form.section.choices = [(0, "—")] + [(s.id, s.name) for s in targets]
+        moderate_form.set_targets(targets)
     voted = queries.voted_posts(getattr(current_user, "id", None), [p.id for p in page.items])
     return render_template(
         "forum/thread.html", thread=thread, page=page, reply_form=reply_form or ReplyForm(),
@@ -199,9 +198,9 @@ def moderate_thread(thread_id: int):
         abort(403)
     form = ModerateThreadForm()
     targets = {s.id: s for s in queries.move_targets(found, permissions.is_staff(current_user), current_user.vendor_id)}
-    form.section.choices = [(0, "—")] + [(i, s.name) for i, s in targets.items()]
+    form.set_targets(targets.values())
     if not form.validate_on_submit():
-        return _thread_page(found, status=400)
+        return _thread_page(found, status=400, moderate_form=form)
     moderation.moderate_thread(found, form.action.data, targets.get(form.section.data))
     db.session.commit()
     flash(f"Done: {moderation.THREAD_ACTIONS[form.action.data].lower()}.", "success")
