@@ -3,13 +3,11 @@
 Hiding or moving a thread changes the documents of all its replies too (they vanish with it, or
 carry the new section), so those are recorded in the outbox explicitly.
 """
-from sqlalchemy import select
-
 from catalog.extensions import db
 from catalog.forum.models import Post
 from catalog.forum.models import Section
 from catalog.forum.models import Thread
-from catalog.indexing import events as outbox
+from catalog.forum.operations import record_replies
 
 THREAD_ACTIONS = {
     "lock": "Lock (no new replies)",
@@ -21,22 +19,16 @@ THREAD_ACTIONS = {
 POST_ACTIONS = {"hide": "Hide this reply", "unhide": "Show this reply again"}
 
 
-def _record_replies(thread: Thread) -> None:
-    """Note every reply of ``thread`` for re-indexing."""
-    ids = db.session.scalars(select(Post.id).where(Post.thread_id == thread.id, Post.is_opening.is_(False)))
-    outbox.record(db.session, {f"reply:{post_id}" for post_id in ids})
-
-
 def moderate_thread(thread: Thread, action: str, target: Section | None = None) -> None:
     """Apply one moderation action to a thread."""
     if action in ("lock", "unlock"):
         thread.locked = action == "lock"
     elif action in ("hide", "unhide"):
         thread.hidden = action == "hide"
-        _record_replies(thread)
+        record_replies(thread)
     elif action == "move" and target is not None:
         thread.section = target
-        _record_replies(thread)
+        record_replies(thread)
     else:
         raise ValueError(f"unknown moderation action {action!r}")
     db.session.flush()

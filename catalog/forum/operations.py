@@ -18,6 +18,12 @@ from catalog.forum.models import Vote
 from catalog.indexing import events as outbox
 
 
+def record_replies(thread: Thread) -> None:
+    """Note every reply of ``thread`` for re-indexing (they carry its title and section)."""
+    ids = db.session.scalars(select(Post.id).where(Post.thread_id == thread.id, Post.is_opening.is_(False)))
+    outbox.record(db.session, {f"reply:{post_id}" for post_id in ids})
+
+
 def start_thread(section: Section, author, title: str, body: str, now: datetime) -> Thread:
     """Open a thread with its opening post."""
     thread = Thread(
@@ -49,8 +55,9 @@ def edit_post(post: Post, body: str, now: datetime, title: str | None = None) ->
     """Change a post's text (and the thread's title, for an opening post)."""
     post.body = body
     post.edited_at = now
-    if title is not None and post.is_opening:
+    if title is not None and post.is_opening and title != post.thread.title:
         post.thread.title = title
+        record_replies(post.thread)
     db.session.flush()
 
 
