@@ -41,7 +41,7 @@ def _key(record: dict) -> tuple[str, str]:
 
 def _existing_titles() -> set[tuple[int, str]]:
     """(section id, title) of every thread, to skip threads already imported."""
-    return set(db.session.execute(select(Thread.section_id, Thread.title)).tuples())
+    return {(section_id, title) for section_id, title in db.session.execute(select(Thread.section_id, Thread.title))}
 
 
 def add_thread(section: Section, record: dict) -> Thread:
