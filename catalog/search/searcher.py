@@ -112,12 +112,17 @@ class _Cached:
         if time.monotonic() - self.checked < REFRESH_SECONDS:
             return self
         if current_path(folder) != self.path:
-            return _Cached(folder)  # A rebuild was swapped in.
+            self.close()  # A rebuild was swapped in; this cache is per thread.
+            return _Cached(folder)
         self.checked = time.monotonic()
         if not self.searcher.up_to_date():
             self.searcher = self.searcher.refresh()
             self.filters = {}
         return self
+
+    def close(self):
+        """Close the searcher's files."""
+        self.searcher.close()
 
     def docs(self, key, query):
         """Return the cached set of document numbers matching a filter query."""
@@ -135,17 +140,26 @@ def get_searcher(folder):
     entry = cache.get(key)
     try:
         if entry is None or entry.pid != os.getpid():
+            if entry is not None:
+                entry.close()  # the parent's files, duplicated by fork
             entry = _Cached(folder)
         else:
             entry = entry.fresh(folder)
     except SearchUnavailable:
-        cache.pop(key, None)
+        _drop(cache, key)
         raise
     except Exception as exc:
-        cache.pop(key, None)
+        _drop(cache, key)
         raise SearchUnavailable(f"cannot open the search index: {exc!r}") from exc
     cache[key] = entry
     return entry
+
+
+def _drop(cache, key):
+    """Forget and close a cached searcher whose index went away."""
+    entry = cache.pop(key, None)
+    if entry is not None:
+        entry.close()
 
 
 def _visible(entry, allowed):
@@ -171,8 +185,12 @@ def search(folder, q, allowed_visibilities, filters=None, sort="relevance", page
     """Search ``folder`` for the user input ``q``; return :class:`SearchResults`.
 
     ``filters`` maps app / section / type to a slug; ``sort`` is "relevance" or
-    "date" (newest first).  Malformed input never raises; a missing or damaged
-    index raises SearchUnavailable.
+    "date" (newest first).  ``facets=True`` counts every match by app, section
+    and type (and makes ``total`` exact) but costs a full pass over the
+    matches; without it ``total`` is exact only when it fits in the page,
+    otherwise Whoosh's upper-bound estimate (``total_is_exact=False``).
+    "Did you mean" runs only below DID_YOU_MEAN_BELOW results.  Malformed input
+    never raises; a missing or damaged index raises SearchUnavailable.
     """
     entry = get_searcher(folder)
     parsed = parse(q)
