@@ -46,7 +46,7 @@ class SearchParams:
 def _number(value, default: int, low: int, high: int) -> int:
     """A bounded integer from a query argument; ``default`` when it is not one."""
     text = str(value or "")
-    return min(high, max(low, int(text))) if text.isdigit() and len(text) < 7 else default
+    return min(high, max(low, int(text))) if text.isascii() and text.isdigit() and len(text) < 7 else default
 
 
 def parse_params(args, max_per_page: int = 50, default_per_page: int = 10) -> SearchParams:

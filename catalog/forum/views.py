@@ -32,7 +32,7 @@ member_required = roles_required(*ROLES)
 def page_arg() -> int:
     """The ``page`` query argument as a positive number (1 when missing or malformed)."""
     value = request.args.get("page", "1")
-    return max(1, int(value)) if value.isdigit() and len(value) < 6 else 1
+    return max(1, int(value)) if value.isascii() and value.isdigit() and len(value) < 6 else 1
 
 
 def _per_page() -> int:
