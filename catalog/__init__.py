@@ -12,6 +12,7 @@ from catalog.config import ENV_PREFIX
 from catalog.config import Defaults
 from catalog.extensions import csrf
 from catalog.extensions import db
+from catalog.indexing import hooks as search_hooks
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     access.init_app(app)
     register_blueprints(app)
     templating.init_app(app)
+    search_hooks.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     return app
@@ -55,6 +57,8 @@ def register_blueprints(app: Flask) -> None:
     """Attach every feature's URL map."""
     from catalog.accounts.blueprint import bp as accounts_bp
     from catalog.api.blueprint import bp as api_bp
+    from catalog.forum.blueprint import bp as forum_bp
+    from catalog.forum.blueprint import search_bp
     from catalog.isv.blueprint import bp as isv_bp
     from catalog.marketplace.blueprint import bp as marketplace_bp
     from catalog.operator.blueprint import bp as operator_bp
@@ -66,3 +70,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(isv_bp)
     app.register_blueprint(operator_bp)
     app.register_blueprint(support_bp)
+    app.register_blueprint(forum_bp)
+    app.register_blueprint(search_bp)

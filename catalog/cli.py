@@ -9,7 +9,13 @@ from flask.cli import with_appcontext
 from catalog.accounts.cli import DEMO_PASSWORD
 from catalog.accounts.cli import create_user_command
 from catalog.accounts.cli import ensure_demo_users
+from catalog.db import utcnow
 from catalog.extensions import db
+from catalog.forum import demo as forum_demo
+from catalog.forum.cli import forum_cli
+from catalog.forum.cli import import_posts_command
+from catalog.indexing.cli import reindex_with_progress
+from catalog.indexing.cli import search_cli
 from catalog.marketplace import operations
 from catalog.marketplace.records import read_records
 from catalog.models import create_tables
@@ -27,6 +33,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_apps_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(tickets_cli)
+    app.cli.add_command(import_posts_command)
+    app.cli.add_command(forum_cli)
+    app.cli.add_command(search_cli)
 
 
 @click.command("init-db")
@@ -86,6 +95,10 @@ def load_demo_command() -> None:
         raise SystemExit(1)
     logins = ensure_demo_users() + ensure_demo_support()
     db.session.commit()
+    counts = forum_demo.load_forum_demo(utcnow())
+    db.session.commit()
+    click.echo(f"Forum: {counts['threads']} new threads, {counts['articles']} new articles.")
+    click.echo(f"Search index: {reindex_with_progress('Building the search index')} documents.")
     click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
     for email, what in logins:
         click.echo(f"  {email:40} {what}")

@@ -18,6 +18,19 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Where the Whoosh index lives; relative paths are taken from the project root.
     SEARCH_INDEX_DIR = "search_index"
+    # Apply the search outbox right after a request's commit, so a post is searchable at once;
+    # the indexer (`flask --app catalog search run-indexer`) catches up whatever this skips.
+    SEARCH_SYNC_IN_REQUEST = True
+    # Seconds a request waits for the index before leaving the work to the indexer.
+    SEARCH_SYNC_TIMEOUT = 1.0
+    # Seconds of outbox re-scanned on every sync: ids that commit out of order are still found.
+    SEARCH_SYNC_OVERLAP = 5.0
+    # Seconds the indexer and `search sync` wait for the index write lock.
+    SEARCH_WRITE_TIMEOUT = 10.0
+    # Processes for a full rebuild (None: one per CPU).
+    SEARCH_BUILD_PROCS = None
+    SEARCH_PAGE_SIZE = 10
+    FORUM_PAGE_SIZE = 20
     CATALOG_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100
     # Rendered catalog fragments kept per worker; 0 turns the cache off.

@@ -1,4 +1,5 @@
 """Markdown to safe HTML: markdown-it renders (raw HTML off), nh3 sanitises what comes out."""
+import html
 from functools import lru_cache
 
 import nh3
@@ -29,3 +30,9 @@ def render(text: str | None) -> Markup:
         link_rel="nofollow noopener noreferrer",
     )
     return Markup(clean)
+
+
+def plain_text(text: str | None) -> str:
+    """The words of user Markdown without markup (what the search index stores)."""
+    stripped = nh3.clean(_md.render(text or ""), tags=set(), attributes={})
+    return html.unescape(stripped).strip()

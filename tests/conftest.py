@@ -212,3 +212,62 @@ def world(app):
     for email, role, vendor in users.values():
         make_user(app, email, role, vendor)
     return {key: email for key, (email, _, _) in users.items()}
+
+
+@pytest.fixture(autouse=True)
+def instant_search_refresh(monkeypatch):
+    """Cached searchers see every index commit at once (production checks every second)."""
+    from catalog.search import searcher
+
+    monkeypatch.setattr(searcher, "REFRESH_SECONDS", 0.0)
+
+
+def build_index(app) -> int:
+    """Rebuild the app's search index from its database (one process, as tests run many)."""
+    from catalog.indexing import sync
+
+    with app.app_context():
+        count = sync.reindex(app.config["SEARCH_INDEX_DIR"], procs=1)
+        db.session.remove()
+        return count
+
+
+def user_id(app, email: str) -> int:
+    """The id of the user with this e-mail address."""
+    from catalog.accounts.models import User
+
+    with app.app_context():
+        return db.session.scalar(db.select(User.id).where(User.email == email))
+
+
+@pytest.fixture
+def forum(app, world):
+    """APP_A's dedicated section and a general one, a thread by the customer with a reply by
+    ISV A, and articles of every visibility; returns their ids and slugs."""
+    from catalog.db import utcnow
+    from catalog.forum import articles
+    from catalog.forum import operations as forum_operations
+    from catalog.forum.sections import ensure_app_section
+    from catalog.forum.sections import ensure_general_sections
+    from catalog.accounts.models import User
+    from catalog.marketplace.models import App
+
+    with app.app_context():
+        now = utcnow()
+        ensure_general_sections()
+        section = ensure_app_section(db.session.scalar(db.select(App).where(App.slug == APP_A)), now)
+        customer = db.session.scalar(db.select(User).where(User.email == world["customer"]))
+        isv = db.session.scalar(db.select(User).where(User.email == world["isv_a"]))
+        thread = forum_operations.start_thread(section, customer, "Quarantine digest never arrives",
+                                               "The daily quarantine digest stopped after the upgrade.", now)
+        reply = forum_operations.reply(thread, isv, "Re-enable the digest task in the scheduler.", now)
+        made = {}
+        for visibility in ("public", "customers", "staff"):
+            values = {"title": f"Runbook {visibility} zebrafinch", "body": f"Only for {visibility} readers: zebrafinch.",
+                      "visibility": visibility, "status": "published", "source": "fresh"}
+            made[visibility] = articles.save_article(None, values, None, now).id
+        draft = articles.save_article(None, {"title": "Draft about zebrafinch", "body": "Unfinished zebrafinch.",
+                                             "visibility": "public", "status": "draft"}, None, now)
+        db.session.commit()
+        return {"section": section.slug, "thread_id": thread.id, "reply_id": reply.id,
+                "opening_id": thread.posts[0].id, "article": made, "draft_id": draft.id}

@@ -12,6 +12,7 @@ from catalog.marketplace.models import Vendor
 from tests.conftest import APP_A
 from tests.conftest import VENDOR_A
 from tests.conftest import AuthActions
+from tests.conftest import build_index
 from tests.conftest import make_user
 from tests.support.tickets import ticket_placeholders
 
@@ -36,6 +37,10 @@ CUSTOMER_ONLY = expect(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 OWN_TICKET = expect(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, OK)
 AGENT_ON_TICKET = expect(LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, OK, OK)
 CUSTOMER_ON_TICKET = expect(LOGIN, OK, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN)
+# ISV A moderates APP_A's section; ISV B (another vendor) may not.
+SECTION_A_MODERATORS = expect(LOGIN, FORBIDDEN, OK, FORBIDDEN, OK, OK)
+# The customer wrote the thread; ISV A wrote the reply.
+THREAD_AUTHOR_OR_MODERATOR = expect(LOGIN, OK, OK, FORBIDDEN, OK, OK)
 
 # endpoint: (method, URL arguments from the world, expected outcome per role)
 RULES = {
@@ -82,6 +87,25 @@ RULES = {
     "support.propose_quote": ("POST", {"reference": "fresh_consulting_ref"}, AGENT_ON_TICKET),
     "support.decide_quote": ("POST", {"reference": "quoted_ref", "quote_id": "quote_id"}, CUSTOMER_ON_TICKET),
     "support.attachment": ("GET", {"reference": "ticket_ref", "attachment_id": "attachment_id"}, OWN_TICKET),
+    "forum.index": ("GET", {}, PUBLIC),
+    "forum.section": ("GET", {"slug": "section_a"}, PUBLIC),
+    "forum.new_thread": ("GET", {"slug": "section_a"}, SIGNED_IN),
+    "forum.thread": ("GET", {"thread_id": "thread_id"}, PUBLIC),
+    "forum.reply": ("POST", {"thread_id": "thread_id"}, SIGNED_IN),
+    "forum.moderate_thread": ("POST", {"thread_id": "thread_id"}, SECTION_A_MODERATORS),
+    "forum.promote": ("POST", {"thread_id": "thread_id"}, OPERATOR),
+    "forum.post_link": ("GET", {"post_id": "reply_id"}, PUBLIC),
+    "forum.edit_post": ("GET", {"post_id": "reply_id"}, SECTION_A_MODERATORS),
+    "forum.accept": ("POST", {"post_id": "reply_id"}, THREAD_AUTHOR_OR_MODERATOR),
+    "forum.vote": ("POST", {"post_id": "reply_id"}, SIGNED_IN),
+    "forum.moderate_post": ("POST", {"post_id": "reply_id"}, SECTION_A_MODERATORS),
+    "forum.article_list": ("GET", {}, PUBLIC),
+    "forum.article": ("GET", {"article_id": "public_article_id"}, PUBLIC),
+    "forum.new_article": ("GET", {}, OPERATOR),
+    "forum.edit_article": ("GET", {"article_id": "public_article_id"}, OPERATOR),
+    "search.page": ("GET", {}, PUBLIC),
+    "api.search": ("GET", {}, PUBLIC),
+    "api.search_suggest": ("GET", {}, PUBLIC),
 }
 
 # Form data for POST-only endpoints, so an allowed role gets past validation.
@@ -92,6 +116,10 @@ POST_DATA = {
     "support.classify": {"classification": "product"},
     "support.propose_quote": {"rate": "150", "hours": "4", "completion_on": "2031-01-31"},
     "support.decide_quote": {"decision": "approve"},
+    "forum.reply": {"body": "Thanks, that helped."},
+    # No-op actions, so every role meets the same thread and reply.
+    "forum.moderate_thread": {"action": "unlock"},
+    "forum.moderate_post": {"action": "unhide"},
 }
 
 
@@ -114,7 +142,7 @@ def _url(app, endpoint: str, args: dict, values: dict) -> str:
         return app.url_for(endpoint, **real, _external=False)
 
 
-def _placeholders(app, world) -> dict:
+def _placeholders(app, world, forum) -> dict:
     """Values for the symbolic URL arguments: real tokens and ids."""
     counter = iter(range(1000))
     with app.app_context():
@@ -126,6 +154,10 @@ def _placeholders(app, world) -> dict:
             "invite_token": tokens.invite_token(vendor_id, "invitee@northwind.example"),
             "isv_a_id": user("isv_a").id,
             "customer_id": user("customer").id,
+            "section_a": forum["section"],
+            "thread_id": forum["thread_id"],
+            "reply_id": forum["reply_id"],
+            "public_article_id": forum["article"]["public"],
             # Removing a member is destructive: each request removes a member made for it.
             "fresh_member_id": lambda: make_user(app, f"member{next(counter)}@northwind.example", "isv", VENDOR_A),
             **ticket_placeholders(app, user("customer").id),
@@ -142,10 +174,11 @@ def _outcome(response) -> str:
     return OK
 
 
-def test_authorisation_matrix(app, world):
+def test_authorisation_matrix(app, world, forum):
     """Every endpoint × every role gives the expected outcome (CSRF off: only access is tested)."""
     app.config["WTF_CSRF_ENABLED"] = False
-    values = _placeholders(app, world)
+    build_index(app)
+    values = _placeholders(app, world, forum)
     failures = []
     for endpoint, (method, args, expected) in sorted(RULES.items()):
         for role in ROLES:
@@ -167,8 +200,8 @@ def _write_rules(app):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_state_changing_request_is_accepted_without_a_csrf_token(app, world, role):
-    values = _placeholders(app, world)
+def test_no_state_changing_request_is_accepted_without_a_csrf_token(app, world, forum, role):
+    values = _placeholders(app, world, forum)
     client = app.test_client()
     if role != "anonymous":
         AuthActions(client).login(world[role])

@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from catalog.extensions import db
+from catalog.forum.sections import ensure_app_section
 from catalog.isv.models import ForumSectionRequest
 from catalog.marketplace.history import TERMS_FIELDS
 from catalog.marketplace.history import snapshot
@@ -48,4 +49,6 @@ def save_app(app: App, listing: dict, terms: dict, user_id: int | None, now: dat
         row.updated_at = now
     if row.forum_dedicated and not was_dedicated:
         request_forum_section(app, user_id, now)
+        db.session.flush()
+        ensure_app_section(app, now)
     return record_terms_version(app, before, "isv", user_id, now)

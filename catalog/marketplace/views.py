@@ -6,6 +6,7 @@ from flask import render_template
 from flask import request
 
 from catalog.channels import CHANNELS
+from catalog.forum.queries import section_of_app
 from catalog.legend import legend_for
 from catalog.marketplace import badges
 from catalog.marketplace import queries
@@ -63,6 +64,7 @@ def app_detail(slug: str):
         knowledge=KNOWLEDGE_LEVELS,
         stability=STABILITY_LEVELS,
         agreement=AGREEMENT_LEVELS,
+        forum_section=section_of_app(app.id),
     )
 
 

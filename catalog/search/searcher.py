@@ -116,7 +116,9 @@ class _Cached:
             return _Cached(folder)
         self.checked = time.monotonic()
         if not self.searcher.up_to_date():
-            self.searcher = self.searcher.refresh()
+            # Not searcher.refresh(): without mmap it leaves segment files open (ResourceWarning).
+            old, self.searcher = self.searcher, open_index(folder).searcher()
+            old.close()
             self.filters = {}
         return self
 
