@@ -1,8 +1,10 @@
 """Marketplace Support Catalog: the support-channel legend, routing, tickets and the forum."""
 import os
+import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from catalog import cli
 from catalog import errors
@@ -26,6 +28,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure(app, test_config)
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     db.init_app(app)
     csrf.init_app(app)
     access.init_app(app)
@@ -44,6 +49,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config.from_prefixed_env(ENV_PREFIX)
     if test_config:
         app.config.from_mapping(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         os.makedirs(app.instance_path, exist_ok=True)
         path = Path(app.instance_path) / "catalog.sqlite"
@@ -51,6 +58,19 @@ def configure(app: Flask, test_config: dict | None) -> None:
     index_dir = Path(app.config["SEARCH_INDEX_DIR"])
     if not index_dir.is_absolute():
         app.config["SEARCH_INDEX_DIR"] = str(PROJECT_ROOT / index_dir)
+
+
+def instance_secret(folder: Path) -> str:
+    """This install's own secret key: read from ``instance/secret_key``, made there if missing."""
+    path = folder / "secret_key"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text(encoding="ascii").strip()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -46,8 +46,12 @@ def init_db_command() -> None:
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 
-def import_file(path: Path, label: str) -> bool:
-    """Validate and import an app file; report problems and write nothing on any error."""
+def import_file(path: Path, label: str, keep_existing: bool = False) -> bool:
+    """Validate and import an app file; report problems and write nothing on any error.
+
+    With ``keep_existing``, apps already in the database are left as they are (load-demo uses
+    it, so running it again never undoes what ISVs and the operator changed).
+    """
     with path.open(encoding="utf-8", errors="strict") as handle:
         try:
             lines = handle.readlines()
@@ -62,6 +66,11 @@ def import_file(path: Path, label: str) -> bool:
         if len(problems) > MAX_PROBLEMS_SHOWN:
             click.echo(f"  … and {len(problems) - MAX_PROBLEMS_SHOWN} more.", err=True)
         return False
+    if keep_existing:
+        existing = operations.existing_slugs([r["slug"] for r in records])
+        records = [r for r in records if r["slug"] not in existing]
+        if existing:
+            click.echo(f"{len(existing)} {label} already present were left as they are.")
     with click.progressbar(length=len(records), label=f"Writing {label}", file=sys.stderr) as bar:
         counts = operations.import_apps(records, progress=bar.update)
     db.session.commit()
@@ -89,9 +98,9 @@ def import_apps_command(file: Path) -> None:
 @click.command("load-demo")
 @with_appcontext
 def load_demo_command() -> None:
-    """Load the demo marketplace (safe to run again: it updates rather than duplicates)."""
+    """Load the demo marketplace; run again, it adds what is missing and changes nothing else."""
     create_tables()
-    if not import_file(DEMO_DIR / "apps.jsonl", "demo apps"):
+    if not import_file(DEMO_DIR / "apps.jsonl", "demo apps", keep_existing=True):
         raise SystemExit(1)
     logins = ensure_demo_users() + ensure_demo_support()
     db.session.commit()

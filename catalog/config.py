@@ -11,7 +11,9 @@ ENV_PREFIX = "CATALOG"
 class Defaults:
     """Settings a fresh install runs with."""
 
-    SECRET_KEY = "dev-only-change-me"
+    # None: a random key is made once per instance folder (instance/secret_key) and reused, so
+    # no two installs share a key. Set it explicitly when several machines serve one site.
+    SECRET_KEY = None
     # None means "a SQLite file in the instance folder"; any SQLAlchemy URL works (PostgreSQL:
     # postgresql+psycopg://user:pass@host/dbname).
     SQLALCHEMY_DATABASE_URI = None
@@ -59,6 +61,9 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     OPERATOR_NAME = "Marketplace operator"
+    # Behind a reverse proxy, how many proxies set X-Forwarded-For/-Proto/-Host (0: none, so the
+    # client's own address is used for login throttling and links).
+    PROXY_COUNT = 0
     # Support tickets: the reference prefix (SUP-000123), attachment limits, the quiet period
     # after which resolved tickets close themselves, and how long due times shown before
     # submitting stay valid.

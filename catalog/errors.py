@@ -1,11 +1,15 @@
 """Error pages in the site's style, and JSON errors under ``/api/``."""
 from flask import Flask
+from flask import current_app
 from flask import jsonify
 from flask import render_template
 from flask import request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+
+from catalog.extensions import db
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -45,8 +49,22 @@ def handle_csrf_error(error: CSRFError):
     return error_response(400, "Form expired", CSRF_MESSAGE)
 
 
+CONFLICT_MESSAGE = (
+    "That clashes with something saved a moment ago (was the form sent twice?). Nothing was "
+    "changed by this request; go back, reload the page and check before sending it again."
+)
+
+
+def handle_conflict(error: IntegrityError):
+    """A unique constraint lost a race (a double submit): roll back and say so, never a 500."""
+    db.session.rollback()
+    current_app.logger.info("integrity conflict: %s", error.orig)
+    return error_response(409, "Already saved", CONFLICT_MESSAGE)
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+    app.register_error_handler(IntegrityError, handle_conflict)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_http_error)

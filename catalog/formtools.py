@@ -1,8 +1,8 @@
 """Validators and filters shared by every feature's forms, with messages a person understands."""
-from urllib.parse import urlsplit
-
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
+
+from catalog.marketplace.records import is_web_address
 
 
 def strip(value):
@@ -33,8 +33,7 @@ def web_address(form, field):
     """An http:// or https:// address with a host (no javascript:, no relative paths)."""
     if not field.data:
         return
-    parts = urlsplit(field.data)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in field.data:
+    if not is_web_address(field.data):
         raise ValidationError("Enter a full web address starting with https:// (for example https://example.com/support).")
 
 

@@ -27,8 +27,10 @@ def build_message(to: str, subject: str, text: str) -> EmailMessage:
 
 
 def _console(message: EmailMessage) -> None:
-    """Print the message to stderr and log that it was sent."""
-    print(message.as_string(), file=sys.stderr)
+    """Print the message readably to stderr (decoded, so links are whole) and log it."""
+    headers = "\n".join(f"{name}: {value}" for name, value in message.items() if name != "Content-Transfer-Encoding")
+    body = message.get_body(("plain",))
+    print(f"{headers}\n\n{body.get_content() if body else ''}", file=sys.stderr)
     current_app.logger.info("mail to %s: %s", message["To"], message["Subject"])
 
 

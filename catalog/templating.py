@@ -38,6 +38,13 @@ def format_minutes(minutes: int | str | None) -> str:
     return f"{hours} h" if hours else f"{rest} min"
 
 
+def format_amount(value) -> str:
+    """Money without noise: 100.00 → "100", 100.50 → "100.50"."""
+    if value is None:
+        return ""
+    return f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}"
+
+
 def format_holiday(value: str) -> str:
     """A holiday as people read it: "2026-12-24" → "24 Dec 2026", yearly "01-01" → "1 Jan (every year)"."""
     try:
@@ -56,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["minutes"] = format_minutes
     app.jinja_env.filters["holiday"] = format_holiday
+    app.jinja_env.filters["amount"] = format_amount
     app.after_request(security_headers)
 
 

@@ -204,3 +204,20 @@ def test_session_cookie_flags(app, auth):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_console_mail_prints_links_whole(app, capsys):
+    from catalog.notify import send_mail
+
+    app.config["MAIL_BACKEND"] = "console"
+    link = "https://catalog.test/account/invite/" + "x" * 150
+    with app.test_request_context():
+        send_mail("someone@example.com", "Your invitation", f"Open this link:\n{link}\n")
+    printed = capsys.readouterr().err
+    assert link in printed and "Subject: Your invitation" in printed
+
+
+def test_create_user_command_refuses_an_address_nobody_could_log_in_with(app, runner):
+    result = runner.invoke(args=["create-user", "--email", "notanemail", "--role", "admin", "--password-stdin"],
+                           input="a long enough password\n")
+    assert result.exit_code != 0 and "is not an e-mail address" in result.output

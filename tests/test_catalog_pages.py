@@ -207,3 +207,34 @@ def test_orm_edit_invalidates_the_catalog_cache(app, client):
         db.session.scalar(db.select(App).where(App.slug == "bulk-0002")).name = "Edited Through The Orm"
         db.session.commit()
     assert "Edited Through The Orm" in client.get("/apps").get_data(as_text=True)
+
+
+def test_a_lost_unique_race_is_a_409_not_a_500(app, client):
+    from catalog.marketplace.models import Category
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/double", methods=["GET"])
+    def double():
+        db.session.add_all([Category(slug="twice", name="A"), Category(slug="twice", name="B")])
+        db.session.commit()
+        return "unreachable"
+
+    response = client.get("/double")
+    assert response.status_code == 409
+    assert "was the form sent twice?" in response.get_data(as_text=True)
+    assert client.get("/apps").status_code == 200
+
+
+def test_pager_links_keep_a_chosen_page_size(app, client):
+    add_apps(app, *(app_record(f"app-{n:02d}") for n in range(12)))
+    html = client.get("/apps?per_page=5").get_data(as_text=True)
+    assert 'href="/apps?per_page=5&amp;page=2"' in html
+    assert listed(client, "/apps?page=3&per_page=5") == ["app-10", "app-11"]
+
+
+@pytest.mark.parametrize("page", ["\u0663", "\uff13", "-1", "0"])
+def test_only_plain_positive_page_numbers_count(shop, client, page):
+    html = client.get(f"/apps?page={page}").get_data(as_text=True)
+    assert "showing page 1" in html
+    assert "showing page 1" in client.get(f"/vendors/northwind?page={page}").get_data(as_text=True)

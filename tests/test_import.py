@@ -180,3 +180,26 @@ def test_blank_lines_are_skipped(app, runner, tmp_path):
     path.write_text("\n" + json.dumps(app_record("only")) + "\n\n", encoding="utf-8")
     assert runner.invoke(args=["import-apps", str(path)]).exit_code == 0
     assert count_apps(app) == 1
+
+
+@pytest.mark.parametrize("address", ["http://:80", "https://@", "https://example.com:99999/x", "https://exa mple.com"])
+def test_web_addresses_need_a_real_host(address):
+    from catalog.marketplace.records import is_web_address
+
+    assert not is_web_address(address)
+    assert is_web_address("https://example.com:8443/help?x=1")
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory", "posixrules", "posix/Europe/Prague", "right/UTC"])
+def test_hours_in_a_zone_that_is_not_a_place_are_refused(zone):
+    from catalog.marketplace.calendars import calendar_problems
+
+    problems = calendar_problems({"timezone": zone, "windows": {"mon": [["09:00", "17:00"]]}})
+    assert problems == [f"Unknown time zone '{zone}'; use an IANA name such as 'Europe/Prague'."]
+
+
+def test_holidays_far_outside_this_era_are_typos():
+    from catalog.marketplace.calendars import holiday_problems
+
+    assert holiday_problems(["0001-01-01", "9999-12-31", "2026-12-24"], None) == [
+        "“0001-01-01” is not a date of the form YYYY-MM-DD", "“9999-12-31” is not a date of the form YYYY-MM-DD"]

@@ -108,3 +108,21 @@ def test_load_demo_builds_a_forum_and_an_index_and_is_idempotent(app, runner):
     assert runner.invoke(args=["load-demo"]).exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(func.count(Thread.id))) == threads
+
+
+def test_load_demo_again_keeps_what_isvs_and_the_operator_changed(app, runner):
+    from catalog.marketplace.models import App
+
+    assert runner.invoke(args=["load-demo"]).exit_code == 0
+    with app.app_context():
+        demo_app = db.session.scalar(select(App).order_by(App.id))
+        demo_app.name = "Renamed By Its Vendor"
+        demo_app.coverage.justification = "Changed by the operator."
+        db.session.commit()
+        app_id = demo_app.id
+    result = runner.invoke(args=["load-demo"])
+    assert result.exit_code == 0 and "already present were left as they are" in result.output
+    with app.app_context():
+        kept = db.session.get(App, app_id)
+        assert kept.name == "Renamed By Its Vendor"
+        assert kept.coverage.justification == "Changed by the operator."

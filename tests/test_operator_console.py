@@ -40,11 +40,29 @@ def test_coverage_decision_is_shown_on_the_app_page_with_its_justification(app, 
     ({"rate_min": "300", "rate_max": "100"}, "must not be below"),
     ({"rate_min": "-1"}, "above zero"),
     ({"knowledge": "omniscient"}, "Not a valid choice"),
+    ({"rate_min": "NaN"}, "Enter an hourly rate above zero"),
+    ({"rate_max": "sNaN"}, "Enter an hourly rate above zero"),
+    ({"rate_min": "Infinity"}, "Enter an hourly rate above zero"),
 ])
 def test_bad_coverage_input_is_rejected_with_400(app, staff, changes, message):
     response = staff.post(f"/operator/apps/{APP_A}/coverage", {**DECISION, **changes})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
+
+
+def test_rates_are_stored_as_cents_and_saving_again_adds_no_version(app, client, staff):
+    decision = {**DECISION, "rate_min": "99.999", "rate_max": "100.555"}
+    assert staff.post(f"/operator/apps/{APP_A}/coverage", decision).status_code == 302
+    body = client.get(f"/api/v1/apps/{APP_A}").get_json()
+    assert body["operator"]["consulting_rate"] == {"min": "100.00", "max": "100.56"}
+    assert "100.56" in client.get(f"/apps/{APP_A}/history").get_data(as_text=True)
+    with app.app_context():
+        versions = db.session.scalar(db.select(db.func.count()).select_from(db.Model.metadata.tables["terms_version"]))
+    again = staff.post(f"/operator/apps/{APP_A}/coverage", decision, follow_redirects=True)
+    assert "Nothing changed." in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(db.Model.metadata.tables["terms_version"])) == versions
+    assert "Hourly rate 100–100.56" in client.get(f"/apps/{APP_A}").get_data(as_text=True)
 
 
 def test_unpublish_hides_the_app_and_publish_brings_it_back(app, client, staff):

@@ -2,6 +2,8 @@
 import sys
 
 import click
+from email_validator import EmailNotValidError
+from email_validator import validate_email
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -56,6 +58,10 @@ def _links(role: str, vendor_slug: str | None, organisation: str | None) -> dict
 def create_user_command(email, name, role, vendor_slug, organisation, password_stdin) -> None:
     """Create a user (the first admin, for example); prompts for the password."""
     create_tables()
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise click.ClickException(f"“{email}” is not an e-mail address people can log in with: {error}")
     if operations.user_by_email(email) is not None:
         raise click.ClickException(f"{email} already has an account.")
     password = _read_password(password_stdin)

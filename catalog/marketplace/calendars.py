@@ -2,21 +2,14 @@
 import re
 from datetime import date
 from typing import Any
-from zoneinfo import available_timezones
 
 from catalog.support.businesstime import validate_calendar_dict
+from catalog.support.calendar_rules import is_place_zone
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
-_ZONES = None
-
-
-def _zones() -> set[str]:
-    """Every IANA time zone name this machine knows (read once)."""
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = available_timezones()
-    return _ZONES
+# Holidays outside these years are typos (0001-01-01, 9999-12-31), not plans.
+HOLIDAY_YEARS = range(1970, 2101)
 
 
 def calendar_problems(data: Any) -> list[str]:
@@ -48,14 +41,14 @@ def _ends_before_start(span: Any) -> bool:
 
 
 def is_known_zone(name: str) -> bool:
-    """Whether ``name`` is an IANA time zone this machine knows."""
-    return name in _zones()
+    """Whether ``name`` is an IANA time zone of a place this machine knows."""
+    return is_place_zone(name)
 
 
 def _is_date(text: Any) -> bool:
     """Whether ``text`` is a YYYY-MM-DD date."""
     try:
-        return isinstance(text, str) and len(text) == 10 and bool(date.fromisoformat(text))
+        return isinstance(text, str) and len(text) == 10 and date.fromisoformat(text).year in HOLIDAY_YEARS
     except ValueError:
         return False
 

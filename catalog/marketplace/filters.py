@@ -23,6 +23,7 @@ class CatalogFilter:
     page: int = 1
     per_page: int = 20
     errors: tuple[str, ...] = field(default=(), compare=False)
+    default_per_page: int = field(default=20, compare=False)
 
     def cache_key(self) -> tuple:
         """A hashable key for the fragment cache."""
@@ -37,6 +38,7 @@ class CatalogFilter:
             "channel": list(self.channels),
             "sort": self.sort if self.sort != "name" else "",
             "page": self.page if self.page != 1 else "",
+            "per_page": self.per_page if self.per_page != self.default_per_page else "",
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in ("", None, [])}
@@ -47,6 +49,8 @@ def _positive_int(raw: str | None, name: str, default: int, maximum: int, errors
     if raw in (None, ""):
         return default
     try:
+        if not (raw.isascii() and raw.isdigit()):
+            raise ValueError(raw)
         value = int(raw)
     except ValueError:
         errors.append(f"“{raw[:20]}” is not a {name}; showing {name} {default}.")
@@ -84,4 +88,5 @@ def parse_filter(args: MultiDict, max_per_page: int = 100, default_per_page: int
         page=_positive_int(args.get("page"), "page", 1, MAX_PAGE, errors),
         per_page=_positive_int(args.get("per_page"), "page size", default_per_page, max_per_page, errors),
         errors=tuple(errors),
+        default_per_page=default_per_page,
     )

@@ -77,6 +77,11 @@ def _write(model, inserts: list[dict], updates: list[dict], progress=lambda n: N
         progress(len(chunk))
 
 
+def existing_slugs(slugs: list[str]) -> set[str]:
+    """Which of these app slugs the database already holds."""
+    return set(_existing(App.slug, App.id, slugs))
+
+
 def import_apps(records: list[dict], progress: Callable[[int], None] = lambda n: None) -> dict[str, int]:
     """Insert or update apps by slug with their terms and coverage; return counts.
 

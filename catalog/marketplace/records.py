@@ -21,6 +21,16 @@ from catalog.marketplace.factors import AGREEMENT_LEVELS
 from catalog.marketplace.factors import KNOWLEDGE_LEVELS
 from catalog.marketplace.factors import STABILITY_LEVELS
 
+def is_web_address(text: str) -> bool:
+    """An absolute http(s) address with a real host name and a valid port, without spaces."""
+    parts = urlsplit(text)
+    try:
+        parts.port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in text)
+
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_FIELDS = {
     "slug", "name", "vendor", "category", "summary", "description", "version", "homepage",
@@ -95,8 +105,7 @@ class _Checker:
         """An absolute http(s) URL."""
         value = self.text(data, key, path, 300)
         if value:
-            parts = urlsplit(value)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
+            if not is_web_address(value):
                 self.fail(path, f"“{value[:60]}” is not a web address starting with http:// or https://")
                 return None
         return value or None

@@ -41,9 +41,24 @@ RESERVED_SLUGS = frozenset({"new"})
 RATE_MESSAGE = "Enter an hourly rate above zero and below 1,000,000, such as 150."
 
 
+class RateField(DecimalField):
+    """An amount of money: finite, rounded to cents as it will be stored (so the version
+    history shows what was saved, and saving the same amount again changes nothing)."""
+
+    def process_formdata(self, valuelist):
+        """Parse, refuse NaN and infinities, round to cents."""
+        super().process_formdata(valuelist)
+        if self.data is None:
+            return
+        if not self.data.is_finite():
+            self.data = None
+            raise ValueError(RATE_MESSAGE)
+        self.data = self.data.quantize(Decimal("0.01"))
+
+
 def _rate(label: str):
     """An optional hourly rate."""
-    return DecimalField(
+    return RateField(
         label, places=2, validators=[Optional(), NumberRange(min=Decimal("0.01"), max=Decimal("999999.99"), message=RATE_MESSAGE)]
     )
 

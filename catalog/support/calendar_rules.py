@@ -232,11 +232,25 @@ def _clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def _timezone_problems(name: str) -> list[str]:
-    """A message when the time zone is not a known IANA name."""
+# Files in the zone database that are not places: the server's own zone, placeholders, and the
+# variant trees. A calendar in one of them would silently follow whatever the server is set to.
+NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
+def is_place_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone of a place (not ``localtime``, ``Factory`` …)."""
+    if not isinstance(name, str) or name in NOT_PLACES or name.startswith(("posix/", "right/")):
+        return False
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return False
+    return True
+
+
+def _timezone_problems(name: str) -> list[str]:
+    """A message when the time zone is not a known IANA name."""
+    if not is_place_zone(name):
         return [f"Unknown time zone '{name}'; use an IANA name such as 'Europe/Prague'."]
     return []
 
