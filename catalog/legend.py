@@ -51,7 +51,7 @@ _NOT_OFFERED = {
 _OFFERED = {
     "forum_casual": "Ask on the developer's public forum; answers are not guaranteed.",
     "forum_dedicated": "Ask in this app's section of our knowledge forum.",
-    "isv": "File a request with the developer; its terms are below.",
+    "isv": "File a request with the developer, on the terms it publishes for this app.",
     "professional": "Covered by the operator's support plans.",
     "consulting": "Hourly consulting by the operator's engineers, quoted before work starts.",
 }

@@ -154,3 +154,21 @@ def test_saving_without_changes_writes_no_version(app, isv_a):
     isv_a.post(f"/isv/apps/{APP_A}", _form(app))
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(TermsVersion.id))) == 2
+
+
+def test_a_rejected_save_previews_the_legend_as_typed(app, client, world, auth):
+    auth.login(world["isv_a"])
+    response = auth.post(f"/isv/apps/{APP_A}", {
+        "name": "Mail Shield", "forum_casual_url": "", "forum_dedicated": "y", "isv_offered": "y",
+        "isv_contact_email": "help@northwind.example", "hours_timezone": "Mars/Base", "save": "Save"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Preview — not saved yet" in html
+    preview = html[html.index('id="legend-preview"'):html.index("</section>", html.index('id="legend-preview"'))]
+    assert 'class="chip chip--isv"' in preview and 'class="chip chip--forum_dedicated"' in preview
+    assert 'class="chip chip--forum_casual chip--off"' in preview
+
+
+def test_languages_are_kept_once_each():
+    from catalog.isv.forms import split_list
+
+    assert split_list("English, Czech, english ,, CZECH") == ["English", "Czech"]

@@ -4,6 +4,8 @@ The form declares no operator field (professional, consulting, factors), no vend
 publishing flag, so a crafted request that adds them binds nothing; ``listing_values`` and
 ``terms_values`` return exactly the columns an ISV owns.
 """
+from types import SimpleNamespace
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import EmailField
@@ -176,8 +178,22 @@ class IsvAppForm(FlaskForm):
 
 
 def split_list(text: str | None) -> list[str]:
-    """ "English, Czech" → ["English", "Czech"]."""
-    return [item.strip() for item in (text or "").split(",") if item.strip()]
+    """ "English, Czech, english" → ["English", "Czech"] (repeats dropped, first spelling kept)."""
+    items, seen = [], set()
+    for item in (part.strip() for part in (text or "").split(",")):
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
+            items.append(item)
+    return items
+
+
+def channel_states(form: IsvAppForm) -> SimpleNamespace:
+    """The ISV channels the form, as typed, would offer (enough for a legend preview)."""
+    return SimpleNamespace(
+        forum_casual_url=(form.forum_casual_url.data or "").strip() or None,
+        forum_dedicated=bool(form.forum_dedicated.data),
+        isv_offered=bool(form.isv_offered.data),
+    )
 
 
 def listing_values(form: IsvAppForm) -> dict:

@@ -1,6 +1,4 @@
 """Request handlers of the ISV portal: a member sees and edits only their vendor's apps."""
-from types import SimpleNamespace
-
 from flask import abort
 from flask import flash
 from flask import redirect
@@ -14,6 +12,7 @@ from catalog.extensions import db
 from catalog.isv import operations
 from catalog.isv import queries
 from catalog.isv.forms import IsvAppForm
+from catalog.isv.forms import channel_states
 from catalog.isv.forms import initial_data
 from catalog.isv.forms import listing_values
 from catalog.isv.forms import terms_values
@@ -38,10 +37,11 @@ def edit_app(slug: str):
     app = queries.own_app(current_user.vendor_id, slug) or abort(404)
     form = IsvAppForm(data=initial_data(app))
     if not form.validate_on_submit():
-        return _edit_page(app, form, legend_for(app.terms, app.coverage), 400 if form.is_submitted() else 200)
+        if not form.is_submitted():
+            return _edit_page(app, form, legend_for(app.terms, app.coverage))
+        return _edit_page(app, form, legend_for(channel_states(form), app.coverage), 400, previewing=True)
     if form.preview.data:
-        preview = legend_for(SimpleNamespace(**terms_values(form)), app.coverage)
-        return _edit_page(app, form, preview, previewing=True)
+        return _edit_page(app, form, legend_for(channel_states(form), app.coverage), previewing=True)
     version = operations.save_app(app, listing_values(form), terms_values(form), current_user.id, utcnow())
     db.session.commit()
     flash("Saved. The support terms are updated and versioned." if version else "Saved.", "success")
