@@ -44,6 +44,11 @@ DID_YOU_MEAN_BELOW = 3
 SNIPPET_CHARS = 200
 SUGGEST_TERMS = 12
 FACETS = ("app", "section", "type")
+# Counting every match by facet is a full pass (seconds for a common word at 100k posts), so
+# exact counts are made only when the query matches at most FACET_EXACT_LIMIT documents (by
+# Whoosh's cheap upper-bound estimate); broader searches count the best FACET_SAMPLE matches.
+FACET_EXACT_LIMIT = 5000
+FACET_SAMPLE = 500
 _local = threading.local()
 
 
@@ -78,6 +83,7 @@ class SearchResults:
     did_you_mean: str | None = None
     truncated: bool = False
     fallback: bool = False
+    facets_sampled: bool = False
 
     @property
     def pages(self):
@@ -200,28 +206,31 @@ def search(folder, q, allowed_visibilities, filters=None, sort="relevance", page
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
     allow = _visible(entry, allowed_visibilities)
     try:
-        results = _run(entry, parsed.query, filters, allow, sort, page * per_page, facets)
+        results, sampled = _run(entry, parsed.query, filters, allow, sort, page * per_page, facets)
     except SearchUnavailable:
         raise
     except Exception:  # A query Whoosh chokes on: search the plain words instead.
         parsed = dataclasses.replace(parsed, query=plain_query(parsed.words), fallback=True)
         try:
-            results = _run(entry, parsed.query, filters, allow, sort, page * per_page, facets)
+            results, sampled = _run(entry, parsed.query, filters, allow, sort, page * per_page, facets)
         except Exception as exc:
             raise SearchUnavailable(f"search failed: {exc!r}") from exc
     if results is None:
         return SearchResults(parsed.text, [], 0, True, page, per_page,
                              {name: {} for name in FACETS} if facets else {},
                              truncated=parsed.truncated, fallback=parsed.fallback)
-    counts = _facet_counts(results) if facets else {}
-    total, exact = _total(results, counts, page * per_page)
+    if not facets:
+        counts = {}
+    else:
+        counts = _sampled_counts(results) if sampled else _facet_counts(results)
+    total, exact = _total(results, {} if sampled else counts, page * per_page)
     start = (page - 1) * per_page
     hits = [_hit(hit, highlight) for hit in results[start:start + per_page]]
     suggestion = None
     if total < DID_YOU_MEAN_BELOW and parsed.words:
         suggestion = did_you_mean(entry, parsed.words, allow)
     return SearchResults(parsed.text, hits, total, exact, page, per_page, counts, suggestion,
-                         parsed.truncated, parsed.fallback)
+                         parsed.truncated, parsed.fallback, facets_sampled=sampled)
 
 
 def _total(results, counts, limit):
@@ -241,22 +250,37 @@ def _total(results, counts, limit):
 
 
 def _run(entry, query, filters, allow, sort, limit, facets):
-    """Run the Whoosh search; None when the query cannot match anything."""
+    """Run the Whoosh search: (results, facets sampled?); (None, False) when nothing can match."""
     if query is wq.NullQuery:
-        return None
-    query = _with_filters(bound_prefixes(query, entry.searcher.reader()), filters)
+        return None, False
+    reader = entry.searcher.reader()
+    query = _with_filters(bound_prefixes(query, reader), filters)
     if query is wq.NullQuery:
-        return None
-    kwargs = {"limit": limit, "filter": allow, "terms": True}
+        return None, False
+    sampled = facets and query.estimate_size(reader) > FACET_EXACT_LIMIT
+    kwargs = {"limit": max(limit, FACET_SAMPLE) if sampled else limit, "filter": allow, "terms": True}
     if sort == "date":
         kwargs["sortedby"] = sorting.FieldFacet("created", reverse=True)
-    if facets:
+    if facets and not sampled:
         kwargs["groupedby"] = {name: sorting.FieldFacet(name, maptype=sorting.Count)
                                for name in FACETS}
     results = entry.searcher.search(query, **kwargs)
     results.formatter = SafeHtmlFormatter()
     results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-    return results
+    return results, sampled
+
+
+def _sampled_counts(results):
+    """Facet counts among the best FACET_SAMPLE matches, read from the columns (no stored fields)."""
+    reader = results.searcher.reader()
+    columns = {name: reader.column_reader(name) for name in FACETS}
+    counts = {name: {} for name in FACETS}
+    for _, docnum in results.top_n[:FACET_SAMPLE]:
+        for name, column in columns.items():
+            key = _text(column[docnum])
+            if key:
+                counts[name][key] = counts[name].get(key, 0) + 1
+    return {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in counts.items()}
 
 
 def _facet_counts(results):

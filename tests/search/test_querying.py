@@ -62,6 +62,26 @@ def test_facets_count_by_app_section_and_type(shared_index):
     assert results.total == 4 and results.total_is_exact
 
 
+def test_broad_searches_count_facets_over_the_best_matches(shared_index, monkeypatch):
+    from catalog.search import searcher as engine
+
+    monkeypatch.setattr(engine, "FACET_EXACT_LIMIT", 1)
+    monkeypatch.setattr(engine, "FACET_SAMPLE", 2)
+    results = search(shared_index, "refund", PUBLIC)
+    assert results.facets_sampled
+    assert sum(results.facets["type"].values()) == 2
+    monkeypatch.setattr(engine, "FACET_EXACT_LIMIT", 5000)
+    assert not search(shared_index, "refund", PUBLIC).facets_sampled
+
+
+def test_sampled_facets_never_count_what_the_reader_may_not_see(shared_index, monkeypatch):
+    from catalog.search import searcher as engine
+
+    monkeypatch.setattr(engine, "FACET_EXACT_LIMIT", 0)
+    results = search(shared_index, "quarantine", PUBLIC)
+    assert results.facets_sampled and "article" not in results.facets["type"]
+
+
 def test_filters_narrow_results(shared_index):
     results = search(shared_index, "refund", PUBLIC, filters={"section": "billing"})
     assert ids(results) == ["article:3"]
