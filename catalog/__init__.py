@@ -12,8 +12,7 @@ from catalog import templating
 from catalog.accounts import access
 from catalog.config import ENV_PREFIX
 from catalog.config import Defaults
-from catalog.extensions import csrf
-from catalog.extensions import db
+from catalog import extensions
 from catalog.indexing import hooks as search_hooks
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-    db.init_app(app)
-    csrf.init_app(app)
+    # Through the module: a package-level name ``db`` would hide the ``catalog.db`` module.
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
+    extensions.csrf.init_app(app)
     access.init_app(app)
     register_blueprints(app)
     templating.init_app(app)

@@ -1,4 +1,6 @@
 """Imports every feature's models so ``create_all`` and migrations see all tables."""
+from sqlalchemy import inspect
+
 from catalog.accounts.models import LoginFailure  # noqa: F401
 from catalog.accounts.models import Organisation  # noqa: F401
 from catalog.accounts.models import User  # noqa: F401
@@ -21,5 +23,27 @@ from catalog.support import models as support_models  # noqa: F401
 
 
 def create_tables() -> None:
-    """Create every table that does not exist yet."""
+    """Bring the database to the newest migration, creating the schema when it is empty.
+
+    A database made before migrations existed (by ``create_all``) is adopted: when it has every
+    table the models define, it is stamped as current; otherwise it is refused with a reason.
+    """
+    from flask_migrate import stamp
+    from flask_migrate import upgrade
+
+    tables = set(inspect(db.engine).get_table_names())
+    if tables and "alembic_version" not in tables:
+        missing = sorted(set(db.metadata.tables) - tables)
+        if missing:
+            raise RuntimeError(
+                "This database was created without migrations and lacks the tables "
+                f"{', '.join(missing)}; back it up and start from an empty database."
+            )
+        stamp()
+    upgrade()
+
+
+def create_all_tables() -> None:
+    """Create the schema straight from the models (tests: fast, and kept equal to the migrations
+    by ``tests/test_migrations.py``)."""
     db.create_all()

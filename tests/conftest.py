@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from catalog import create_app
-from catalog.cli import create_tables
+from catalog.models import create_all_tables
 from catalog.accounts import operations as account_operations
 from catalog.extensions import db
 from catalog.marketplace.models import Vendor
@@ -82,7 +82,7 @@ def app(tmp_path, database_url):
         }
     )
     with app.app_context():
-        create_tables()
+        create_all_tables()
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -173,14 +173,14 @@ def _fill(app, count: int) -> None:
                                  "/apps/bulk-0003", "/vendors/vendor-3", "/"])
 def test_pages_run_a_fixed_number_of_queries_whatever_the_catalog_size(make_database, url):
     from catalog import create_app
-    from catalog.cli import create_tables
+    from catalog.models import create_all_tables
 
     counts = []
     for size in (10, 1000):
         app = create_app({"TESTING": True, "FRAGMENT_CACHE_SIZE": 0,
                           "SQLALCHEMY_DATABASE_URI": make_database(f"size{size}")})
         with app.app_context():
-            create_tables()
+            create_all_tables()
         _fill(app, size)
         counts.append(count_queries(app, app.test_client(), url))
         with app.app_context():
