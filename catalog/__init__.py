@@ -12,6 +12,7 @@ from catalog.config import ENV_PREFIX
 from catalog.config import Defaults
 from catalog.extensions import csrf
 from catalog.extensions import db
+from catalog.ticketmail import events as mail_events
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     access.init_app(app)
     register_blueprints(app)
     templating.init_app(app)
+    mail_events.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     return app

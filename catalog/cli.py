@@ -15,6 +15,7 @@ from catalog.marketplace.records import read_records
 from catalog.models import create_tables
 from catalog.support.cli import tickets_cli
 from catalog.support.demo import ensure_demo_support
+from catalog.ticketmail.cli import mail_cli
 
 DEMO_DIR = Path(__file__).parent / "demo"
 MAX_PROBLEMS_SHOWN = 200
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_apps_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(tickets_cli)
+    app.cli.add_command(mail_cli)
 
 
 @click.command("init-db")
