@@ -6,6 +6,7 @@ proposed, awaiting approval: three events) is one e-mail, not three. The first e
 """
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy
 from email.message import EmailMessage
 
 from flask import url_for
@@ -26,6 +27,9 @@ from catalog.ticketmail import settings
 from catalog.ticketmail.models import MailOutbox
 from catalog.ticketmail.models import TicketMailId
 
+# Headers up to RFC 5322's hard limit of 998 characters stay on one line: Python's folding at
+# 78 breaks long subjects right after "Subject:", which some readers keep as a leading space.
+RAW_POLICY = policy.default.clone(max_line_length=998)
 PRIORITY = ("created", "quote_proposed", "replied", "quote_approved", "quote_declined", "status_changed",
             "clock_breached", "clock_warning")
 FOR_AGENTS_ONLY = {"clock_warning", "clock_breached"}
@@ -155,7 +159,7 @@ def add_to_outbox(kind: str, note: Notification, ticket_id: int | None, now: dat
 def enqueue(kind: str, message: EmailMessage, message_id: str, to: list[str], ticket_id: int | None, now: datetime) -> MailOutbox:
     """Add a composed message to the outbox; its Message-ID joins the ticket's thread."""
     row = MailOutbox(kind=kind, ticket_id=ticket_id, recipients=to, subject=str(message["Subject"]),
-                     message_id=message_id, raw=message.as_bytes(), next_attempt_at=now, created_at=now)
+                     message_id=message_id, raw=message.as_bytes(policy=RAW_POLICY), next_attempt_at=now, created_at=now)
     db.session.add(row)
     if ticket_id is not None:
         db.session.add(TicketMailId(ticket_id=ticket_id, message_id=message_id, direction="out", created_at=now))

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
-from email import policy
 from email.parser import BytesParser
 
 from flask import current_app
@@ -21,6 +20,7 @@ from catalog.mail.transport import TemporarySendError
 from catalog.notify import deliver
 from catalog.ticketmail import outbox
 from catalog.ticketmail.models import MailOutbox
+from catalog.ticketmail.notifications import RAW_POLICY
 
 BATCH = 200
 
@@ -47,7 +47,7 @@ class PassResult:
 
 def _deliver_row(row: MailOutbox) -> None:
     """Send the stored bytes of a row; any failure comes out as ``MailSendError``."""
-    message = BytesParser(policy=policy.default).parsebytes(row.raw)
+    message = BytesParser(policy=RAW_POLICY).parsebytes(row.raw)
     try:
         deliver(message)
     except MailSendError:
