@@ -137,7 +137,7 @@ def thread_of(ticket_id: int) -> tuple[str, ...]:
     return tuple(db.session.scalars(statement))
 
 
-def queue(audience: Audience, events: list[TicketEvent], now: datetime) -> MailOutbox | None:
+def queue(audience: Audience, events: list[TicketEvent], now: datetime, thread: tuple[str, ...]) -> MailOutbox | None:
     """Compose the e-mail for one audience and add it to the outbox (None: nobody to tell)."""
     ticket = events[0].ticket
     to = recipients.addresses(ticket, audience.side, audience.exclude)
@@ -146,7 +146,7 @@ def queue(audience: Audience, events: list[TicketEvent], now: datetime) -> MailO
     lead = _lead(events)
     subject, title = headline(lead, audience.side)
     note = Notification(reference=ticket.reference, subject=subject, recipients=tuple(to), headline=title,
-                        body=body(events), author=_who(lead), link=ticket_link(ticket.reference), thread=thread_of(ticket.id))
+                        body=body(events), author=_who(lead), link=ticket_link(ticket.reference), thread=thread)
     return add_to_outbox("notification", note, ticket.id, now)
 
 
@@ -168,7 +168,11 @@ def enqueue(kind: str, message: EmailMessage, message_id: str, to: list[str], ti
 
 def queue_for_events(events: list[TicketEvent], now: datetime) -> list[MailOutbox]:
     """Queue the e-mails a transaction's events call for; mark the events notified."""
-    rows = [queue(audience, grouped, now) for audience, grouped in group(events).items()]
+    grouped = group(events)
+    # The thread as it stood before this transaction: sibling e-mails to the other side are
+    # not something a recipient has seen, so they are not what the reply answers.
+    threads = {ticket_id: thread_of(ticket_id) for ticket_id in {audience.ticket_id for audience in grouped}}
+    rows = [queue(audience, items, now, threads[audience.ticket_id]) for audience, items in grouped.items()]
     for event in events:
         if event.action in PRIORITY:
             event.notified_at = now
