@@ -2,6 +2,7 @@
 from email import message_from_bytes
 from email import policy
 
+from catalog.extensions import db
 from catalog.ticketmail.models import MailOutbox
 from tests.support.conftest import FORUM_APP
 from tests.support.conftest import ISV_APP
@@ -9,8 +10,6 @@ from tests.ticketmail.conftest import deliver
 from tests.ticketmail.conftest import mail
 from tests.ticketmail.conftest import outbox
 from tests.ticketmail.conftest import ticket_of
-
-from catalog.extensions import db
 
 
 def _parsed(row: MailOutbox):

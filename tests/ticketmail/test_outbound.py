@@ -1,4 +1,5 @@
 """Notifications: written with the change, sent after commit through a real SMTP server."""
+import threading
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -9,8 +10,9 @@ from catalog.support import operations
 from catalog.support.housekeeping import flag_clocks
 from catalog.ticketmail.models import MailOutbox
 from catalog.ticketmail.models import TicketMailId
+from catalog.ticketmail import outbox as rows
+from catalog.ticketmail.worker import run
 from catalog.ticketmail.worker import send_pass
-from tests.support.conftest import ISV_APP
 from tests.support.conftest import PRO_APP
 from tests.support.conftest import customer
 from tests.support.conftest import subscribe
@@ -153,7 +155,6 @@ def test_a_permanent_error_fails_the_row_with_the_reason(app, apps, smtp):
 
 def test_a_row_is_claimed_by_one_sender_only(app, apps, smtp):
     open_request(app, apps["customer"])
-    from catalog.ticketmail import outbox as rows
     with app.app_context():
         first_id = db.session.scalar(select(MailOutbox.id).order_by(MailOutbox.id))
         assert rows.claim(first_id, utcnow()) is True
@@ -165,7 +166,6 @@ def test_a_row_is_claimed_by_one_sender_only(app, apps, smtp):
 
 def test_a_claim_left_by_a_dead_sender_is_failed_not_sent_again(app, apps, smtp):
     open_request(app, apps["customer"])
-    from catalog.ticketmail import outbox as rows
     with app.app_context():
         first_id = db.session.scalar(select(MailOutbox.id).order_by(MailOutbox.id))
         rows.claim(first_id, utcnow())
@@ -201,3 +201,16 @@ def test_send_in_request_sends_at_once_and_never_fails_the_request(app, client, 
 def _ticket_id(app, reference):
     with app.app_context():
         return ticket_of(reference).id
+
+
+def test_run_sender_loops_until_stopped(app, apps, smtp):
+    open_request(app, apps["customer"])
+    stop, reports = threading.Event(), []
+
+    def report(result):
+        reports.append(result.summary())
+        stop.set()
+
+    with app.app_context():
+        run(0.1, stop, report)
+    assert reports == ["2 sent, 0 to retry, 0 failed"] and len(smtp.received()) == 2
