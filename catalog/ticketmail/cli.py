@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from catalog.db import utcnow
 from catalog.extensions import db
@@ -15,6 +16,9 @@ from catalog.ticketmail import outbox
 from catalog.ticketmail import worker
 from catalog.ticketmail.ingest import ingest
 from catalog.ticketmail.listener import IngestController
+
+# sysexits.h: a mail server's pipe transport defers (retries) the message on this code.
+EX_TEMPFAIL = 75
 
 mail_cli = AppGroup("mail", help="E-mail: send queued notifications, ingest replies, run the listener.")
 
@@ -69,10 +73,14 @@ def _read(source: str) -> bytes:
 @click.option("--recipient", "recipients", multiple=True, help="Envelope recipient (e.g. support+app-slug@…); repeatable.")
 def ingest_command(source: str, recipients: tuple[str, ...]) -> None:
     """Take one RFC 5322 message: add it to its ticket, open a request, or refuse it."""
+    raw = _read(source)
     try:
-        outcome = ingest(_read(source), tuple(r.lower() for r in recipients))
+        outcome = ingest(raw, tuple(r.lower() for r in recipients))
     except MailParseError as error:
         raise click.ClickException(f"not an e-mail message: {error}") from error
+    except SQLAlchemyError as error:
+        click.echo(f"could not store the message now, try again later: {error}", err=True)
+        raise SystemExit(EX_TEMPFAIL) from error
     click.echo(f"{outcome.status}: {outcome.detail}")
 
 

@@ -3,6 +3,7 @@ from email.message import EmailMessage
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from catalog.extensions import db
 from catalog.support.models import TicketMessage
@@ -179,3 +180,12 @@ def test_ingest_command_exit_codes(app, apps, ticket, runner, tmp_path):
     missing = runner.invoke(args=["mail", "ingest", str(tmp_path / "nope.eml")])
     assert missing.exit_code != 0 and "cannot read" in missing.output
 
+
+
+def test_ingest_asks_the_mail_server_to_retry_when_the_database_fails(app, apps, runner, monkeypatch):
+    def broken(*args):
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr("catalog.ticketmail.cli.ingest", broken)
+    result = runner.invoke(args=["mail", "ingest", "-"], input=mail(apps["customer"], "x").as_bytes())
+    assert result.exit_code == 75 and "try again later" in result.output
