@@ -214,3 +214,23 @@ def test_run_sender_loops_until_stopped(app, apps, smtp):
     with app.app_context():
         run(0.1, stop, report)
     assert reports == ["2 sent, 0 to retry, 0 failed"] and len(smtp.received()) == 2
+
+
+def test_two_senders_running_at_once_send_every_message_exactly_once(app, apps, smtp):
+    for title in ("One", "Two", "Three"):
+        open_request(app, apps["customer"], title=title)
+    results, start = [], threading.Barrier(2)
+
+    def sender():
+        with app.app_context():
+            start.wait()
+            results.append(send_pass())
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    ids = [message["Message-ID"] for message in smtp.received()]
+    assert len(ids) == len(set(ids)) == 6 and sum(result.sent for result in results) == 6
+    assert {row.status for row in outbox(app)} == {"sent"}
