@@ -24,9 +24,12 @@ from catalog.ticketmail.models import InboundMail
 from catalog.ticketmail.models import TicketMailId
 from catalog.ticketmail.newrequest import open_from_mail
 from catalog.ticketmail.outcome import Outcome
-from catalog.ticketmail.storing import append
 from catalog.ticketmail.refusals import NOT_A_PARTICIPANT
 from catalog.ticketmail.refusals import refuse
+from catalog.ticketmail.storing import append
+
+MAX_IDS = 100
+"""Message-IDs looked up per message (In-Reply-To and the newest References)."""
 
 
 def receive(raw: bytes, now: datetime, envelope_recipients: tuple[str, ...] = ()) -> Outcome:
@@ -69,7 +72,7 @@ def sender_of(message: InboundMessage) -> User | None:
 
 def find_ticket(message: InboundMessage) -> tuple[Ticket | None, str | None]:
     """(ticket, reference written in the subject): by Message-IDs first, then by the subject."""
-    ids = [settings.storable_id(mid) for mid in candidate_message_ids(message)]
+    ids = [settings.storable_id(mid) for mid in candidate_message_ids(message)][:MAX_IDS]
     if ids:
         known = dict(db.session.execute(select(TicketMailId.message_id, TicketMailId.ticket_id).where(TicketMailId.message_id.in_(ids))).all())
         for mid in ids:

@@ -8,9 +8,9 @@ from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.support import operations
 from catalog.support.housekeeping import flag_clocks
+from catalog.ticketmail import outbox as rows
 from catalog.ticketmail.models import MailOutbox
 from catalog.ticketmail.models import TicketMailId
-from catalog.ticketmail import outbox as rows
 from catalog.ticketmail.worker import run
 from catalog.ticketmail.worker import send_pass
 from tests.support.conftest import PRO_APP
