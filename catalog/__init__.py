@@ -8,12 +8,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from catalog import cli
 from catalog import errors
+from catalog import extensions
 from catalog import templating
 from catalog.accounts import access
 from catalog.config import ENV_PREFIX
 from catalog.config import Defaults
-from catalog import extensions
 from catalog.indexing import hooks as search_hooks
+from catalog.ticketmail import events as mail_events
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     templating.init_app(app)
     search_hooks.init_app(app)
+    mail_events.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     return app

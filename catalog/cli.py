@@ -21,6 +21,7 @@ from catalog.marketplace.records import read_records
 from catalog.models import create_tables
 from catalog.support.cli import tickets_cli
 from catalog.support.demo import ensure_demo_support
+from catalog.ticketmail.cli import mail_cli
 
 DEMO_DIR = Path(__file__).parent / "demo"
 MAX_PROBLEMS_SHOWN = 200
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_posts_command)
     app.cli.add_command(forum_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(mail_cli)
 
 
 @click.command("init-db")

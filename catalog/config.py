@@ -54,10 +54,34 @@ class Defaults:
     # How long e-mailed links stay valid, in seconds.
     PASSWORD_RESET_MAX_AGE = 60 * 60
     INVITE_MAX_AGE = 7 * 24 * 60 * 60
-    # Outgoing mail: "console" (stderr and the log) or "file" (.eml files in MAIL_FILE_DIR).
+    # Outgoing mail: "console" (stderr and the log), "file" (.eml files in MAIL_FILE_DIR) or
+    # "smtp" (the server below). See docs/email.md.
     MAIL_BACKEND = "console"
     MAIL_FILE_DIR = None
     MAIL_SENDER = "Support Catalog <noreply@catalog.invalid>"
+    # Ticket notifications come from MAIL_FROM (None: MAIL_SENDER); replies to it must reach
+    # ``flask mail serve`` or ``flask mail ingest``. MAIL_DOMAIN names our Message-IDs (None:
+    # the domain of MAIL_FROM).
+    MAIL_FROM = None
+    MAIL_DOMAIN = None
+    MAIL_SMTP_HOST = "localhost"
+    MAIL_SMTP_PORT = 25
+    MAIL_SMTP_SECURITY = "none"  # "none", "starttls" or "ssl"
+    MAIL_SMTP_USERNAME = None
+    MAIL_SMTP_PASSWORD = None
+    MAIL_SMTP_TIMEOUT = 30.0
+    # The outbox sender: temporary failures are retried after RETRY_BASE × 2^(attempt-1)
+    # seconds (at most RETRY_MAX) until MAX_ATTEMPTS; a claim older than CLAIM_TIMEOUT seconds
+    # means a sender died mid-send, and the row is failed rather than risk sending it twice.
+    MAIL_RETRY_BASE_SECONDS = 60
+    MAIL_RETRY_MAX_SECONDS = 3600
+    MAIL_MAX_ATTEMPTS = 10
+    MAIL_CLAIM_TIMEOUT_SECONDS = 15 * 60
+    MAIL_SENDER_INTERVAL_SECONDS = 10
+    # Also try sending a request's notifications right after its commit (never fails the request).
+    MAIL_SEND_IN_REQUEST = False
+    # Inbound: the largest message the listener accepts (SMTP SIZE), in bytes.
+    MAIL_INBOUND_MAX_BYTES = 40 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     OPERATOR_NAME = "Marketplace operator"
@@ -68,6 +92,8 @@ class Defaults:
     # after which resolved tickets close themselves, and how long due times shown before
     # submitting stay valid.
     TICKET_REF_PREFIX = "SUP"
+    # Every prefix ever used, so replies to old references still thread (None: the current one).
+    TICKET_REF_PREFIXES = None
     TICKET_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
     TICKET_ATTACHMENT_MAX_FILES = 5
     TICKET_ATTACHMENT_EXTENSIONS = ["txt", "log", "csv", "json", "xml", "yaml", "yml", "conf", "png", "jpg", "jpeg", "gif", "pdf", "zip", "gz"]

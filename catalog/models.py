@@ -20,6 +20,7 @@ from catalog.marketplace.models import SupportTerms  # noqa: F401
 from catalog.marketplace.models import TermsVersion  # noqa: F401
 from catalog.marketplace.models import Vendor  # noqa: F401
 from catalog.support import models as support_models  # noqa: F401
+from catalog.ticketmail import models as mail_models  # noqa: F401
 
 
 def create_tables() -> None:

@@ -1,17 +1,24 @@
-"""Outgoing e-mail behind one function, ``send_mail``; the backend is chosen by configuration.
+"""Outgoing e-mail behind one function, ``deliver``; the backend is chosen by configuration.
 
 ``MAIL_BACKEND = "console"`` (default) writes the message to stderr and the log, ``"file"`` writes
-one ``.eml`` file per message into ``MAIL_FILE_DIR`` (tests read links from there). The e-mail
-issue adds SMTP behind the same function.
+one ``.eml`` file per message into ``MAIL_FILE_DIR`` (tests read links from there) and ``"smtp"``
+sends it through ``MAIL_SMTP_HOST`` (see ``catalog.mail.transport``). ``send_mail`` sends account
+mail (password resets, invitations) at once; ticket notifications go through the outbox
+(``catalog.ticketmail``), whose sender calls ``deliver`` after the commit.
 """
 import sys
-import uuid
 from email.message import EmailMessage
 from email.utils import formatdate
-from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app
+
+from catalog.mail.ids import make_message_id
+from catalog.mail.transport import MailSendError
+from catalog.mail.transport import send
+from catalog.mail.transport import write_to_folder
+from catalog.ticketmail.settings import message_id_domain
+from catalog.ticketmail.settings import smtp_settings
 
 
 def build_message(to: str, subject: str, text: str) -> EmailMessage:
@@ -21,7 +28,7 @@ def build_message(to: str, subject: str, text: str) -> EmailMessage:
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="catalog.invalid")
+    message["Message-ID"] = make_message_id(message_id_domain())
     message.set_content(text)
     return message
 
@@ -36,15 +43,29 @@ def _console(message: EmailMessage) -> None:
 
 def _file(message: EmailMessage) -> None:
     """Write the message as an .eml file into MAIL_FILE_DIR."""
-    folder = Path(current_app.config["MAIL_FILE_DIR"] or Path(current_app.instance_path) / "mail")
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{uuid.uuid4().hex}.eml").write_bytes(message.as_bytes())
+    write_to_folder(message, current_app.config["MAIL_FILE_DIR"] or Path(current_app.instance_path) / "mail")
 
 
-BACKENDS = {"console": _console, "file": _file}
+def _smtp(message: EmailMessage) -> None:
+    """Send the message through the configured SMTP server (raises ``MailSendError``)."""
+    refused = send(message, smtp_settings())
+    if refused:
+        current_app.logger.warning("mail %s: recipients refused: %s", message["Message-ID"], refused)
 
 
-def send_mail(to: str, subject: str, text: str) -> None:
-    """Send a plain-text e-mail through the configured backend."""
-    backend = BACKENDS[current_app.config["MAIL_BACKEND"]]
-    backend(build_message(to, subject, text))
+BACKENDS = {"console": _console, "file": _file, "smtp": _smtp}
+
+
+def deliver(message: EmailMessage) -> None:
+    """Hand a composed message to the configured backend; ``MailSendError`` when it fails."""
+    BACKENDS[current_app.config["MAIL_BACKEND"]](message)
+
+
+def send_mail(to: str, subject: str, text: str) -> bool:
+    """Send a plain-text e-mail now; a failure is logged, never raised (False)."""
+    try:
+        deliver(build_message(to, subject, text))
+    except MailSendError as error:
+        current_app.logger.error("could not send %r to %s: %s", subject, to, error)
+        return False
+    return True

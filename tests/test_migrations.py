@@ -28,7 +28,10 @@ def _differences(app) -> list:
         warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
         warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression-based index")
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, db.metadata)
+        differences = compare_metadata(context, db.metadata)
+    with app.app_context():
+        db.engine.dispose()
+    return differences
 
 
 def test_migrations_build_the_schema_of_the_models(make_database):
@@ -38,6 +41,7 @@ def test_migrations_build_the_schema_of_the_models(make_database):
         query = ("SELECT indexname FROM pg_indexes" if db.engine.dialect.name == "postgresql"
                  else "SELECT name FROM sqlite_master WHERE type = 'index'")
         indexes = set(db.session.scalars(text(query)))
+        db.session.remove()
     assert _differences(app) == []
     assert "ix_app_published_lower_name" in indexes
     with app.app_context():
@@ -54,4 +58,27 @@ def test_init_db_adopts_a_database_created_before_migrations(make_database, tmp_
     with app.app_context():
         assert "alembic_version" in inspect(db.engine).get_table_names()
         assert db.session.scalar(select(App.slug)) == "kept-app"
+        db.session.remove()
         db.engine.dispose()
+
+
+def test_upgrading_a_database_that_holds_data_keeps_it(make_database):
+    from flask_migrate import upgrade
+    from alembic.script import ScriptDirectory
+
+    app = _app(make_database("old"))
+    with app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        revisions = [r.revision for r in script.walk_revisions()][::-1]
+        assert len(revisions) >= 2, "this test needs a revision after the baseline"
+        upgrade(revision=revisions[0])
+        db.engine.dispose()
+    add_apps(app, app_record("old-app", support={"isv": {"contact_email": "a@b.example"}}), app_record("other-app"))
+    with app.app_context():
+        before = db.session.execute(select(App.slug, App.name).order_by(App.slug)).all()
+        upgrade()
+        assert db.session.execute(select(App.slug, App.name).order_by(App.slug)).all() == before
+        assert {"mail_outbox", "mail_inbound"} <= set(inspect(db.engine).get_table_names())
+        db.session.remove()
+        db.engine.dispose()
+    assert _differences(app) == []

@@ -117,3 +117,63 @@ def compose_notification(note: Notification, *, sender: Address, domain: str,
 def sender_address(name: str, address: str) -> Address:
     """Return a From address whose display name is safe user text."""
     return Address(display_name=header_text(name), addr_spec=header_text(address))
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A polite answer to an inbound message we did not take; all strings are user text."""
+
+    recipient: str
+    reason: str
+    original_subject: str | None = None
+    original_message_id: str | None = None
+    hint: str | None = None
+
+
+_REFUSAL_TEXT = Template("""\
+Hello,
+
+we could not take your message "$subject".
+
+$reason
+$hint
+This is an automatic answer; replies to it are not read.
+""")
+_REFUSAL_HTML = Template("""\
+<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>$title</title></head>
+<body style="font-family: sans-serif; line-height: 1.5; color: #1a1a1a;">
+<p>Hello,</p>
+<p>we could not take your message &ldquo;$subject&rdquo;.</p>
+$reason
+$hint
+<p style="color: #555; font-size: 0.9em;">This is an automatic answer; replies to it are not read.</p>
+</body>
+</html>
+""")
+
+
+def compose_refusal(refusal: Refusal, *, sender: Address, domain: str, loop_token: str = "1",
+                    now: datetime | None = None) -> tuple[EmailMessage, str]:
+    """Build the answer to a refused message (RFC 3834 ``auto-replied``); return it with its id."""
+    original = header_text(refusal.original_subject or "") or "(no subject)"
+    message_id = make_message_id(domain)
+    message = EmailMessage()
+    message["Subject"] = f"Not delivered to a request: {original}"[:300]
+    message["From"] = sender
+    message["To"] = Address(addr_spec=header_text(refusal.recipient))
+    message["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    message["Message-ID"] = message_id
+    if refusal.original_message_id:
+        message["In-Reply-To"] = header_text(refusal.original_message_id)
+        message["References"] = header_text(refusal.original_message_id)
+    message["Auto-Submitted"] = "auto-replied"
+    message["X-Auto-Response-Suppress"] = "All"
+    message[LOOP_HEADER] = header_text(loop_token)
+    hint = f"\n{refusal.hint}\n" if refusal.hint else ""
+    message.set_content(_REFUSAL_TEXT.substitute(subject=original, reason=refusal.reason, hint=hint))
+    message.add_alternative(_REFUSAL_HTML.substitute(
+        title=escape(message["Subject"]), subject=escape(original), reason=_html_body(refusal.reason),
+        hint=_html_body(refusal.hint or "")), subtype="html")
+    return message, message_id

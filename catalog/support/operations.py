@@ -35,8 +35,11 @@ def record(ticket: Ticket, actor, action: str, now: datetime, **detail) -> Ticke
     return event
 
 
-def open_ticket(intake: Intake, user, title: str, text: str, now: datetime, prefix: str) -> Ticket:
-    """Create the ticket a request was routed to, with the clocks shown before submitting."""
+def open_ticket(intake: Intake, user, title: str, text: str, now: datetime, prefix: str, files: list | None = None) -> Ticket:
+    """Create the ticket a request was routed to, with the clocks shown before submitting.
+
+    ``files`` are the request's (already checked) attachments, as for ``add_message``.
+    """
     if not intake.makes_ticket:
         raise TicketError("This request does not become a ticket here.")
     if intake.decision.channel == "professional" and not claim_incident(intake.standing.subscription, now):
@@ -56,7 +59,7 @@ def open_ticket(intake: Intake, user, title: str, text: str, now: datetime, pref
             ticket=ticket, target=shown.spec.target, minutes=shown.spec.minutes, calendar=shown.spec.calendar,
             started_at=intake.start, warn_at=shown.warn, due_at=shown.due,
         ))
-    add_message(ticket, user, text, [], now)
+    add_message(ticket, user, text, files or [], now)
     record(ticket, user, "created", now, channel=ticket.channel, reason=intake.decision.reason)
     db.session.flush()
     return ticket

@@ -11,7 +11,9 @@ from catalog.mail.autoreply import LOOP_HEADER
 from catalog.mail.ids import make_message_id
 from catalog.mail.inbound import parse_message
 from catalog.mail.outbound import Notification
+from catalog.mail.outbound import Refusal
 from catalog.mail.outbound import compose_notification
+from catalog.mail.outbound import compose_refusal
 from catalog.mail.outbound import sender_address
 
 XSS = "<script>alert('x')</script>"
@@ -109,3 +111,16 @@ def test_non_ascii_subject_round_trips_through_our_parser():
     assert parsed.subject == "[SUP-000123] Größe ändern – 日本語"
     assert parsed.message_id == message_id
     assert parsed.is_auto_reply and parsed.is_loop  # our own mail must never be answered
+
+
+def test_refusal_answers_the_original_as_an_auto_reply_with_escaped_text():
+    refusal = Refusal(recipient="x@evil.example", reason=f"Not yours {XSS}", original_subject=f"Re: [SUP-1] {XSS}\r\nBcc: y@z",
+                      original_message_id="<orig@evil.example>", hint="Use https://catalog.example/support/new")
+    message, message_id = compose_refusal(refusal, sender=sender_address("Support", "support@support.example.com"),
+                                          domain="support.example.com")
+    parsed = reparse(message)
+    assert parsed["Message-ID"] == message_id and parsed["In-Reply-To"] == "<orig@evil.example>"
+    assert parsed["Auto-Submitted"] == "auto-replied" and parsed[LOOP_HEADER] and parsed["Bcc"] is None
+    html = parsed.get_body(("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert parse_message(message.as_bytes()).is_loop

@@ -1,7 +1,7 @@
 """Tickets and what hangs off them: clocks, pauses, messages, attachments, events and quotes.
 
 ``TicketEvent`` is the timeline (who did what, when). It is written in the same transaction as
-the change it records, so an e-mail outbox can pick up events whose ``notified_at`` is empty.
+the change it records; its e-mails are queued in the same transaction (``catalog.ticketmail``).
 """
 from datetime import date
 from datetime import datetime
@@ -182,7 +182,8 @@ class TicketEvent(db.Model):
     action: Mapped[str] = mapped_column(String(30))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Set by the e-mail outbox once the participants were told; None means "not yet".
+    # Set when the e-mail to the participants is queued in ``mail_outbox`` (same transaction);
+    # None for events nobody is mailed about (``catalog.ticketmail.notifications``).
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")

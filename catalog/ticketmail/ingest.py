@@ -1,0 +1,26 @@
+"""The unit of work for one delivered message: receive it and commit, once.
+
+Used by ``flask mail ingest`` and by each delivery to the listener. Two deliveries of the same
+message at the same moment both pass the "seen before?" check; the unique Message-ID of the
+inbound log lets only one commit, and the other is then answered as a duplicate.
+"""
+from sqlalchemy.exc import IntegrityError
+
+from catalog.db import utcnow
+from catalog.extensions import db
+from catalog.ticketmail.outcome import Outcome
+from catalog.ticketmail.receive import receive
+
+
+def ingest(raw: bytes, envelope_recipients: tuple[str, ...] = ()) -> Outcome:
+    """Receive one raw message and commit what it caused; ``MailParseError`` for non-mail."""
+    for attempt in range(2):
+        try:
+            outcome = receive(raw, utcnow(), envelope_recipients)
+            db.session.commit()
+            return outcome
+        except IntegrityError:
+            db.session.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,13 @@
+"""What became of an inbound message."""
+from dataclasses import dataclass
+
+from catalog.support.models import Ticket
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a message: stored, opened, bounced, ignored or duplicate."""
+
+    status: str
+    detail: str = ""
+    ticket: Ticket | None = None

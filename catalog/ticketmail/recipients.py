@@ -1,0 +1,47 @@
+"""The participants on each side of a ticket, as the addresses notifications go to.
+
+The customer side is the requester and the named support contacts of the ticket's
+subscription (the organisation's watchers). The agent side is the vendor's ISV members for ISV
+tickets, and operator staff for professional and consulting tickets (admins when there is no
+staff). Deactivated accounts get nothing.
+"""
+from sqlalchemy import select
+
+from catalog.accounts.models import ADMIN
+from catalog.accounts.models import ISV
+from catalog.accounts.models import STAFF
+from catalog.accounts.models import User
+from catalog.extensions import db
+from catalog.support.lifecycle import AGENT
+from catalog.support.lifecycle import CUSTOMER
+from catalog.support.models import Subscription
+from catalog.support.models import Ticket
+
+
+def customer_side(ticket: Ticket) -> list[User]:
+    """The requester and the named contacts of the ticket's subscription."""
+    people = [ticket.requester]
+    if ticket.subscription_id is not None:
+        subscription = db.session.get(Subscription, ticket.subscription_id)
+        people += [contact.user for contact in subscription.contacts]
+    return people
+
+
+def agent_side(ticket: Ticket) -> list[User]:
+    """The developer's members (ISV tickets) or the operator's staff (the other channels)."""
+    if ticket.channel == "isv":
+        return list(db.session.scalars(select(User).where(User.role == ISV, User.vendor_id == ticket.app.vendor_id)))
+    for role in (STAFF, ADMIN):
+        staff = list(db.session.scalars(select(User).where(User.role == role, User.active.is_(True))))
+        if staff:
+            return staff
+    return []
+
+
+def addresses(ticket: Ticket, side: str, exclude: int | None = None) -> list[str]:
+    """The e-mail addresses of one side (``customer`` or ``agent``), without ``exclude``'s."""
+    people = customer_side(ticket) if side == CUSTOMER else agent_side(ticket)
+    return list(dict.fromkeys(user.email for user in people if user.active and user.id != exclude))
+
+
+SIDES = (CUSTOMER, AGENT)
