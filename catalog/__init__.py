@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from catalog.api.blueprint import bp as api_bp
     from catalog.forum.blueprint import bp as forum_bp
     from catalog.forum.blueprint import search_bp
+    from catalog.health.blueprint import bp as health_bp
     from catalog.isv.blueprint import bp as isv_bp
     from catalog.marketplace.blueprint import bp as marketplace_bp
     from catalog.operator.blueprint import bp as operator_bp
@@ -92,3 +93,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(support_bp)
     app.register_blueprint(forum_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(health_bp)
