@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from catalog import cli
 from catalog import errors
+from catalog import ratelimits
 from catalog import templating
 from catalog.accounts import access
 from catalog.config import ENV_PREFIX
@@ -35,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     access.init_app(app)
     register_blueprints(app)
+    ratelimits.init_app(app)
     templating.init_app(app)
     search_hooks.init_app(app)
     cli.init_app(app)
