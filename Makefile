@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres install install-test demo clean chromium
+.PHONY: run test test-postgres install install-test demo clean chromium axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,13 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install-test chromium
+# axe-core (npm registry, pinned by tests/browser/axe/package-lock.json) for the accessibility
+# checks of the browser tests; node_modules is not committed.
+AXE_DIR := tests/browser/axe
+axe:
+	@test -d $(AXE_DIR)/node_modules/axe-core || npm ci --prefix $(AXE_DIR) --no-audit --no-fund
+
+test: install-test chromium axe
 	$(BIN)/python -m pytest
 
 # The database-backed tests again, on a throw-away PostgreSQL server (scripts/test-postgres).

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from catalog import cli
 from catalog import errors
 from catalog import extensions
+from catalog import ratelimits
 from catalog import templating
 from catalog.accounts import access
 from catalog.config import ENV_PREFIX
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.csrf.init_app(app)
     access.init_app(app)
     register_blueprints(app)
+    ratelimits.init_app(app)
     templating.init_app(app)
     search_hooks.init_app(app)
     mail_events.init_app(app)
@@ -82,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from catalog.api.blueprint import bp as api_bp
     from catalog.forum.blueprint import bp as forum_bp
     from catalog.forum.blueprint import search_bp
+    from catalog.health.blueprint import bp as health_bp
     from catalog.isv.blueprint import bp as isv_bp
     from catalog.marketplace.blueprint import bp as marketplace_bp
     from catalog.operator.blueprint import bp as operator_bp
@@ -95,3 +98,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(support_bp)
     app.register_blueprint(forum_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(health_bp)

@@ -51,6 +51,19 @@ class Defaults:
     LOGIN_FAILURES_PER_ACCOUNT = 5
     LOGIN_FAILURES_PER_ADDRESS = 20
     LOGIN_FAILURE_WINDOW_MINUTES = 15
+    # Rate limits per client address (catalog/ratelimits.py), in Flask-Limiter's notation. The
+    # default storage memory:// counts in each worker process on its own (4 workers allow 4 times
+    # a limit); with several workers or machines point RATELIMIT_STORAGE_URI at a shared
+    # redis://host:6379 or memcached://host:11211 (pip install redis / pymemcache).
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "fixed-window"
+    RATELIMIT_LOGIN = "10 per minute; 60 per hour"
+    RATELIMIT_SIGN_UP = "5 per minute; 30 per hour"
+    RATELIMIT_PASSWORD_RESET = "5 per minute; 30 per hour"
+    RATELIMIT_TICKETS = "10 per minute; 60 per hour"
+    RATELIMIT_SEARCH = "60 per minute"
+    RATELIMIT_API = "300 per minute"
     # How long e-mailed links stay valid, in seconds.
     PASSWORD_RESET_MAX_AGE = 60 * 60
     INVITE_MAX_AGE = 7 * 24 * 60 * 60

@@ -65,9 +65,8 @@ def database_url(make_database):
     return make_database()
 
 
-@pytest.fixture
-def app(tmp_path, database_url):
-    """An application on its own database, with its tables created."""
+def make_app(tmp_path, database_url: str, **overrides):
+    """An application for tests on ``database_url``, with its tables created."""
     app = create_app(
         {
             "TESTING": True,
@@ -79,10 +78,20 @@ def app(tmp_path, database_url):
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
             "MAIL_BACKEND": "file",
             "MAIL_FILE_DIR": str(tmp_path / "mail"),
+            # Tests send many requests from one address; tests/test_rate_limits.py turns them on.
+            "RATELIMIT_ENABLED": False,
+            **overrides,
         }
     )
     with app.app_context():
         create_all_tables()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    """An application on its own database, with its tables created."""
+    app = make_app(tmp_path, database_url)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -106,6 +106,7 @@ RULES = {
     "search.page": ("GET", {}, PUBLIC),
     "api.search": ("GET", {}, PUBLIC),
     "api.search_suggest": ("GET", {}, PUBLIC),
+    "health.healthz": ("GET", {}, PUBLIC),
 }
 
 # Form data for POST-only endpoints, so an allowed role gets past validation.

@@ -129,8 +129,15 @@ class _Cached:
         return self
 
     def close(self):
-        """Close the searcher's files."""
-        self.searcher.close()
+        """Close the searcher's files (once)."""
+        searcher, self.searcher = getattr(self, "searcher", None), None
+        if searcher is not None:
+            searcher.close()
+
+    def __del__(self):
+        # A thread that ends (a threaded dev server makes one per request) drops its cache:
+        # close the files then, rather than leave them to the garbage collector.
+        self.close()
 
     def docs(self, key, query):
         """Return the cached set of document numbers matching a filter query."""
