@@ -96,27 +96,34 @@ def test_forum_only_app_ends_with_the_forum_link(client, auth, apps):
     assert "Forums carry no response time" in html
 
 
-def test_deflection_step_says_there_are_no_suggestions_without_the_forum(client, auth, apps):
-    auth.login(apps["customer"])
+def _to_deflection(auth, client, title: str, text: str) -> str:
+    """Walk the wizard for ISV_APP up to the deflection step; return its page."""
     html = client.get(f"/support/new?app={ISV_APP}").get_data(as_text=True)
-    for step, data in [("describe", {"title": "T", "text": "x"}), ("classify", {"severity": "3", "kind": "question"})]:
+    for step, data in [("describe", {"title": title, "text": text}), ("classify", {"severity": "3", "kind": "question"})]:
         html = auth.post("/support/new", {"state": _state(html), "step": step, **data}).get_data(as_text=True)
-    assert "No suggestions" in html
+    return html
 
 
-def test_this_solved_my_problem_records_a_deflection(app, client, auth, apps, monkeypatch):
-    from catalog.support import deflection
-    monkeypatch.setattr(deflection, "_provider", lambda: lambda user, title, text: [{"kind": "article", "ref": "article:7", "title": "Digest FAQ", "url": "/kb/7"}])
+def test_deflection_step_says_so_when_nothing_matches(client, auth, apps):
     auth.login(apps["customer"])
-    html = client.get(f"/support/new?app={ISV_APP}").get_data(as_text=True)
-    for step, data in [("describe", {"title": "Digest", "text": "x"}), ("classify", {"severity": "3", "kind": "question"})]:
-        html = auth.post("/support/new", {"state": _state(html), "step": step, **data}).get_data(as_text=True)
-    assert "Digest FAQ" in html
-    response = auth.post("/support/new/solved", {"state": _state(html), "kind": "article", "ref": "article:7"})
+    assert "No suggestions" in _to_deflection(auth, client, "Licence key rejected", "The key says expired.")
+
+
+def test_deflection_suggests_matching_knowledge_and_records_this_solved_it(app, client, auth, apps, forum):
+    from catalog.indexing.sync import reindex
+
+    with app.app_context():
+        reindex(app.config["SEARCH_INDEX_DIR"])
+    auth.login(apps["customer"])
+    html = _to_deflection(auth, client, "Runbook zebrafinch", "Where is the zebrafinch runbook?")
+    assert "Runbook public zebrafinch" in html and "Runbook customers zebrafinch" in html
+    assert "Runbook staff zebrafinch" not in html
+    ref = f"article:{forum['article']['public']}"
+    response = auth.post("/support/new/solved", {"state": _state(html), "kind": "article", "ref": ref})
     assert response.status_code == 302
     with app.app_context():
         row = db.session.scalar(db.select(Deflection))
-        assert (row.suggestion_ref, row.title) == ("article:7", "Digest")
+        assert (row.suggestion_ref, row.title) == (ref, "Runbook zebrafinch")
         assert db.session.scalar(db.select(db.func.count(Ticket.id))) == 0
 
 
