@@ -22,10 +22,12 @@ class Suggestion:
     snippet: str = ""
 
 
-def suggestions(user, title: str, text: str) -> list[Suggestion]:
-    """Matching articles and solved threads, best first."""
+def suggestions(user, title: str, text: str, app_slug: str | None = None) -> list[Suggestion]:
+    """Matching articles and solved threads, best first; those about the request's app lead."""
+    hits = suggest_for(user, title, text, limit=2 * MAX_SUGGESTIONS)
+    hits.sort(key=lambda hit: hit.get("app") != app_slug)  # stable: keeps the ranking within each group
     return [
         Suggestion(kind="article" if hit["type"] == "article" else "thread", ref=hit["id"],
                    title=hit["title"], url=hit["url"])
-        for hit in suggest_for(user, title, text, limit=MAX_SUGGESTIONS)
+        for hit in hits[:MAX_SUGGESTIONS]
     ]

@@ -56,7 +56,7 @@ def _render(state: dict, form=None, status: int = 200, notice: str | None = None
     context = {"step": step, "form": form, "state": state, "signed": wizard.dump(state), "progress": wizard.progress(step), "notice": notice}
     app = queries.published_app(state.get("app"))
     if step == "deflect":
-        context["suggestions"] = deflection.suggestions(current_user, state["title"], state["text"])
+        context["suggestions"] = deflection.suggestions(current_user, state["title"], state["text"], state.get("app"))
     if step == "review":
         intake = assess(app, current_user, state["severity"], state["kind"], utcnow())
         state = dict(state, quoted_at=intake.start.isoformat(), shown=shown_fingerprint(intake))

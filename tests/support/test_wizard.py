@@ -148,3 +148,13 @@ def test_route_api_returns_the_decision_with_every_verdict(client, apps):
     assert body["targets"][0]["target"] == "first_response" and body["targets"][0]["explanation"]
     assert client.get("/api/v1/route?app=nope").status_code == 404
     assert client.get(f"/api/v1/route?app={PRO_APP}&severity=9").status_code == 400
+
+
+def test_suggestions_about_the_requests_app_come_first_keeping_their_ranking(monkeypatch):
+    from catalog.support import deflection
+
+    ranked = [{"id": f"thread:{n}", "type": "thread", "title": f"T{n}", "url": f"/t/{n}", "app": app}
+              for n, app in enumerate(["other", "mine", "other", "mine", None])]
+    monkeypatch.setattr(deflection, "suggest_for", lambda user, title, text, limit: list(ranked))
+    assert [s.ref for s in deflection.suggestions(None, "t", "x", "mine")] == [
+        "thread:1", "thread:3", "thread:0", "thread:2", "thread:4"]
