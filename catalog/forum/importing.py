@@ -10,7 +10,7 @@ from catalog.forum.models import Section
 from catalog.forum.models import Thread
 from catalog.forum.sections import ensure_app_section
 from catalog.marketplace.models import App
-from catalog.marketplace.records import Problem
+from catalog.jsonlines import Problem
 
 
 def resolve(records: list[dict]) -> list[Problem]:

@@ -4,13 +4,14 @@ One line is one thread with its replies. Pure Python, like ``catalog.marketplace
 every problem is reported as "line N, field: reason"; where a thread goes (section or app
 slug) is checked against the database afterwards by ``catalog.forum.importing``.
 """
-import json
 from datetime import datetime
 from datetime import timezone
 from typing import Any
 
 from catalog.marketplace.records import SLUG_RE
-from catalog.marketplace.records import Problem
+from catalog.jsonlines import Problem
+from catalog.jsonlines import RecordChecker
+from catalog.jsonlines import checked_lines
 
 THREAD_FIELDS = {"section", "app", "title", "author", "created", "body", "replies", "accepted_reply", "locked"}
 REPLY_FIELDS = {"author", "created", "body"}
@@ -20,16 +21,8 @@ NAME_LIMIT = 120
 MAX_REPLIES = 1000
 
 
-class _Checker:
+class _Checker(RecordChecker):
     """Collects the problems of one line."""
-
-    def __init__(self, line: int):
-        self.line = line
-        self.problems: list[Problem] = []
-
-    def fail(self, field: str, reason: str) -> None:
-        """Record a problem."""
-        self.problems.append(Problem(self.line, field, reason))
 
     def text(self, data: dict, key: str, path: str, limit: int, minimum: int = 1) -> str | None:
         """A required text of ``minimum``..``limit`` characters (surrounding space trimmed)."""
@@ -68,11 +61,6 @@ class _Checker:
             self.fail(path, "needs a time zone, e.g. 2026-03-01T09:30:00Z")
             return None
         return parsed.astimezone(timezone.utc)
-
-    def unknown(self, data: dict, allowed: set, prefix: str) -> None:
-        """Report fields that are not part of the format."""
-        for key in sorted(set(data) - allowed):
-            self.fail(f"{prefix}{key}", "is not a known field")
 
 
 def _post(checker: _Checker, data: dict, prefix: str = "") -> dict:
@@ -141,15 +129,7 @@ def check_thread(line: int, data: Any) -> tuple[dict | None, list[Problem]]:
 def read_threads(lines) -> tuple[list[dict], list[Problem]]:
     """Decode and validate every line; blank lines are skipped."""
     records, problems = [], []
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as error:
-            problems.append(Problem(number, "", f"is not valid JSON ({error.msg} at column {error.colno})"))
-            continue
-        record, found = check_thread(number, data)
+    for number, record, found in checked_lines(lines, check_thread):
         problems.extend(found)
         if record is not None:
             record["line"] = number

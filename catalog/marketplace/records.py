@@ -3,9 +3,7 @@
 Pure Python: a record is checked field by field and every problem is reported with the field's
 dotted path and a reason a person understands. Nothing here touches the database.
 """
-import json
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone
 from decimal import Decimal
@@ -16,6 +14,9 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError
 from email_validator import validate_email
 
+from catalog.jsonlines import Problem
+from catalog.jsonlines import RecordChecker
+from catalog.jsonlines import checked_lines
 from catalog.marketplace.calendars import calendar_problems
 from catalog.marketplace.factors import AGREEMENT_LEVELS
 from catalog.marketplace.factors import KNOWLEDGE_LEVELS
@@ -58,33 +59,13 @@ NO_ISV_TERMS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One reason a record cannot be imported."""
-
-    line: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}, {self.field or 'record'}: {self.reason}"
-
-
 def slugify(text: str) -> str:
     """A URL slug from a name: lower case letters, digits and single hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "item"
 
 
-class _Checker:
+class _Checker(RecordChecker):
     """Collects problems for one record while reading it."""
-
-    def __init__(self, line: int):
-        self.line = line
-        self.problems: list[Problem] = []
-
-    def fail(self, field: str, reason: str) -> None:
-        """Record a problem."""
-        self.problems.append(Problem(self.line, field, reason))
 
     def text(self, data: dict, key: str, path: str, limit: int, required=False) -> str | None:
         """A string field of at most ``limit`` characters."""
@@ -125,11 +106,6 @@ class _Checker:
             self.fail(path, f"must be one of {', '.join(choices)}")
             return default
         return value
-
-    def unknown(self, data: dict, allowed: set, prefix: str) -> None:
-        """Report fields that are not part of the format (usually typos)."""
-        for key in sorted(set(data) - allowed):
-            self.fail(f"{prefix}{key}", "is not a known field")
 
 
 def _named(checker: _Checker, value: Any, path: str) -> dict | None:
@@ -317,15 +293,7 @@ def check_record(line: int, data: Any) -> tuple[dict | None, list[Problem]]:
 def read_records(lines) -> tuple[list[dict], list[Problem]]:
     """Decode and validate every line; blank lines are skipped, duplicates reported."""
     records, problems, seen = [], [], {}
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as error:
-            problems.append(Problem(number, "", f"is not valid JSON ({error.msg} at column {error.colno})"))
-            continue
-        record, found = check_record(number, data)
+    for number, record, found in checked_lines(lines, check_record):
         problems.extend(found)
         if record is None:
             continue
