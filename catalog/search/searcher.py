@@ -27,6 +27,7 @@ from whoosh.highlight import Highlighter
 from whoosh.highlight import HtmlFormatter
 from whoosh.highlight import WholeFragmenter
 
+from catalog.search import counting
 from catalog.search.errors import SearchUnavailable
 from catalog.search.index import current_path
 from catalog.search.index import open_index
@@ -43,12 +44,6 @@ MAX_PAGE = 100
 DID_YOU_MEAN_BELOW = 3
 SNIPPET_CHARS = 200
 SUGGEST_TERMS = 12
-FACETS = ("app", "section", "type")
-# Counting every match by facet is a full pass (seconds for a common word at 100k posts), so
-# exact counts are made only when the query matches at most FACET_EXACT_LIMIT documents (by
-# Whoosh's cheap upper-bound estimate); broader searches count the best FACET_SAMPLE matches.
-FACET_EXACT_LIMIT = 5000
-FACET_SAMPLE = 500
 _local = threading.local()
 
 
@@ -191,7 +186,7 @@ def _visible(entry, allowed):
 def _with_filters(query, filters):
     """AND the app/section/type filters into ``query`` (cheap: skips along postings)."""
     terms = [wq.Term(field, str(value)) for field, value in sorted((filters or {}).items())
-             if field in FACETS and value]
+             if field in counting.FACETS and value]
     return wq.And([query] + terms) if terms else query
 
 
@@ -224,12 +219,12 @@ def search(folder, q, allowed_visibilities, filters=None, sort="relevance", page
             raise SearchUnavailable(f"search failed: {exc!r}") from exc
     if results is None:
         return SearchResults(parsed.text, [], 0, True, page, per_page,
-                             {name: {} for name in FACETS} if facets else {},
+                             {name: {} for name in counting.FACETS} if facets else {},
                              truncated=parsed.truncated, fallback=parsed.fallback)
     if not facets:
         counts = {}
     else:
-        counts = _sampled_counts(results) if sampled else _facet_counts(results)
+        counts = counting.sampled_counts(results) if sampled else counting.exact_counts(results)
     total, exact = _total(results, {} if sampled else counts, page * per_page)
     start = (page - 1) * per_page
     hits = [_hit(hit, highlight) for hit in results[start:start + per_page]]
@@ -264,45 +259,16 @@ def _run(entry, query, filters, allow, sort, limit, facets):
     query = _with_filters(bound_prefixes(query, reader), filters)
     if query is wq.NullQuery:
         return None, False
-    sampled = facets and query.estimate_size(reader) > FACET_EXACT_LIMIT
-    kwargs = {"limit": max(limit, FACET_SAMPLE) if sampled else limit, "filter": allow, "terms": True}
+    sampled = facets and counting.too_broad(query, reader)
+    kwargs = {"limit": max(limit, counting.FACET_SAMPLE) if sampled else limit, "filter": allow, "terms": True}
     if sort == "date":
         kwargs["sortedby"] = sorting.FieldFacet("created", reverse=True)
     if facets and not sampled:
-        kwargs["groupedby"] = {name: sorting.FieldFacet(name, maptype=sorting.Count)
-                               for name in FACETS}
+        kwargs["groupedby"] = counting.grouped_by()
     results = entry.searcher.search(query, **kwargs)
     results.formatter = SafeHtmlFormatter()
     results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
     return results, sampled
-
-
-def _sampled_counts(results):
-    """Facet counts among the best FACET_SAMPLE matches, read from the columns (no stored fields)."""
-    reader = results.searcher.reader()
-    columns = {name: reader.column_reader(name) for name in FACETS}
-    counts = {name: {} for name in FACETS}
-    for _, docnum in results.top_n[:FACET_SAMPLE]:
-        for name, column in columns.items():
-            key = _text(column[docnum])
-            if key:
-                counts[name][key] = counts[name].get(key, 0) + 1
-    return {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in counts.items()}
-
-
-def _facet_counts(results):
-    """Return {facet: {slug: count}} sorted by count, without the empty slug."""
-    counts = {}
-    for name in FACETS:
-        groups = results.groups(name)
-        pairs = ((_text(key), n) for key, n in groups.items())
-        counts[name] = dict(sorted(((k, n) for k, n in pairs if k), key=lambda kv: (-kv[1], kv[0])))
-    return counts
-
-
-def _text(value):
-    """Return a column value as text."""
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value or "")
 
 
 def _hit(hit, highlight):
