@@ -63,8 +63,9 @@ def write_posts(path: Path, count: int, app_slugs: list[str]) -> int:
     rng, threads = random.Random(7), count // 4
     with path.open("w", encoding="utf-8") as out:
         for n in range(threads):
-            day = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00Z"
-            where = {"app": rng.choice(app_slugs)} if app_slugs and rng.random() < 0.5 else {"section": rng.choice(GENERAL)}
+            day = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00Z"
+            in_app = app_slugs and rng.random() < 0.5
+            where = {"app": rng.choice(app_slugs)} if in_app else {"section": rng.choice(GENERAL)}
             replies = [{"author": f"Member {rng.randrange(5000)}", "created": day,
                         "body": f"{sentence(rng, 30)}. Try the {rng.choice(THINGS)} settings first."} for _ in range(3)]
             out.write(json.dumps({**where, "title": f"{sentence(rng, 5).capitalize()} ({n})",
@@ -121,12 +122,14 @@ def build(tmp: Path, env: dict, args) -> tuple[dict, dict]:
     times = {"init-db": timed("init-db", env, "init-db"),
              "import-apps": timed(f"import-apps ({args.apps})", env, "import-apps", str(tmp / "apps.jsonl")),
              "sync-sections": timed("forum sync-sections", env, "forum", "sync-sections"),
-             "import-posts": timed(f"import-posts ({args.posts} posts)", env, "import-posts", str(tmp / "posts.jsonl")),
+             "import-posts": timed(f"import-posts ({args.posts} posts)", env,
+                                   "import-posts", str(tmp / "posts.jsonl")),
              "reindex": timed("search reindex", env, "search", "reindex")}
     done = subprocess.run([sys.executable, "-c", SETUP, str(args.processes), PASSWORD], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=True)
     facts = json.loads(done.stdout.strip().splitlines()[-1])
-    facts["pro_apps"] = [r["slug"] for r in records if r["published"] and r["support"].get("operator", {}).get("professional")]
+    facts["pro_apps"] = [r["slug"] for r in records
+                         if r["published"] and r["support"].get("operator", {}).get("professional")]
     if not facts["pro_apps"]:
         raise SystemExit("no published app offers professional support; tickets cannot be filed")
     return facts, times
@@ -227,6 +230,12 @@ class Browser:
         return response.status, response.headers.get("Location", ""), text
 
 
+def wizard_form(html: str, step: str, data: dict) -> dict:
+    """The form of a wizard step: its CSRF token and signed state from the page, and the answers."""
+    return {"csrf_token": TOKEN_RE.search(html).group(1), "state": STATE_RE.search(html).group(1),
+            "step": step, **data}
+
+
 class Run:
     """One process's share of the load: its requests (label, status, seconds) and its writes."""
 
@@ -272,7 +281,8 @@ class Run:
         if choice == 0:
             self.page(f"/apps?category={rng.choice(f['categories'])}&page={rng.randint(1, 5)}")
         elif choice == 1:
-            self.page(f"/apps?channel={rng.choice(['isv', 'professional', 'consulting'])}&sort=updated&page={rng.randint(1, 20)}")
+            channel = rng.choice(["isv", "professional", "consulting"])
+            self.page(f"/apps?channel={channel}&sort=updated&page={rng.randint(1, 20)}")
         elif choice == 2:
             self.page(f"/apps?q={rng.choice(WORDS)}")
         elif choice == 3:
@@ -319,7 +329,8 @@ class Run:
                 if self.writes and self.writes[-1]["marker"] == marker:
                     self.threads.append(int(self.writes[-1]["id"]))
             return
-        thread = self.rng.choice(self.threads) if self.rng.random() < 0.5 else self.rng.randint(1, self.facts["max_thread"])
+        mine = self.rng.random() < 0.5
+        thread = self.rng.choice(self.threads) if mine else self.rng.randint(1, self.facts["max_thread"])
         html = self.page(f"/forum/t/{thread}")
         if html:
             answer = self.call("post", "POST", f"/forum/t/{thread}/reply",
@@ -331,19 +342,17 @@ class Run:
         marker = self.marker()
         answer = self.call("ticket-step", "GET", f"/support/new?app={self.rng.choice(self.facts['pro_apps'])}")
         steps = [("describe", {"title": f"Load test ticket {marker}", "text": sentence(self.rng, 30)}),
-                 ("classify", {"severity": str(self.rng.randint(1, 3)), "kind": self.rng.choice(["incident", "question"])}),
+                 ("classify", {"severity": str(self.rng.randint(1, 3)),
+                               "kind": self.rng.choice(["incident", "question"])}),
                  ("deflect", {})]
         for step, data in steps:
             if not answer or answer[0] != 200:
                 return
             html = answer[2]
-            answer = self.call("ticket-step", "POST", "/support/new", {
-                "csrf_token": TOKEN_RE.search(html).group(1), "state": STATE_RE.search(html).group(1), "step": step, **data})
+            answer = self.call("ticket-step", "POST", "/support/new", wizard_form(html, step, data))
         if not answer or answer[0] != 200:
             return
-        html = answer[2]
-        answer = self.call("ticket-submit", "POST", "/support/new", {
-            "csrf_token": TOKEN_RE.search(html).group(1), "state": STATE_RE.search(html).group(1), "step": "review"})
+        answer = self.call("ticket-submit", "POST", "/support/new", wizard_form(answer[2], "review", {}))
         self.written("ticket", marker, answer, r"/support/tickets/([A-Z]+-\d+)$")
 
     def loop(self) -> dict:
@@ -367,7 +376,8 @@ def drive(port: int, master: subprocess.Popen, facts: dict, args) -> tuple[list[
     deadline = began + args.duration
     killed = None
     with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
-        pending = pool.starmap_async(load_process, [(port, facts, n, deadline, run_id) for n in range(args.processes)])
+        jobs = [(port, facts, n, deadline, run_id) for n in range(args.processes)]
+        pending = pool.starmap_async(load_process, jobs)
         if args.kill_worker:
             time.sleep(args.duration / 2)
             workers = workers_of(master.pid)
@@ -391,7 +401,7 @@ from catalog.extensions import db
 from catalog.forum.models import Post, Thread
 from catalog.support.models import Ticket
 writes = json.load(open(sys.argv[1]))
-lost = []
+lost, EVERYONE = [], {"public", "customers", "staff"}
 with create_app().app_context() as ctx:
     folder = ctx.app.config["SEARCH_INDEX_DIR"]
     for w in writes:
@@ -408,7 +418,7 @@ with create_app().app_context() as ctx:
             lost.append({**w, "where": "database"})
         if w["kind"] != "ticket":
             doc = ("thread:" if w["kind"] == "thread" else "reply:") + w["id"]
-            hits = search.search(folder, w["marker"], {"public", "customers", "staff"}, per_page=50, facets=False).hits
+            hits = search.search(folder, w["marker"], EVERYONE, per_page=50, facets=False).hits
             if doc not in {h.id for h in hits}:
                 lost.append({**w, "where": "index"})
 print(json.dumps(lost))
@@ -462,8 +472,10 @@ def report(summary: dict, writes: list[dict], unknown: list[dict], lost: list[di
               f"3 s after {killed['workers_after']}; connection errors: {summary['connection_errors']}")
     if summary["server_errors"]:
         print(f"!!! {summary['server_errors']} SERVER ERRORS (5xx) — see access.log and gunicorn.log !!!")
-    print(f"Lost writes: {len(lost)}" + (f" !!! {lost[:10]}" if lost else " (every acknowledged write is in the "
-                                                                          "database, every post in the index)"))
+    if lost:
+        print(f"!!! LOST WRITES: {len(lost)} !!! {lost[:10]}")
+    else:
+        print("Lost writes: 0 (every acknowledged write is in the database, every post in the index)")
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -489,47 +501,67 @@ def database(tmp: Path, postgres: str | None):
         server.dispose()
 
 
-def main() -> None:
-    """Build, serve, load, drain, verify, report, clean up."""
+def options() -> argparse.Namespace:
+    """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
-    parser.add_argument("--processes", type=int, default=6, help="load processes (one customer each)")
+    parser.add_argument("--processes", type=int, default=6, help="load processes, one customer each")
     parser.add_argument("--apps", type=int, default=20000, help="apps to generate")
-    parser.add_argument("--posts", type=int, default=100000, help="forum posts to generate (a quarter are threads)")
-    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server URL; a fresh database is made on it")
-    parser.add_argument("--kill-worker", action="store_true", help="kill -9 one gunicorn worker half-way")
+    parser.add_argument("--posts", type=int, default=100000, help="forum posts (a quarter are threads)")
+    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server; a fresh database is made")
+    parser.add_argument("--kill-worker", action="store_true", help="kill -9 one worker half-way")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, records)")
     parser.add_argument("--out", type=Path, help="also write the results as JSON")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def environment(url: str, tmp: Path) -> dict:
+    """The app's configuration for this run, as CATALOG_ environment variables."""
+    return {**os.environ, "CATALOG_SQLALCHEMY_DATABASE_URI": url, "CATALOG_SECRET_KEY": "load-test-only",
+            "CATALOG_SEARCH_INDEX_DIR": str(tmp / "index"), "CATALOG_RATELIMIT_ENABLED": "false",
+            "CATALOG_MAIL_BACKEND": "file", "CATALOG_MAIL_FILE_DIR": str(tmp / "mail")}
+
+
+def verify(env: dict, tmp: Path, writes: list[dict]) -> list[dict]:
+    """The acknowledged writes missing from the database or the index."""
+    (tmp / "writes.json").write_text(json.dumps(writes))
+    done = subprocess.run([sys.executable, "-c", VERIFY, str(tmp / "writes.json")], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(args, tmp: Path) -> dict:
+    """Build, serve, load, drain, verify; return the results."""
+    with database(tmp, args.postgres) as url:
+        env = environment(url, tmp)
+        facts, times = build(tmp, env, args)
+        with serving(env, tmp) as (port, master, _indexer):
+            print(f"Load: {args.processes} processes for {args.duration} s on 127.0.0.1:{port}"
+                  f"{' with kill -9 of one worker' if args.kill_worker else ''} …", flush=True)
+            results, seconds, killed = drive(port, master, facts, args)
+            drained = drain(env)
+        flask(env, "search", "sync")  # the indexer is stopped: anything left is applied now
+        writes = [w for r in results for w in r["writes"]]
+        unknown = [w for r in results for w in r["unknown"]]
+        lost = verify(env, tmp, writes)
+    print(f"Indexer drained the outbox {drained:.1f} s after the load stopped.")
+    summary = summarise(results, seconds)
+    report(summary, writes, unknown, lost, killed)
+    return {"database": "postgresql" if args.postgres else "sqlite", "build_seconds": times,
+            "processes": args.processes, **summary, "writes": dict(Counter(w["kind"] for w in writes)),
+            "unknown_writes": len(unknown), "lost": lost, "killed": killed}
+
+
+def main() -> None:
+    """Run once in a temp dir; exit 1 on any 5xx or lost write."""
+    args = options()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the finally blocks run on kill
     tmp = Path(tempfile.mkdtemp(prefix="catalog-load-"))
     try:
-        with database(tmp, args.postgres) as url:
-            env = {**os.environ, "CATALOG_SQLALCHEMY_DATABASE_URI": url, "CATALOG_SECRET_KEY": "load-test-only",
-                   "CATALOG_SEARCH_INDEX_DIR": str(tmp / "index"), "CATALOG_RATELIMIT_ENABLED": "false",
-                   "CATALOG_MAIL_BACKEND": "file", "CATALOG_MAIL_FILE_DIR": str(tmp / "mail")}
-            facts, times = build(tmp, env, args)
-            with serving(env, tmp) as (port, master, _indexer):
-                print(f"Load: {args.processes} processes for {args.duration} s on 127.0.0.1:{port}"
-                      f"{' with kill -9 of one worker' if args.kill_worker else ''} …", flush=True)
-                results, seconds, killed = drive(port, master, facts, args)
-                drained = drain(env)
-            flask(env, "search", "sync")  # the indexer is stopped: anything left is applied now
-            writes = [w for r in results for w in r["writes"]]
-            unknown = [w for r in results for w in r["unknown"]]
-            (tmp / "writes.json").write_text(json.dumps(writes))
-            done = subprocess.run([sys.executable, "-c", VERIFY, str(tmp / "writes.json")], cwd=ROOT, env=env,
-                                  capture_output=True, text=True, check=True)
-            lost = json.loads(done.stdout.strip().splitlines()[-1])
-        summary = summarise(results, seconds)
-        print(f"Indexer drained the outbox {drained:.1f} s after the load stopped.")
-        report(summary, writes, unknown, lost, killed)
+        results = run(args, tmp)
         if args.out:
-            args.out.write_text(json.dumps({"database": "postgresql" if args.postgres else "sqlite",
-                                            "build_seconds": times, "processes": args.processes, **summary,
-                                            "writes": dict(Counter(w["kind"] for w in writes)),
-                                            "unknown_writes": len(unknown), "lost": lost, "killed": killed}, indent=2))
-        if summary["server_errors"] or lost:
+            args.out.write_text(json.dumps(results, indent=2))
+        if results["server_errors"] or results["lost"]:
             raise SystemExit(1)
     finally:
         if args.keep:
