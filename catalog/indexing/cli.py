@@ -2,12 +2,14 @@
 import logging
 import sys
 import time
+from datetime import timedelta
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from catalog import search
+from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.indexing import cursor as cursors
 from catalog.indexing import documents
@@ -66,6 +68,21 @@ def status_command() -> None:
     click.echo(f"Database documents: {sum(counts.values())} ({', '.join(f'{k} {v}' for k, v in counts.items())})")
     click.echo(f"Outbox: cursor at {cursors.read(folder).last_id}, newest entry {sync.outbox_max_id()}, "
                f"backlog {sync.outbox_backlog(folder)}")
+
+
+@search_cli.command("purge-outbox")
+@click.option("--older-than", "days", type=click.IntRange(min=1), required=True,
+              help="Delete entries written more than DAYS days ago.")
+@click.option("--index-dir", "folders", multiple=True, type=click.Path(file_okay=False),
+              help="Another index folder whose cursor must be respected (repeatable).")
+def purge_outbox_command(days: int, folders: tuple[str, ...]) -> None:
+    """Delete old outbox entries; never one that a known index (this machine's, --index-dir) has not applied."""
+    known = [folder for folder in (_folder(), *folders) if cursors.known(folder)]
+    slowest = min((cursors.read(folder).last_id for folder in known), default=None)
+    deleted = sync.purge_outbox(utcnow() - timedelta(days=days), slowest)
+    db.session.commit()
+    kept = f", none after entry {slowest} (the slowest of {len(known)} known cursors)" if known else ""
+    click.echo(f"Deleted {deleted} outbox entries older than {days} days{kept}.")
 
 
 def run_indexer(folder: str, interval: float, timeout: float, overlap: float, should_stop=lambda: False) -> None:

@@ -45,6 +45,11 @@ def read(folder: str) -> Cursor:
         return Cursor()
 
 
+def known(folder: str) -> bool:
+    """Whether the folder has a cursor file (an index has been built or synced there)."""
+    return os.path.exists(os.path.join(folder, CURSOR_FILE))
+
+
 def write(folder: str, cursor: Cursor) -> None:
     """Replace the cursor file atomically."""
     os.makedirs(folder, exist_ok=True)

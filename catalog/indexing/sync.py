@@ -10,7 +10,9 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -108,3 +110,15 @@ def outbox_backlog(folder: str) -> int:
     """How many outbox entries the index in ``folder`` has not applied yet."""
     last_id = cursors.read(folder).last_id
     return db.session.scalar(select(func.count(SearchOutbox.id)).where(SearchOutbox.id > last_id)) or 0
+
+
+def purge_outbox(before: datetime, keep_after_id: int | None = None) -> int:
+    """Delete outbox entries written before ``before`` (flushes; the caller commits); return how many.
+
+    ``keep_after_id`` is the slowest known cursor: entries after it are kept whatever their age,
+    so no known index loses an entry it has not applied yet.
+    """
+    statement = delete(SearchOutbox).where(SearchOutbox.created_at < before)
+    if keep_after_id is not None:
+        statement = statement.where(SearchOutbox.id <= keep_after_id)
+    return db.session.execute(statement).rowcount
