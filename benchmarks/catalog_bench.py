@@ -132,12 +132,13 @@ def get(port: int, path: str) -> tuple[int, str]:
 
 @contextlib.contextmanager
 def serving(env: dict, log: Path):
-    """Run gunicorn (2 sync workers) on a free 127.0.0.1 port; always stop it afterwards."""
+    """Run gunicorn with the project's gunicorn.conf.py, 2 sync workers, on a free 127.0.0.1
+    port; always stop it afterwards."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with log.open("a") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b",
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-w", "2", "-b",
                                  f"127.0.0.1:{port}", "catalog:create_app()"],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
