@@ -4,7 +4,7 @@ import datetime
 import itertools
 import random
 
-from catalog.search.schema import Document
+from catalog.search.engine.schema import Document
 
 COMMON = """account activate admin api app billing browser cancel card certificate
 charge checkout cloud configure connect connection crash customer dashboard data

@@ -84,7 +84,8 @@ from catalog.extensions import db
 from catalog.forum.models import Section, Thread
 from catalog.marketplace.models import App, Category
 from catalog.support.demo import ensure_plans
-from catalog.support.models import NamedContact, Subscription
+from catalog.support.plans.models import NamedContact
+from catalog.support.plans.models import Subscription
 with create_app().app_context():
     plans = ensure_plans()
     for n in range(int(sys.argv[1])):
@@ -399,7 +400,7 @@ from sqlalchemy import select
 from catalog import create_app, search
 from catalog.extensions import db
 from catalog.forum.models import Post, Thread
-from catalog.support.models import Ticket
+from catalog.support.tickets.models import Ticket
 writes = json.load(open(sys.argv[1]))
 lost, EVERYONE = [], {"public", "customers", "staff"}
 with create_app().app_context() as ctx:

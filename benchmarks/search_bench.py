@@ -4,7 +4,7 @@
 
 Builds both indexes from the same seeded posts, runs the same fixed mix of 200
 queries (single term, two terms, phrase, 4-letter prefix, term + app filter)
-through ``catalog.search.search`` (with and without highlights, then with
+through ``catalog.search.engine.search`` (with and without highlights, then with
 facets) and through FTS5 (bm25 order, with and without ``snippet()``), and
 prints p50/p95/p99 per kind, the Whoosh/FTS5 ratios, the build times and the
 resident memory of a fresh process that opened the index and ran the mix.
@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpus import Corpus  # noqa: E402
 
-from catalog.search import rebuild  # noqa: E402
-from catalog.search import search  # noqa: E402
-from catalog.search import suggest  # noqa: E402
+from catalog.search.engine import rebuild  # noqa: E402
+from catalog.search.engine import search  # noqa: E402
+from catalog.search.engine import suggest  # noqa: E402
 
 VISIBLE = ("public", "customers")
 KINDS = ("term", "two_terms", "phrase", "prefix", "term_app")

@@ -14,7 +14,7 @@ from catalog import templating
 from catalog.accounts import access
 from catalog.config import ENV_PREFIX
 from catalog.config import Defaults
-from catalog.indexing import hooks as search_hooks
+from catalog.search.indexing import hooks as search_hooks
 from catalog.ticketmail import events as mail_events
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from catalog.accounts.blueprint import bp as accounts_bp
     from catalog.api.blueprint import bp as api_bp
     from catalog.forum.blueprint import bp as forum_bp
-    from catalog.forum.blueprint import search_bp
+    from catalog.search.web.blueprint import bp as search_bp
     from catalog.health.blueprint import bp as health_bp
     from catalog.isv.blueprint import bp as isv_bp
     from catalog.marketplace.blueprint import bp as marketplace_bp

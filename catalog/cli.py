@@ -14,12 +14,12 @@ from catalog.extensions import db
 from catalog.forum import demo as forum_demo
 from catalog.forum.cli import forum_cli
 from catalog.forum.cli import import_posts_command
-from catalog.indexing.cli import reindex_with_progress
-from catalog.indexing.cli import search_cli
+from catalog.search.indexing.cli import reindex_with_progress
+from catalog.search.indexing.cli import search_cli
 from catalog.marketplace import operations
 from catalog.marketplace.records import read_records
 from catalog.models import create_tables
-from catalog.support.cli import tickets_cli
+from catalog.support.tickets.cli import tickets_cli
 from catalog.support.demo import ensure_demo_support
 from catalog.ticketmail.cli import mail_cli
 

@@ -10,7 +10,7 @@ from catalog.forum.models import Post  # noqa: F401
 from catalog.forum.models import Section  # noqa: F401
 from catalog.forum.models import Thread  # noqa: F401
 from catalog.forum.models import Vote  # noqa: F401
-from catalog.indexing.models import SearchOutbox  # noqa: F401
+from catalog.search.indexing.models import SearchOutbox  # noqa: F401
 from catalog.isv.models import ForumSectionRequest  # noqa: F401
 from catalog.marketplace.models import App  # noqa: F401
 from catalog.marketplace.models import CatalogState  # noqa: F401
@@ -19,7 +19,8 @@ from catalog.marketplace.models import OperatorCoverage  # noqa: F401
 from catalog.marketplace.models import SupportTerms  # noqa: F401
 from catalog.marketplace.models import TermsVersion  # noqa: F401
 from catalog.marketplace.models import Vendor  # noqa: F401
-from catalog.support import models as support_models  # noqa: F401
+from catalog.support.plans import models as plan_models  # noqa: F401
+from catalog.support.tickets import models as ticket_models  # noqa: F401
 from catalog.ticketmail import models as mail_models  # noqa: F401
 
 

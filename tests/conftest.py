@@ -226,14 +226,14 @@ def world(app):
 @pytest.fixture(autouse=True)
 def instant_search_refresh(monkeypatch):
     """Cached searchers see every index commit at once (production checks every second)."""
-    from catalog.search import searcher
+    from catalog.search.engine import searcher
 
     monkeypatch.setattr(searcher, "REFRESH_SECONDS", 0.0)
 
 
 def build_index(app) -> int:
     """Rebuild the app's search index from its database (one process, as tests run many)."""
-    from catalog.indexing import sync
+    from catalog.search.indexing import sync
 
     with app.app_context():
         count = sync.reindex(app.config["SEARCH_INDEX_DIR"], procs=1)

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
-from catalog import search
+from catalog.search import engine as search
 from catalog.extensions import db
 from catalog.forum.models import Post
 from catalog.forum.models import Thread

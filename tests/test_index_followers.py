@@ -10,17 +10,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy import update
 
-from catalog import search
+from catalog.search import engine as search
 from catalog.accounts.models import User
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.forum import operations
 from catalog.forum.models import Section
 from catalog.forum.sections import ensure_general_sections
-from catalog.indexing import cursor as cursors
-from catalog.indexing import documents
-from catalog.indexing import sync
-from catalog.indexing.models import SearchOutbox
+from catalog.search.indexing import cursor as cursors
+from catalog.search.indexing import documents
+from catalog.search.indexing import sync
+from catalog.search.indexing.models import SearchOutbox
 from tests.conftest import make_app
 from tests.conftest import make_user
 

@@ -3,8 +3,8 @@ import pytest
 from sqlalchemy import select
 
 from catalog.extensions import db
-from catalog.indexing.events import take_committed_flag
-from catalog.indexing.models import SearchOutbox
+from catalog.search.indexing.events import take_committed_flag
+from catalog.search.indexing.models import SearchOutbox
 from catalog.marketplace.models import App
 from tests.conftest import add_apps
 from tests.conftest import app_record

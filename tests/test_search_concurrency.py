@@ -2,9 +2,9 @@
 import multiprocessing
 
 from catalog import create_app
-from catalog import search
+from catalog.search import engine as search
 from catalog.extensions import db
-from catalog.indexing import sync
+from catalog.search.indexing import sync
 from tests.conftest import AuthActions
 from tests.conftest import build_index
 

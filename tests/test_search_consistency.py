@@ -6,7 +6,7 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from whoosh import index as whoosh_index
 
-from catalog import search
+from catalog.search import engine as search
 from catalog.accounts.models import User
 from catalog.db import utcnow
 from catalog.extensions import db
@@ -15,10 +15,10 @@ from catalog.forum import operations
 from catalog.forum.models import Post
 from catalog.forum.models import Section
 from catalog.forum.models import Thread
-from catalog.indexing import cursor as cursors
-from catalog.indexing import sync
-from catalog.indexing.cli import run_indexer
-from catalog.indexing.models import SearchOutbox
+from catalog.search.indexing import cursor as cursors
+from catalog.search.indexing import sync
+from catalog.search.indexing.cli import run_indexer
+from catalog.search.indexing.models import SearchOutbox
 from tests.conftest import build_index
 
 EVERYONE = ("public", "customers", "staff")

@@ -2,8 +2,8 @@
 import os
 import shutil
 
-from catalog import search
-from catalog.forum.suggestions import suggest_for
+from catalog.search import engine as search
+from catalog.search.web.suggestions import suggest_for
 from tests.conftest import build_index
 
 PAYLOAD = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&'

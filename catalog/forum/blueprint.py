@@ -1,12 +1,10 @@
-"""URL maps of the forum (``/forum``) and of the search page (``/search``)."""
+"""URL map of the forum (``/forum``)."""
 from flask import Blueprint
 
 from catalog.forum import article_views
-from catalog.forum import search_views
 from catalog.forum import views
 
 bp = Blueprint("forum", __name__, url_prefix="/forum")
-search_bp = Blueprint("search", __name__)
 
 bp.add_url_rule("/", view_func=views.index)
 bp.add_url_rule("/s/<slug>", view_func=views.section)
@@ -24,5 +22,3 @@ bp.add_url_rule("/articles", view_func=article_views.article_list)
 bp.add_url_rule("/articles/new", view_func=article_views.new_article, methods=["GET", "POST"])
 bp.add_url_rule("/articles/<int:article_id>", view_func=article_views.article)
 bp.add_url_rule("/articles/<int:article_id>/edit", view_func=article_views.edit_article, methods=["GET", "POST"])
-
-search_bp.add_url_rule("/search", view_func=search_views.page)

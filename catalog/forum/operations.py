@@ -15,7 +15,7 @@ from catalog.forum.models import Post
 from catalog.forum.models import Section
 from catalog.forum.models import Thread
 from catalog.forum.models import Vote
-from catalog.indexing import events as outbox
+from catalog.search.indexing import events as outbox
 
 
 def record_replies(thread: Thread) -> None:

@@ -4,7 +4,7 @@ from flask import jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from catalog import search
+from catalog.search import engine as search
 from catalog.extensions import db
 
 

@@ -3,8 +3,8 @@ import re
 from datetime import date
 from typing import Any
 
-from catalog.support.businesstime import validate_calendar_dict
-from catalog.support.calendar_rules import is_place_zone
+from catalog.businesstime.engine import validate_calendar_dict
+from catalog.businesstime.rules import is_place_zone
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")

@@ -82,7 +82,7 @@ class App(db.Model):
     category: Mapped[Category] = relationship()
 
     def search_doc_ids(self) -> set[str]:
-        """The search documents this app's changes touch (see ``catalog.indexing``)."""
+        """The search documents this app's changes touch (see ``catalog.search.indexing``)."""
         return {f"app:{self.id}"}
     terms: Mapped["SupportTerms"] = relationship(back_populates="app", uselist=False)
     coverage: Mapped["OperatorCoverage"] = relationship(back_populates="app", uselist=False)

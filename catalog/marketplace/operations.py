@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from catalog.db import utcnow
 from catalog.extensions import db
-from catalog.indexing import events as outbox
+from catalog.search.indexing import events as outbox
 from catalog.marketplace.cache import bump_version
 from catalog.marketplace.history import changed_fields
 from catalog.marketplace.history import snapshot

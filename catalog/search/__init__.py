@@ -1,30 +1,6 @@
-"""Full-text search of the knowledge forum, behind our own small API.
+"""Search of the knowledge forum: the Whoosh engine, the outbox that feeds it, and its pages.
 
-No Flask or database imports here: the web layer turns its models into
-:class:`Document` objects and calls these functions.
-
-* :func:`search` / :func:`suggest` — read side (cached per-process searcher).
-* :func:`apply` — idempotent batch of upserts and deletes (the outbox indexer).
-* :func:`rebuild` — full build into a new folder, swapped in atomically.
-* :func:`health` — "ok", "missing" or "damaged", for status pages and 503s.
-* :class:`SearchUnavailable` — raised when the index is missing or damaged.
+* ``engine/`` — plain Python over Whoosh: schema, queries, searching, building the index.
+* ``indexing/`` — the database side: the outbox written with every change, applied after commit.
+* ``web/`` — the search page, the search API, the finder that searches as the user, suggestions.
 """
-
-from catalog.search.errors import IndexBusy
-from catalog.search.errors import SearchError
-from catalog.search.errors import SearchUnavailable
-from catalog.search.index import Health
-from catalog.search.index import apply
-from catalog.search.index import create
-from catalog.search.index import health
-from catalog.search.index import rebuild
-from catalog.search.schema import Document
-from catalog.search.searcher import Hit
-from catalog.search.searcher import SearchResults
-from catalog.search.searcher import search
-from catalog.search.searcher import suggest
-
-__all__ = [
-    "Document", "Health", "Hit", "IndexBusy", "SearchError", "SearchResults",
-    "SearchUnavailable", "apply", "create", "health", "rebuild", "search", "suggest",
-]

@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 
-from catalog.support import ticket_views
-from catalog.support import wizard_views
-from catalog.support.explain import stamp
+from catalog.support.desk import views as ticket_views
+from catalog.support.wizard import views as wizard_views
+from catalog.businesstime.explain import stamp
 
 bp = Blueprint("support", __name__, url_prefix="/support")
 

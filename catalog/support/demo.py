@@ -16,12 +16,12 @@ from catalog.accounts.models import Organisation
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.marketplace.models import App
-from catalog.support.intake import assess
-from catalog.support.models import NamedContact
-from catalog.support.models import Plan
-from catalog.support.models import Subscription
-from catalog.support.models import Ticket
-from catalog.support.operations import open_ticket
+from catalog.support.wizard.intake import assess
+from catalog.support.plans.models import NamedContact
+from catalog.support.plans.models import Plan
+from catalog.support.plans.models import Subscription
+from catalog.support.tickets.models import Ticket
+from catalog.support.tickets.operations import open_ticket
 
 DAY = 8 * 60
 OPERATOR_CALENDAR = {

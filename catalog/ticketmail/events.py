@@ -1,6 +1,6 @@
 """Turn ticket events into outbox rows in the same transaction, and act only after commit.
 
-The recipe of ``catalog.indexing.events``: ``after_flush`` notes new ``TicketEvent`` rows,
+The recipe of ``catalog.search.indexing.events``: ``after_flush`` notes new ``TicketEvent`` rows,
 ``before_commit`` composes their e-mails into ``mail_outbox`` (so the notification commits or
 rolls back with the change), ``after_commit`` hands the new row ids to whoever wants to send
 at once (``MAIL_SEND_IN_REQUEST``), and ``after_rollback`` forgets everything.
@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 
 from catalog.db import utcnow
 from catalog.extensions import db
-from catalog.support.models import TicketEvent
+from catalog.support.tickets.models import TicketEvent
 from catalog.ticketmail.notifications import queue_for_events
 from catalog.ticketmail.worker import send_rows
 

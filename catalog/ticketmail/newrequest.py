@@ -12,9 +12,9 @@ from flask import current_app
 from catalog.accounts.models import CUSTOMER
 from catalog.accounts.models import User
 from catalog.mail.inbound import InboundMessage
-from catalog.support.intake import assess
-from catalog.support.operations import TicketError
-from catalog.support.operations import open_ticket
+from catalog.support.wizard.intake import assess
+from catalog.support.tickets.operations import TicketError
+from catalog.support.tickets.operations import open_ticket
 from catalog.ticketmail.guess import guess_app
 from catalog.ticketmail.outcome import Outcome
 from catalog.ticketmail.refusals import NO_APP

@@ -1,7 +1,7 @@
 """What became of an inbound message."""
 from dataclasses import dataclass
 
-from catalog.support.models import Ticket
+from catalog.support.tickets.models import Ticket
 
 
 @dataclass(frozen=True)

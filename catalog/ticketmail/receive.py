@@ -17,8 +17,8 @@ from catalog.mail.inbound import InboundMessage
 from catalog.mail.inbound import parse_message
 from catalog.mail.matching import candidate_message_ids
 from catalog.mail.matching import reference_in_subject
-from catalog.support.models import Ticket
-from catalog.support.permissions import ticket_role
+from catalog.support.tickets.models import Ticket
+from catalog.support.tickets.permissions import ticket_role
 from catalog.ticketmail import settings
 from catalog.ticketmail.models import InboundMail
 from catalog.ticketmail.models import TicketMailId

@@ -12,10 +12,10 @@ from catalog.accounts.models import ISV
 from catalog.accounts.models import STAFF
 from catalog.accounts.models import User
 from catalog.extensions import db
-from catalog.support.lifecycle import AGENT
-from catalog.support.lifecycle import CUSTOMER
-from catalog.support.models import Subscription
-from catalog.support.models import Ticket
+from catalog.support.tickets.lifecycle import AGENT
+from catalog.support.tickets.lifecycle import CUSTOMER
+from catalog.support.plans.models import Subscription
+from catalog.support.tickets.models import Ticket
 
 
 def customer_side(ticket: Ticket) -> list[User]:

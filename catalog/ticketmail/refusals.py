@@ -15,7 +15,7 @@ from catalog.extensions import db
 from catalog.mail.inbound import InboundMessage
 from catalog.mail.outbound import Refusal
 from catalog.mail.outbound import compose_refusal
-from catalog.support.models import Ticket
+from catalog.support.tickets.models import Ticket
 from catalog.ticketmail import settings
 from catalog.ticketmail.models import InboundMail
 from catalog.ticketmail.notifications import enqueue

@@ -10,9 +10,9 @@ from catalog.extensions import db
 from catalog.mail.inbound import InboundMessage
 from catalog.mail.matching import strip_quoted
 from catalog.mail.matching import strip_reply_prefixes
-from catalog.support.models import Ticket
-from catalog.support.operations import TicketError
-from catalog.support.operations import reply
+from catalog.support.tickets.models import Ticket
+from catalog.support.tickets.operations import TicketError
+from catalog.support.tickets.operations import reply
 from catalog.ticketmail import settings
 from catalog.ticketmail.models import TicketMailId
 from catalog.ticketmail.outcome import Outcome

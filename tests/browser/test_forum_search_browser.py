@@ -9,7 +9,7 @@ WORD = "quokkaflux"
 
 
 def test_a_new_thread_is_found_by_search_within_two_seconds(app, world, forum, live_server, page, monkeypatch):
-    from catalog.search import searcher
+    from catalog.search.engine import searcher
 
     monkeypatch.setattr(searcher, "REFRESH_SECONDS", 1.0)  # as in production: searchers look again every second
     build_index(app)

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from catalog.search import Document
-from catalog.search import rebuild
-from catalog.search import searcher
+from catalog.search.engine import Document
+from catalog.search.engine import rebuild
+from catalog.search.engine import searcher
 
 BASE = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
 

@@ -1,7 +1,7 @@
 """Index, update, delete and re-apply: the index follows the database."""
 
-from catalog.search import apply
-from catalog.search import search
+from catalog.search.engine import apply
+from catalog.search.engine import search
 from tests.search.conftest import make_doc
 
 EVERYONE = ("public", "customers", "staff")

@@ -5,13 +5,13 @@ import os
 
 import pytest
 
-from catalog.search import SearchUnavailable
-from catalog.search import apply
-from catalog.search import create
-from catalog.search import health
-from catalog.search import rebuild
-from catalog.search import search
-from catalog.search import suggest
+from catalog.search.engine import SearchUnavailable
+from catalog.search.engine import apply
+from catalog.search.engine import create
+from catalog.search.engine import health
+from catalog.search.engine import rebuild
+from catalog.search.engine import search
+from catalog.search.engine import suggest
 from tests.search.conftest import CORPUS
 from tests.search.conftest import make_doc
 

@@ -2,8 +2,8 @@
 
 import datetime
 
-from catalog.search import apply
-from catalog.search import search
+from catalog.search.engine import apply
+from catalog.search.engine import search
 from tests.search.conftest import BASE
 from tests.search.conftest import make_doc
 
@@ -63,7 +63,7 @@ def test_facets_count_by_app_section_and_type(shared_index):
 
 
 def test_broad_searches_count_facets_over_the_best_matches(shared_index, monkeypatch):
-    from catalog.search import counting as engine
+    from catalog.search.engine import counting as engine
 
     monkeypatch.setattr(engine, "FACET_EXACT_LIMIT", 1)
     monkeypatch.setattr(engine, "FACET_SAMPLE", 2)
@@ -75,7 +75,7 @@ def test_broad_searches_count_facets_over_the_best_matches(shared_index, monkeyp
 
 
 def test_sampled_facets_never_count_what_the_reader_may_not_see(shared_index, monkeypatch):
-    from catalog.search import counting as engine
+    from catalog.search.engine import counting as engine
 
     monkeypatch.setattr(engine, "FACET_EXACT_LIMIT", 0)
     results = search(shared_index, "quarantine", PUBLIC)

@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from catalog.search import apply
-from catalog.search import search
-from catalog.search import suggest
+from catalog.search.engine import apply
+from catalog.search.engine import search
+from catalog.search.engine import suggest
 from tests.search.conftest import make_doc
 
 PUBLIC = ("public",)

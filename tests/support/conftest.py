@@ -10,8 +10,8 @@ from catalog.accounts.models import Organisation
 from catalog.accounts.models import User
 from catalog.extensions import db
 from catalog.support.demo import ensure_plans
-from catalog.support.models import NamedContact
-from catalog.support.models import Subscription
+from catalog.support.plans.models import NamedContact
+from catalog.support.plans.models import Subscription
 from tests.conftest import add_apps
 from tests.conftest import app_record
 from tests.conftest import make_user

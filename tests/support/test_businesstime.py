@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from catalog.support.businesstime import Calendar
-from catalog.support.businesstime import CalendarError
-from catalog.support.businesstime import add_business_time
-from catalog.support.businesstime import business_time_between
-from catalog.support.businesstime import next_open
+from catalog.businesstime.engine import Calendar
+from catalog.businesstime.engine import CalendarError
+from catalog.businesstime.engine import add_business_time
+from catalog.businesstime.engine import business_time_between
+from catalog.businesstime.engine import next_open
 
 WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
 ALL_DAYS = WORKDAYS + ("sat", "sun")

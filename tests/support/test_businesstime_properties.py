@@ -7,10 +7,10 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from catalog.support.businesstime import Calendar
-from catalog.support.businesstime import add_business_time
-from catalog.support.businesstime import business_time_between
-from catalog.support.businesstime import next_open
+from catalog.businesstime.engine import Calendar
+from catalog.businesstime.engine import add_business_time
+from catalog.businesstime.engine import business_time_between
+from catalog.businesstime.engine import next_open
 
 WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
 CALENDARS = [

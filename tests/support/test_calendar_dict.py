@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from catalog.support.businesstime import Calendar
-from catalog.support.businesstime import CalendarError
-from catalog.support.businesstime import Window
-from catalog.support.businesstime import validate_calendar_dict
+from catalog.businesstime.engine import Calendar
+from catalog.businesstime.engine import CalendarError
+from catalog.businesstime.engine import Window
+from catalog.businesstime.engine import validate_calendar_dict
 
 PRAGUE_OFFICE = {
     "timezone": "Europe/Prague",

@@ -4,13 +4,13 @@ from datetime import timedelta
 from datetime import timezone
 from types import SimpleNamespace
 
-from catalog.support.businesstime import Calendar
-from catalog.support.clocks import clock_specs
-from catalog.support.clocks import clock_state
-from catalog.support.clocks import due_after_pauses
-from catalog.support.clocks import schedule
-from catalog.support.snapshots import isv_snapshot
-from catalog.support.snapshots import plan_snapshot
+from catalog.businesstime.engine import Calendar
+from catalog.support.tickets.clocks import clock_specs
+from catalog.support.tickets.clocks import clock_state
+from catalog.support.tickets.clocks import due_after_pauses
+from catalog.support.tickets.clocks import schedule
+from catalog.support.tickets.snapshots import isv_snapshot
+from catalog.support.tickets.snapshots import plan_snapshot
 from tests.support.conftest import PRAGUE_HOURS
 
 UTC = timezone.utc

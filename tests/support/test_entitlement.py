@@ -6,10 +6,10 @@ from datetime import timezone
 from catalog.accounts.models import User
 from catalog.extensions import db
 from catalog.marketplace.models import App
-from catalog.support.entitlement import month_bounds
-from catalog.support.entitlement import standing
-from catalog.support.intake import assess
-from catalog.support.operations import open_ticket
+from catalog.support.plans.entitlement import month_bounds
+from catalog.support.plans.entitlement import standing
+from catalog.support.wizard.intake import assess
+from catalog.support.tickets.operations import open_ticket
 from tests.support.conftest import PRO_APP
 from tests.support.conftest import customer
 from tests.support.conftest import subscribe
@@ -73,7 +73,7 @@ def test_no_organisation_or_subscription_means_none(app, apps):
 def _race_for_an_incident(uri: str, email: str, barrier, results) -> None:
     """Assess first (every racer sees incidents left), wait for the others, then file."""
     from catalog import create_app
-    from catalog.support.operations import QuotaTaken
+    from catalog.support.tickets.operations import QuotaTaken
 
     options = {"connect_args": {"timeout": 60}} if uri.startswith("sqlite") else {}
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "x", "SQLALCHEMY_ENGINE_OPTIONS": options})

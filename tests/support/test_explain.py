@@ -4,9 +4,9 @@ from datetime import timedelta
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
-from catalog.support.businesstime import Calendar
-from catalog.support.explain import amount_label
-from catalog.support.explain import explain
+from catalog.businesstime.engine import Calendar
+from catalog.businesstime.explain import amount_label
+from catalog.businesstime.explain import explain
 
 PRAGUE = ZoneInfo("Europe/Prague")
 H = timedelta(hours=1)

@@ -3,10 +3,10 @@ from itertools import product
 
 import pytest
 
-from catalog.support.lifecycle import STATUSES
-from catalog.support.lifecycle import TRANSITIONS
-from catalog.support.lifecycle import moves
-from catalog.support.lifecycle import refusal
+from catalog.support.tickets.lifecycle import STATUSES
+from catalog.support.tickets.lifecycle import TRANSITIONS
+from catalog.support.tickets.lifecycle import moves
+from catalog.support.tickets.lifecycle import refusal
 
 ACTORS = ("customer", "agent", "system")
 CHANNELS = ("isv", "professional", "consulting")

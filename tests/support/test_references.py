@@ -6,11 +6,11 @@ from catalog.accounts.models import User
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.marketplace.models import App
-from catalog.support.intake import assess
-from catalog.support.models import Ticket
-from catalog.support.models import TicketNumber
-from catalog.support.operations import open_ticket
-from catalog.support.references import format_reference
+from catalog.support.wizard.intake import assess
+from catalog.support.tickets.models import Ticket
+from catalog.support.tickets.models import TicketNumber
+from catalog.support.tickets.operations import open_ticket
+from catalog.support.tickets.references import format_reference
 from tests.support.conftest import ISV_APP
 
 PROCESSES, PER_PROCESS = 8, 50
@@ -47,7 +47,7 @@ def test_concurrent_processes_never_share_a_reference(app, apps):
 
 
 def test_numbers_are_never_reused_after_a_delete(app):
-    from catalog.support.references import issue_number
+    from catalog.support.tickets.references import issue_number
     with app.app_context():
         first = issue_number(utcnow())
         db.session.commit()

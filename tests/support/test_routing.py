@@ -4,9 +4,9 @@ from itertools import product
 
 import pytest
 
-from catalog.support.routing import ChannelVerdict
-from catalog.support.routing import RoutingRequest
-from catalog.support.routing import route
+from catalog.support.wizard.routing import ChannelVerdict
+from catalog.support.wizard.routing import RoutingRequest
+from catalog.support.wizard.routing import route
 
 KEYS = ("forum_casual", "forum_dedicated", "isv", "professional", "consulting")
 STATES = ("none", "active", "lapsed", "quota_used", "not_named_contact")

@@ -5,7 +5,7 @@ from datetime import timedelta
 from catalog.accounts.models import User
 from catalog.db import utcnow
 from catalog.extensions import db
-from catalog.support.models import Ticket
+from catalog.support.tickets.models import Ticket
 from tests.conftest import make_user
 from tests.support.conftest import ISV_APP
 from tests.support.conftest import PRO_APP
@@ -43,7 +43,7 @@ def test_operator_queue_holds_professional_and_consulting_only_nearest_due_first
     isv_ref = make_ticket(app, owner, channel="isv", app_slug=ISV_APP)
     late, soon = make_ticket(app, owner), make_ticket(app, owner, channel="consulting")
     with app.app_context():
-        from catalog.support.models import TicketClock
+        from catalog.support.tickets.models import TicketClock
         for ref, hours in ((late, 5), (soon, -1)):
             db.session.add(TicketClock(ticket=_ticket(app, ref), target="first_response", minutes=60, calendar={"timezone": "UTC", "always_open": True},
                                        started_at=utcnow(), warn_at=utcnow() - timedelta(hours=9), due_at=utcnow() + timedelta(hours=hours)))
@@ -55,8 +55,8 @@ def test_operator_queue_holds_professional_and_consulting_only_nearest_due_first
 
 
 def test_waiting_on_the_customer_pauses_the_clock_and_their_reply_resumes_it(app, client, auth, apps):
-    from catalog.support.intake import assess
-    from catalog.support.operations import open_ticket
+    from catalog.support.wizard.intake import assess
+    from catalog.support.tickets.operations import open_ticket
     from catalog.marketplace.models import App
     with app.app_context():
         user = db.session.get(User, _id(app, apps["customer"]))
@@ -140,8 +140,8 @@ def test_resolution_is_recorded_reopen_and_quiet_close(app, client, auth, runner
 
 
 def test_snapshot_keeps_the_terms_that_applied(app, client, auth, apps):
-    from catalog.support.intake import assess
-    from catalog.support.operations import open_ticket
+    from catalog.support.wizard.intake import assess
+    from catalog.support.tickets.operations import open_ticket
     from catalog.marketplace.models import App
     with app.app_context():
         user = db.session.get(User, _id(app, apps["customer"]))
@@ -153,7 +153,7 @@ def test_snapshot_keeps_the_terms_that_applied(app, client, auth, apps):
 
 
 def test_flag_clocks_records_each_warning_and_breach_once(app, runner, apps):
-    from catalog.support.models import TicketClock
+    from catalog.support.tickets.models import TicketClock
     reference = make_ticket(app, _id(app, apps["customer"]))
     with app.app_context():
         db.session.add(TicketClock(ticket=_ticket(app, reference), target="first_response", minutes=60, calendar={"timezone": "UTC", "always_open": True},

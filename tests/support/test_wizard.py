@@ -2,8 +2,8 @@
 import re
 
 from catalog.extensions import db
-from catalog.support.models import Deflection
-from catalog.support.models import Ticket
+from catalog.support.tickets.models import Deflection
+from catalog.support.tickets.models import Ticket
 from tests.support.conftest import EXTERNAL_APP
 from tests.support.conftest import FORUM_APP
 from tests.support.conftest import ISV_APP
@@ -110,7 +110,7 @@ def test_deflection_step_says_so_when_nothing_matches(client, auth, apps):
 
 
 def test_deflection_suggests_matching_knowledge_and_records_this_solved_it(app, client, auth, apps, forum):
-    from catalog.indexing.sync import reindex
+    from catalog.search.indexing.sync import reindex
 
     with app.app_context():
         reindex(app.config["SEARCH_INDEX_DIR"])
@@ -151,7 +151,7 @@ def test_route_api_returns_the_decision_with_every_verdict(client, apps):
 
 
 def test_suggestions_about_the_requests_app_come_first_keeping_their_ranking(monkeypatch):
-    from catalog.support import deflection
+    from catalog.support.wizard import deflection
 
     ranked = [{"id": f"thread:{n}", "type": "thread", "title": f"T{n}", "url": f"/t/{n}", "app": app}
               for n, app in enumerate(["other", "mine", "other", "mine", None])]

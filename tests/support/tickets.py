@@ -8,12 +8,12 @@ from catalog.accounts.models import User
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.marketplace.models import App
-from catalog.support import quotes
-from catalog.support.models import Attachment
-from catalog.support.models import Ticket
-from catalog.support.models import TicketMessage
-from catalog.support.references import format_reference
-from catalog.support.references import issue_number
+from catalog.support.tickets import quotes
+from catalog.support.tickets.models import Attachment
+from catalog.support.tickets.models import Ticket
+from catalog.support.tickets.models import TicketMessage
+from catalog.support.tickets.references import format_reference
+from catalog.support.tickets.references import issue_number
 from tests.conftest import APP_A
 
 CONSULTING_TERMS = {"source": "consulting", "name": "Consulting", "rate_min": "100.00", "rate_max": "200.00", "calendar": None, "targets": {}}

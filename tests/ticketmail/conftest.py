@@ -11,9 +11,9 @@ from catalog.accounts.models import User
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.marketplace.models import App
-from catalog.support.intake import assess
-from catalog.support.models import Ticket
-from catalog.support.operations import open_ticket
+from catalog.support.wizard.intake import assess
+from catalog.support.tickets.models import Ticket
+from catalog.support.tickets.operations import open_ticket
 from catalog.ticketmail.ingest import ingest
 from catalog.ticketmail.models import MailOutbox
 from tests.mail.conftest import RecordingHandler

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from catalog.extensions import db
-from catalog.support.models import TicketMessage
+from catalog.support.tickets.models import TicketMessage
 from catalog.ticketmail.models import InboundMail
 from tests.mail.conftest import MESSAGES
 from tests.support.conftest import customer

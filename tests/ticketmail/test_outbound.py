@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from catalog.db import utcnow
 from catalog.extensions import db
-from catalog.support import operations
-from catalog.support.housekeeping import flag_clocks
+from catalog.support.tickets import operations
+from catalog.support.tickets.housekeeping import flag_clocks
 from catalog.ticketmail import outbox as rows
 from catalog.ticketmail.models import MailOutbox
 from catalog.ticketmail.models import TicketMailId

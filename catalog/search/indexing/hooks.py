@@ -1,0 +1,37 @@
+"""Make a change searchable right after the request that committed it.
+
+When ``SEARCH_SYNC_IN_REQUEST`` is on (the default), a request whose commit wrote outbox rows
+applies the pending outbox before its response leaves, with a short timeout. If another
+process holds the index, the work stays in the outbox for the indexer (``search run-indexer``)
+or the next request; the response never fails because of search.
+"""
+import logging
+
+from flask import Flask
+from flask import current_app
+
+from catalog.extensions import db
+from catalog.search.indexing import events
+from catalog.search.indexing import sync
+
+log = logging.getLogger(__name__)
+
+
+def sync_after_commit(response):
+    """after_request: apply the outbox if this request committed indexable changes."""
+    if not events.take_committed_flag(db.session) or not current_app.config["SEARCH_SYNC_IN_REQUEST"]:
+        return response
+    config = current_app.config
+    try:
+        result = sync.sync(config["SEARCH_INDEX_DIR"], config["SEARCH_SYNC_TIMEOUT"], config["SEARCH_SYNC_OVERLAP"])
+    except Exception:  # The data is committed; search catches up later, the response must go out.
+        log.exception("search sync after the request failed; the indexer will retry")
+        return response
+    if result.busy or result.unavailable:
+        log.info("search sync left for later (busy=%s, unavailable=%s)", result.busy, result.unavailable)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the hook."""
+    app.after_request(sync_after_commit)

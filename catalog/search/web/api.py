@@ -1,0 +1,38 @@
+"""Handlers of the search API: ``/api/v1/search`` and the wizard's ``/api/v1/search/suggest``."""
+from flask import current_app
+from flask import jsonify
+from flask import request
+from flask_login import current_user
+
+from catalog.search import engine as search
+from catalog.api.views import api_error
+from catalog.search.web import finder
+from catalog.search.web import suggestions
+
+UNAVAILABLE = "Search is being rebuilt; please try again in a few minutes."
+
+
+def search_api():
+    """Search results as JSON, with facets, did-you-mean and notices; 503 if the index is down."""
+    params = finder.parse_params(request.args, current_app.config["API_MAX_PAGE_SIZE"])
+    try:
+        results = finder.find(current_user, params)
+    except search.SearchUnavailable:
+        return api_error(503, UNAVAILABLE)
+    return jsonify({
+        "query": results.query, "items": [finder.hit_dict(hit) for hit in results.hits],
+        "total": results.total, "total_is_exact": results.total_is_exact, "page": results.page,
+        "per_page": results.per_page, "pages": results.pages, "sort": params.sort, "filters": params.filters,
+        "facets": results.facets, "did_you_mean": results.did_you_mean,
+        "truncated": results.truncated, "fallback": results.fallback,
+    })
+
+
+def suggest_api():
+    """Articles and solved threads matching a draft request's ``title`` and ``text``."""
+    title, text = request.args.get("title", ""), request.args.get("text", "")
+    try:
+        items = suggestions.find_suggestions(current_user, title, text)
+    except search.SearchUnavailable:
+        return api_error(503, UNAVAILABLE)
+    return jsonify({"items": items})

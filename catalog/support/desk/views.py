@@ -1,0 +1,178 @@
+"""Request handlers of the queues and the ticket page: replies, status changes and quotes."""
+from io import BytesIO
+
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import send_file
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+
+from catalog.db import utcnow
+from catalog.extensions import db
+from catalog.support.tickets import operations
+from catalog.support.desk import queries
+from catalog.support.tickets import quotes
+from catalog.support.tickets.clocks import clock_state
+from catalog.support.desk.forms import ClassifyTicketForm
+from catalog.support.desk.forms import QuoteDecisionForm
+from catalog.support.desk.forms import QuoteForm
+from catalog.support.desk.forms import ReplyForm
+from catalog.support.desk.forms import StatusForm
+from catalog.support.tickets.lifecycle import AGENT
+from catalog.support.tickets.lifecycle import TRANSITIONS
+from catalog.support.tickets.lifecycle import moves
+from catalog.support.tickets.models import Attachment
+from catalog.support.tickets.models import ConsultingQuote
+from catalog.support.tickets.operations import TicketError
+from catalog.support.tickets.models import CLASSIFICATIONS
+from catalog.support.tickets.permissions import ticket_role
+from catalog.support.wizard.presenting import event_text
+from catalog.support.tickets.lifecycle import STATUSES
+
+
+def _ticket(reference: str):
+    """The ticket with this reference if the current user may see it, else 404."""
+    return queries.ticket_for(current_user, reference) or abort(404)
+
+
+def _page_number() -> int:
+    """The ``page`` query argument, at least 1."""
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+@login_required
+def tickets():
+    """The user's queue (organisation, developer or operator), nearest due time first."""
+    if request.args.get("ref"):
+        return redirect(url_for("support.ticket", reference=request.args["ref"].strip()[:40]))
+    include_closed = request.args.get("closed") == "1"
+    page = queries.queue(current_user, _page_number(), current_app.config["TICKETS_PAGE_SIZE"], include_closed)
+    return render_template("support/desk/tickets.html", page=page, now=utcnow(), clock_state=clock_state,
+                           include_closed=include_closed, statuses=STATUSES)
+
+
+def _ticket_page(ticket, status: int = 200, **forms):
+    """Render the ticket page with its timeline and the forms the user's role may use."""
+    role = ticket_role(current_user, ticket)
+    context = {
+        "reply_form": forms.get("reply_form") or ReplyForm(formdata=None),
+        "status_form": forms.get("status_form") or StatusForm(formdata=None),
+        "classify_form": ClassifyTicketForm(formdata=None, classification=ticket.classification),
+        "quote_form": forms.get("quote_form") or QuoteForm(formdata=None, ticket=ticket),
+        "decision_form": QuoteDecisionForm(formdata=None),
+    }
+    return render_template("support/desk/ticket.html", ticket=ticket, role=role, moves=moves(ticket.channel, ticket.status, role),
+                           now=utcnow(), clock_state=clock_state, statuses=STATUSES, classifications=CLASSIFICATIONS,
+                           event_text=event_text, **context), status
+
+
+@login_required
+def ticket(reference: str):
+    """One ticket with its clocks, messages and full timeline."""
+    return _ticket_page(_ticket(reference))
+
+
+def _done(ticket, message: str):
+    """Commit the unit of work and go back to the ticket page."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("support.ticket", reference=ticket.reference))
+
+
+@login_required
+def reply(reference: str):
+    """Add a reply (and attachments) to the ticket."""
+    ticket = _ticket(reference)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _ticket_page(ticket, 400, reply_form=form)
+    role = ticket_role(current_user, ticket)
+    try:
+        operations.reply(ticket, current_user, role, form.body.data, form.files(), utcnow(), role == AGENT and form.wait_on_customer.data)
+    except TicketError as error:
+        flash(str(error), "error")
+        return _ticket_page(ticket, 400, reply_form=form)
+    return _done(ticket, "Reply added.")
+
+
+@login_required
+def change_status(reference: str):
+    """Move the ticket along its lifecycle, if the user's role on it allows the move."""
+    ticket = _ticket(reference)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return _ticket_page(ticket, 400, status_form=form)
+    role = ticket_role(current_user, ticket)
+    if role not in TRANSITIONS.get((ticket.status, form.target.data), {role}):
+        abort(403)
+    try:
+        operations.change_status(ticket, current_user, role, form.target.data, utcnow(), form.note.data or "")
+    except TicketError as error:
+        form.note.errors = [str(error)]
+        return _ticket_page(ticket, 400, status_form=form)
+    return _done(ticket, "Status changed.")
+
+
+@login_required
+def classify(reference: str):
+    """Staff classify the incident (product, application or environment)."""
+    ticket = _ticket(reference)
+    form = ClassifyTicketForm()
+    if ticket_role(current_user, ticket) != AGENT or not current_user.is_operator:
+        abort(403)
+    if not form.validate_on_submit():
+        abort(400)
+    operations.classify(ticket, current_user, form.classification.data, utcnow())
+    return _done(ticket, "Classification saved.")
+
+
+@login_required
+def propose_quote(reference: str):
+    """Staff send a consulting quote for the customer to approve."""
+    ticket = _ticket(reference)
+    if ticket_role(current_user, ticket) != AGENT or ticket.channel != "consulting":
+        abort(403)
+    form = QuoteForm(ticket=ticket)
+    if not form.validate_on_submit():
+        return _ticket_page(ticket, 400, quote_form=form)
+    try:
+        quotes.propose(ticket, current_user, form.rate.data, form.hours.data, form.completion_on.data, form.note.data or "", utcnow())
+    except TicketError as error:
+        form.rate.errors = [str(error)]
+        return _ticket_page(ticket, 400, quote_form=form)
+    return _done(ticket, "Quote sent; work starts once the customer approves it.")
+
+
+@login_required
+def decide_quote(reference: str, quote_id: int):
+    """The customer approves or declines a quote."""
+    ticket = _ticket(reference)
+    quote = db.session.get(ConsultingQuote, quote_id)
+    if quote is None or quote.ticket_id != ticket.id:
+        abort(404)
+    if ticket_role(current_user, ticket) != "customer":
+        abort(403)
+    form = QuoteDecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        quotes.decide(quote, current_user, form.decision.data == "approve", utcnow())
+    except TicketError as error:
+        flash(str(error), "error")
+        return redirect(url_for("support.ticket", reference=ticket.reference))
+    return _done(ticket, "Quote approved; work starts now." if quote.status == "approved" else "Quote declined.")
+
+
+@login_required
+def attachment(reference: str, attachment_id: int):
+    """Download an attachment of a ticket the user may see (always as a download)."""
+    ticket = _ticket(reference)
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.message.ticket_id != ticket.id:
+        abort(404)
+    return send_file(BytesIO(item.data), mimetype="application/octet-stream", as_attachment=True, download_name=item.filename)

@@ -1,0 +1,1 @@
+"""Tickets and their lifecycle: references, snapshots, service-level clocks, writes and quotes."""

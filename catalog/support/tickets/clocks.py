@@ -1,0 +1,120 @@
+"""Service-level clocks of a ticket: which targets apply, when each is due, and how it stands.
+
+Pure Python on top of the business-time engine. A ticket's targets come from the snapshot of
+the terms that applied (see ``snapshots``): a plan gives first response, workaround and
+resolution; an ISV's terms give a first response only. Times are aware datetimes; pauses are
+``(start, end)`` pairs with ``end`` None while the ticket still waits on the customer.
+"""
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+
+from catalog.businesstime.engine import Calendar
+from catalog.businesstime.engine import add_business_time
+from catalog.businesstime.engine import business_time_between
+from catalog.businesstime.explain import Explanation
+from catalog.businesstime.explain import explain
+
+TARGETS = {
+    "first_response": "First response",
+    "workaround": "Workaround",
+    "resolution": "Resolution",
+}
+WARN_SHARE = 0.8
+Pause = tuple[datetime, datetime | None]
+
+
+@dataclass(frozen=True)
+class ClockSpec:
+    """A target that applies to a ticket: how much business time, on which calendar."""
+
+    target: str
+    minutes: int
+    calendar: dict
+    around_the_clock: bool = False
+
+    @property
+    def label(self) -> str:
+        """The target's name, e.g. "First response"."""
+        return TARGETS[self.target]
+
+    @property
+    def duration(self) -> timedelta:
+        """The target as a duration of business time."""
+        return timedelta(minutes=self.minutes)
+
+
+@dataclass(frozen=True)
+class ClockPreview:
+    """A clock as shown before a request is submitted: its due time and the explanation."""
+
+    spec: ClockSpec
+    due: datetime
+    warn: datetime
+    explanation: Explanation
+
+
+def clock_specs(snapshot: dict, severity: int) -> list[ClockSpec]:
+    """The targets a snapshot of plan or ISV terms sets for a severity, in TARGETS order."""
+    calendar = snapshot.get("calendar")
+    targets = (snapshot.get("targets") or {}).get(str(severity)) or {}
+    if not calendar:
+        return []
+    around = bool(snapshot.get("sev1_24x7")) and severity == 1
+    if around:
+        calendar = Calendar.twenty_four_seven(calendar["timezone"]).to_dict()
+    return [
+        ClockSpec(target, int(targets[target]), calendar, around)
+        for target in TARGETS
+        if targets.get(target) is not None
+    ]
+
+
+def due_after_pauses(cal: Calendar, start: datetime, duration: timedelta, pauses: Sequence[Pause]) -> datetime | None:
+    """When ``duration`` of business time from ``start`` runs out, not counting paused time.
+
+    Returns None while a pause that would stop the clock is still open.
+    """
+    cursor, remaining = start, duration
+    for pause_start, pause_end in sorted(pauses, key=lambda pause: pause[0]):
+        if pause_end is not None and pause_end <= cursor:
+            continue
+        if pause_start > cursor:
+            candidate = add_business_time(cal, cursor, remaining)
+            if candidate <= pause_start:
+                return candidate
+            remaining -= business_time_between(cal, cursor, pause_start)
+        if pause_end is None:
+            return None
+        cursor = max(cursor, pause_end)
+    return add_business_time(cal, cursor, remaining)
+
+
+def schedule(spec: ClockSpec, start: datetime, pauses: Sequence[Pause] = ()) -> tuple[datetime | None, datetime | None]:
+    """The (80 % warning, due) instants of a clock, both None while it is paused."""
+    cal = Calendar.from_dict(spec.calendar)
+    warn = due_after_pauses(cal, start, spec.duration * WARN_SHARE, pauses)
+    due = due_after_pauses(cal, start, spec.duration, pauses)
+    return warn, due
+
+
+def preview(spec: ClockSpec, start: datetime) -> ClockPreview:
+    """A clock's due time with the engine's explanation, for the page before submitting."""
+    cal = Calendar.from_dict(spec.calendar)
+    explanation = explain(cal, start, spec.duration)
+    warn, _due = schedule(spec, start)
+    return ClockPreview(spec, explanation.due, warn, explanation)
+
+
+def clock_state(now: datetime, warn_at: datetime | None, due_at: datetime | None, met_at: datetime | None) -> str:
+    """How a clock stands: "met", "paused", "breached", "warning" (80 % used) or "running"."""
+    if met_at is not None:
+        return "met" if due_at is None or met_at <= due_at else "met_late"
+    if due_at is None:
+        return "paused"
+    if now >= due_at:
+        return "breached"
+    if warn_at is not None and now >= warn_at:
+        return "warning"
+    return "running"

@@ -1,0 +1,145 @@
+"""Request handlers of the request wizard ``/support/new`` and the route preview API."""
+from datetime import timedelta
+
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from catalog.accounts.access import roles_required
+from catalog.accounts.models import CUSTOMER
+from catalog.db import utcnow
+from catalog.extensions import db
+from catalog.support.wizard import deflection
+from catalog.support.desk import queries
+from catalog.support.wizard import state as wizard
+from catalog.support.wizard.forms import AppStepForm
+from catalog.support.wizard.forms import ClassifyStepForm
+from catalog.support.wizard.forms import ContinueForm
+from catalog.support.wizard.forms import DescribeStepForm
+from catalog.support.wizard.forms import SolvedForm
+from catalog.support.wizard.intake import assess
+from catalog.support.tickets.models import Deflection
+from catalog.support.tickets.operations import QuotaTaken
+from catalog.support.tickets.operations import open_ticket
+from catalog.support.wizard.presenting import decision_json
+from catalog.support.wizard.presenting import shown_fingerprint
+from catalog.support.wizard.presenting import verdict_entries
+
+STEP_FORMS = {
+    "app": AppStepForm,
+    "describe": DescribeStepForm,
+    "classify": ClassifyStepForm,
+    "deflect": ContinueForm,
+    "review": ContinueForm,
+}
+
+
+def _form(step: str, **kwargs):
+    """The form of a step, with the app choices filled in for the first one."""
+    form = STEP_FORMS[step](**kwargs)
+    if step == "app":
+        form.app.choices = [SelectChoice("", "Choose an app…")] + [SelectChoice(app.slug, app.name) for app in queries.published_apps()]
+    return form
+
+
+def _render(state: dict, form=None, status: int = 200, notice: str | None = None):
+    """Render the current step of the wizard with its form and the signed state."""
+    step = wizard.current_step(state)
+    form = form or _form(step, formdata=None)
+    context = {"step": step, "form": form, "state": state, "signed": wizard.dump(state), "progress": wizard.progress(step), "notice": notice}
+    app = queries.published_app(state.get("app"))
+    if step == "deflect":
+        context["suggestions"] = deflection.suggestions(current_user, state["title"], state["text"], state.get("app"))
+    if step == "review":
+        intake = assess(app, current_user, state["severity"], state["kind"], utcnow())
+        state = dict(state, quoted_at=intake.start.isoformat(), shown=shown_fingerprint(intake))
+        context.update(intake=intake, verdicts=verdict_entries(intake.decision), signed=wizard.dump(state))
+    return render_template("support/wizard/wizard.html", app=app, titles=wizard.STEP_TITLES, **context), status
+
+
+def _start_state() -> dict:
+    """The state of a fresh wizard, with the app already chosen when ``?app=`` names one."""
+    app = queries.published_app(request.args.get("app"))
+    return {"app": app.slug} if app else {}
+
+
+@roles_required(CUSTOMER)
+def new_request():
+    """The request wizard: app → describe → severity and kind → suggestions → decision → submit."""
+    if request.method == "GET":
+        return _render(_start_state())
+    state = wizard.load(request.form.get("state", ""))
+    step = request.form.get("step", "")
+    if state is None or step not in STEP_FORMS or (state.get("app") and not queries.published_app(state["app"])):
+        flash("That request form expired or was changed; please start again.", "error")
+        return redirect(url_for("support.new_request"))
+    if request.form.get("edit"):
+        return _render(wizard.reopen(state, request.form["edit"]))
+    if step != wizard.current_step(state):
+        return _render(state)
+    form = _form(step)
+    if not form.validate_on_submit():
+        return _render(state, form, 400)
+    if step == "review":
+        return _submit(state)
+    return _render(_merge(state, step, form))
+
+
+def _merge(state: dict, step: str, form) -> dict:
+    """The state with the answers of a validated step added."""
+    if step == "deflect":
+        return dict(state, deflected=True)
+    return dict(state, **{key: form[key].data for key in wizard.STEP_KEYS[step]})
+
+
+def _submit(state: dict):
+    """Create the ticket with the due times shown; if anything changed since, show it again."""
+    app = queries.published_app(state["app"])
+    quoted_at = wizard.parse_instant(state.get("quoted_at"))
+    grace = timedelta(seconds=current_app.config["WIZARD_QUOTE_GRACE_SECONDS"])
+    now = utcnow()
+    intake = assess(app, current_user, state["severity"], state["kind"], quoted_at) if quoted_at else None
+    if intake is None or now - quoted_at > grace or shown_fingerprint(intake) != state.get("shown"):
+        return _render(state, notice="The routing or the due times changed since they were shown; here they are again. Nothing was submitted yet.")
+    if not intake.makes_ticket:
+        abort(400)
+    try:
+        ticket = open_ticket(intake, current_user, state["title"], state["text"], now, current_app.config["TICKET_REF_PREFIX"])
+    except QuotaTaken as error:
+        db.session.rollback()
+        return _render(state, notice=f"{error} Here is the routing again; nothing was submitted yet.")
+    db.session.commit()
+    flash(f"Your request is ticket {ticket.reference}.", "success")
+    return redirect(url_for("support.ticket", reference=ticket.reference))
+
+
+@roles_required(CUSTOMER)
+def solved():
+    """"This solved my problem": record the deflection and end the request."""
+    state = wizard.load(request.form.get("state", ""))
+    form = SolvedForm()
+    app = queries.published_app(state.get("app")) if state else None
+    if app is None or not form.validate_on_submit() or "title" not in state:
+        flash("That request form expired or was changed; please start again.", "error")
+        return redirect(url_for("support.new_request"))
+    db.session.add(Deflection(user_id=current_user.id, app_id=app.id, title=state["title"], suggestion_kind=form.kind.data, suggestion_ref=form.ref.data))
+    db.session.commit()
+    flash("Glad that helped. Nothing was filed; start a new request any time.", "success")
+    return redirect(url_for("marketplace.app_detail", slug=app.slug))
+
+
+def route_preview():
+    """GET ``/api/v1/route?app=…&severity=…&kind=…``: the routing decision and due times as JSON."""
+    app = queries.published_app(request.args.get("app")) or abort(404)
+    severity, kind = request.args.get("severity", "3"), request.args.get("kind", "question")
+    if severity not in ("1", "2", "3") or kind not in ("question", "incident", "custom"):
+        return jsonify({"error": "severity must be 1, 2 or 3 and kind question, incident or custom.", "details": []}), 400
+    intake = assess(app, current_user, int(severity), kind, utcnow())
+    return jsonify(decision_json(intake))
