@@ -18,6 +18,7 @@ Every value can be overridden by an environment variable (below) or on the comma
 The search indexer and the mail sender are separate processes, not gunicorn workers
 (``flask --app catalog search run-indexer``; see the README).
 """
+
 import multiprocessing
 import os
 
@@ -53,4 +54,3 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The combined log format plus the request time: %(M)s milliseconds, %(D)s microseconds.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
-

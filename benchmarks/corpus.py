@@ -6,18 +6,9 @@ import random
 
 from catalog.search.engine.schema import Document
 
-COMMON = """account activate admin api app billing browser cancel card certificate
-charge checkout cloud configure connect connection crash customer dashboard data
-database delete deploy domain download email error export failed feature field file
-install integration invoice issue jira key license limit login marketplace migrate
-migration missing network notification option page password payment permission plan
-plugin project refund release renew report request role server service setting
-setup space subscription support sync team ticket timeout token trial update
-upgrade upload user version webhook workflow""".split()
-STOP = "the a to is and of in it for on that this with you not be are can when if".split()
-SYLLABLES = ("ba be bi bo bu ca co cu da de di do fa fe fi fo ga ge go ka ke ki ko la le li lo "
-             "lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si so su ta te "
-             "ti to tu va ve vi vo za ze zo tion ment ing er al ous").split()
+COMMON = ["account", "activate", "admin", "api", "app", "billing", "browser", "cancel", "card", "certificate", "charge", "checkout", "cloud", "configure", "connect", "connection", "crash", "customer", "dashboard", "data", "database", "delete", "deploy", "domain", "download", "email", "error", "export", "failed", "feature", "field", "file", "install", "integration", "invoice", "issue", "jira", "key", "license", "limit", "login", "marketplace", "migrate", "migration", "missing", "network", "notification", "option", "page", "password", "payment", "permission", "plan", "plugin", "project", "refund", "release", "renew", "report", "request", "role", "server", "service", "setting", "setup", "space", "subscription", "support", "sync", "team", "ticket", "timeout", "token", "trial", "update", "upgrade", "upload", "user", "version", "webhook", "workflow"]
+STOP = ["the", "a", "to", "is", "and", "of", "in", "it", "for", "on", "that", "this", "with", "you", "not", "be", "are", "can", "when", "if"]
+SYLLABLES = ["ba", "be", "bi", "bo", "bu", "ca", "co", "cu", "da", "de", "di", "do", "fa", "fe", "fi", "fo", "ga", "ge", "go", "ka", "ke", "ki", "ko", "la", "le", "li", "lo", "lu", "ma", "me", "mi", "mo", "mu", "na", "ne", "ni", "no", "nu", "pa", "pe", "pi", "po", "ra", "re", "ri", "ro", "ru", "sa", "se", "si", "so", "su", "ta", "te", "ti", "to", "tu", "va", "ve", "vi", "vo", "za", "ze", "zo", "tion", "ment", "ing", "er", "al", "ous"]
 
 
 def _vocabulary(rng, size):
@@ -34,7 +25,7 @@ def _vocabulary(rng, size):
 
 def _zipf_weights(n, s=1.07):
     """Return cumulative Zipf weights for ranks 1..n."""
-    return list(itertools.accumulate(1.0 / (rank ** s) for rank in range(1, n + 1)))
+    return list(itertools.accumulate(1.0 / (rank**s) for rank in range(1, n + 1)))
 
 
 class Corpus:

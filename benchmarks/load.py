@@ -14,6 +14,7 @@
 
 Exit status 1 on any 5xx or any lost write. See benchmarks/README.md.
 """
+
 import argparse
 import contextlib
 import http.client
@@ -35,16 +36,13 @@ from collections import Counter
 from collections import defaultdict
 from pathlib import Path
 
-from catalog_bench import CATEGORIES
 from catalog_bench import ROOT
 from catalog_bench import THINGS
 from catalog_bench import flask
 from catalog_bench import write_apps
 
 PASSWORD = "load-test-password-2026"
-WORDS = ("account install upgrade invoice backup restore mailbox quota certificate renew domain "
-         "migration export import password login licence plugin schedule report timeout error "
-         "dashboard webhook cluster database refund trial setting permission sync").split()
+WORDS = ["account", "install", "upgrade", "invoice", "backup", "restore", "mailbox", "quota", "certificate", "renew", "domain", "migration", "export", "import", "password", "login", "licence", "plugin", "schedule", "report", "timeout", "error", "dashboard", "webhook", "cluster", "database", "refund", "trial", "setting", "permission", "sync"]
 GENERAL = ["getting-started", "billing", "platform", "announcements"]
 TOKEN_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 STATE_RE = re.compile(r'name="state" value="([^"]+)"')
@@ -52,6 +50,7 @@ ACTIONS = {"browse": 45, "search": 25, "post": 20, "ticket": 10}
 
 
 # --- the dataset ---------------------------------------------------------------------------
+
 
 def sentence(rng: random.Random, words: int) -> str:
     """A few support words."""
@@ -66,11 +65,27 @@ def write_posts(path: Path, count: int, app_slugs: list[str]) -> int:
             day = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00Z"
             in_app = app_slugs and rng.random() < 0.5
             where = {"app": rng.choice(app_slugs)} if in_app else {"section": rng.choice(GENERAL)}
-            replies = [{"author": f"Member {rng.randrange(5000)}", "created": day,
-                        "body": f"{sentence(rng, 30)}. Try the {rng.choice(THINGS)} settings first."} for _ in range(3)]
-            out.write(json.dumps({**where, "title": f"{sentence(rng, 5).capitalize()} ({n})",
-                                  "author": f"Member {rng.randrange(5000)}", "created": day,
-                                  "body": f"{sentence(rng, 60)}.\n\n**{sentence(rng, 8)}**", "replies": replies}) + "\n")
+            replies = [
+                {
+                    "author": f"Member {rng.randrange(5000)}",
+                    "created": day,
+                    "body": f"{sentence(rng, 30)}. Try the {rng.choice(THINGS)} settings first.",
+                }
+                for _ in range(3)
+            ]
+            out.write(
+                json.dumps(
+                    {
+                        **where,
+                        "title": f"{sentence(rng, 5).capitalize()} ({n})",
+                        "author": f"Member {rng.randrange(5000)}",
+                        "created": day,
+                        "body": f"{sentence(rng, 60)}.\n\n**{sentence(rng, 8)}**",
+                        "replies": replies,
+                    }
+                )
+                + "\n"
+            )
     return threads
 
 
@@ -118,25 +133,42 @@ def build(tmp: Path, env: dict, args) -> tuple[dict, dict]:
     """Import apps and posts, build the index, add the customers; return (facts, build times)."""
     print(f"Building the dataset in {tmp} …", flush=True)
     records = write_apps(tmp / "apps.jsonl", args.apps)
-    forum_apps = [r["slug"] for r in records if r["published"] and r["support"].get("dedicated_forum")][:300]
+    forum_apps = [
+        r["slug"] for r in records if r["published"] and r["support"].get("dedicated_forum")
+    ][:300]
     write_posts(tmp / "posts.jsonl", args.posts, forum_apps)
-    times = {"init-db": timed("init-db", env, "init-db"),
-             "import-apps": timed(f"import-apps ({args.apps})", env, "import-apps", str(tmp / "apps.jsonl")),
-             "sync-sections": timed("forum sync-sections", env, "forum", "sync-sections"),
-             "import-posts": timed(f"import-posts ({args.posts} posts)", env,
-                                   "import-posts", str(tmp / "posts.jsonl")),
-             "reindex": timed("search reindex", env, "search", "reindex")}
-    done = subprocess.run([sys.executable, "-c", SETUP, str(args.processes), PASSWORD], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=True)
+    times = {
+        "init-db": timed("init-db", env, "init-db"),
+        "import-apps": timed(
+            f"import-apps ({args.apps})", env, "import-apps", str(tmp / "apps.jsonl")
+        ),
+        "sync-sections": timed("forum sync-sections", env, "forum", "sync-sections"),
+        "import-posts": timed(
+            f"import-posts ({args.posts} posts)", env, "import-posts", str(tmp / "posts.jsonl")
+        ),
+        "reindex": timed("search reindex", env, "search", "reindex"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", SETUP, str(args.processes), PASSWORD],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     facts = json.loads(done.stdout.strip().splitlines()[-1])
-    facts["pro_apps"] = [r["slug"] for r in records
-                         if r["published"] and r["support"].get("operator", {}).get("professional")]
+    facts["pro_apps"] = [
+        r["slug"]
+        for r in records
+        if r["published"] and r["support"].get("operator", {}).get("professional")
+    ]
     if not facts["pro_apps"]:
         raise SystemExit("no published app offers professional support; tickets cannot be filed")
     return facts, times
 
 
 # --- the servers ---------------------------------------------------------------------------
+
 
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
@@ -173,13 +205,28 @@ def stop(proc: subprocess.Popen, sig=signal.SIGTERM) -> None:
 def serving(env: dict, tmp: Path):
     """gunicorn -c gunicorn.conf.py (2 workers) and the search indexer; yield (port, master)."""
     port = free_port()
-    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
-           "GUNICORN_ACCESS_LOG": str(tmp / "access.log"), "GUNICORN_ERROR_LOG": str(tmp / "gunicorn.log")}
+    env = {
+        **env,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "2",
+        "GUNICORN_ACCESS_LOG": str(tmp / "access.log"),
+        "GUNICORN_ERROR_LOG": str(tmp / "gunicorn.log"),
+    }
     with (tmp / "indexer.log").open("a") as out:
-        indexer = subprocess.Popen([sys.executable, "-m", "flask", "--app", "catalog", "search", "run-indexer"],
-                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        gunicorn = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        indexer = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "catalog", "search", "run-indexer"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        gunicorn = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_healthy(port, gunicorn, tmp / "gunicorn.log")
         yield port, gunicorn, indexer
@@ -200,6 +247,7 @@ def workers_of(master: int) -> list[int]:
 
 # --- the load generator --------------------------------------------------------------------
 
+
 class Browser:
     """One customer: a cookie jar and a keep-alive connection; redirects are not followed."""
 
@@ -208,7 +256,11 @@ class Browser:
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
         """Send one request; return (status, Location, body). Connection errors propagate."""
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        headers = (
+            {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+            if self.cookies
+            else {}
+        )
         body = urllib.parse.urlencode(form) if form is not None else None
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -233,8 +285,12 @@ class Browser:
 
 def wizard_form(html: str, step: str, data: dict) -> dict:
     """The form of a wizard step: its CSRF token and signed state from the page, and the answers."""
-    return {"csrf_token": TOKEN_RE.search(html).group(1), "state": STATE_RE.search(html).group(1),
-            "step": step, **data}
+    return {
+        "csrf_token": TOKEN_RE.search(html).group(1),
+        "state": STATE_RE.search(html).group(1),
+        "step": step,
+        **data,
+    }
 
 
 class Run:
@@ -252,7 +308,9 @@ class Run:
         try:
             status, location, body = self.browser.request(method, path, form)
         except (OSError, http.client.HTTPException) as error:
-            self.requests.append((label, f"connection error ({type(error).__name__})", time.perf_counter() - began))
+            self.requests.append(
+                (label, f"connection error ({type(error).__name__})", time.perf_counter() - began)
+            )
             return None
         self.requests.append((label, status, time.perf_counter() - began))
         return status, location, body
@@ -270,8 +328,12 @@ class Run:
     def login(self) -> None:
         """Log in through the form with its CSRF token."""
         token = TOKEN_RE.search(self.page("/account/login") or "").group(1)
-        answer = self.call("login", "POST", "/account/login",
-                           {"csrf_token": token, "email": f"load{self.number}@example.com", "password": PASSWORD})
+        answer = self.call(
+            "login",
+            "POST",
+            "/account/login",
+            {"csrf_token": token, "email": f"load{self.number}@example.com", "password": PASSWORD},
+        )
         if not answer or answer[0] != 302:
             raise SystemExit(f"login of load{self.number} failed: {answer and answer[0]}")
 
@@ -314,7 +376,9 @@ class Run:
         if found is None:
             return
         self.writes.append({"kind": kind, "marker": marker, "id": found.group(1)})
-        self.page(urllib.parse.urlsplit(location)._replace(fragment="", scheme="", netloc="").geturl())
+        self.page(
+            urllib.parse.urlsplit(location)._replace(fragment="", scheme="", netloc="").geturl()
+        )
 
     def post(self) -> None:
         """Start a thread (from the new-thread form) or reply (from the thread page)."""
@@ -323,29 +387,51 @@ class Run:
             slug = self.rng.choice(self.facts["sections"])
             html = self.page(f"/forum/s/{slug}/new")
             if html:
-                answer = self.call("post", "POST", f"/forum/s/{slug}/new", {
-                    "csrf_token": TOKEN_RE.search(html).group(1), "title": f"Load test question {self.seq}",
-                    "body": f"{text} {marker}"})
+                answer = self.call(
+                    "post",
+                    "POST",
+                    f"/forum/s/{slug}/new",
+                    {
+                        "csrf_token": TOKEN_RE.search(html).group(1),
+                        "title": f"Load test question {self.seq}",
+                        "body": f"{text} {marker}",
+                    },
+                )
                 self.written("thread", marker, answer, r"/forum/t/(\d+)$")
                 if self.writes and self.writes[-1]["marker"] == marker:
                     self.threads.append(int(self.writes[-1]["id"]))
             return
         mine = self.rng.random() < 0.5
-        thread = self.rng.choice(self.threads) if mine else self.rng.randint(1, self.facts["max_thread"])
+        thread = (
+            self.rng.choice(self.threads) if mine else self.rng.randint(1, self.facts["max_thread"])
+        )
         html = self.page(f"/forum/t/{thread}")
         if html:
-            answer = self.call("post", "POST", f"/forum/t/{thread}/reply",
-                               {"csrf_token": TOKEN_RE.search(html).group(1), "body": f"{text} {marker}"})
+            answer = self.call(
+                "post",
+                "POST",
+                f"/forum/t/{thread}/reply",
+                {"csrf_token": TOKEN_RE.search(html).group(1), "body": f"{text} {marker}"},
+            )
             self.written("reply", marker, answer, r"#post-(\d+)$")
 
     def ticket(self) -> None:
         """File a ticket through every step of the request wizard, as a browser does."""
         marker = self.marker()
-        answer = self.call("ticket-step", "GET", f"/support/new?app={self.rng.choice(self.facts['pro_apps'])}")
-        steps = [("describe", {"title": f"Load test ticket {marker}", "text": sentence(self.rng, 30)}),
-                 ("classify", {"severity": str(self.rng.randint(1, 3)),
-                               "kind": self.rng.choice(["incident", "question"])}),
-                 ("deflect", {})]
+        answer = self.call(
+            "ticket-step", "GET", f"/support/new?app={self.rng.choice(self.facts['pro_apps'])}"
+        )
+        steps = [
+            ("describe", {"title": f"Load test ticket {marker}", "text": sentence(self.rng, 30)}),
+            (
+                "classify",
+                {
+                    "severity": str(self.rng.randint(1, 3)),
+                    "kind": self.rng.choice(["incident", "question"]),
+                },
+            ),
+            ("deflect", {}),
+        ]
         for step, data in steps:
             if not answer or answer[0] != 200:
                 return
@@ -353,7 +439,9 @@ class Run:
             answer = self.call("ticket-step", "POST", "/support/new", wizard_form(html, step, data))
         if not answer or answer[0] != 200:
             return
-        answer = self.call("ticket-submit", "POST", "/support/new", wizard_form(answer[2], "review", {}))
+        answer = self.call(
+            "ticket-submit", "POST", "/support/new", wizard_form(answer[2], "review", {})
+        )
         self.written("ticket", marker, answer, r"/support/tickets/([A-Z]+-\d+)$")
 
     def loop(self) -> dict:
@@ -370,7 +458,9 @@ def load_process(port: int, facts: dict, number: int, deadline: float, run_id: s
     return Run(port, facts, number, deadline, run_id).loop()
 
 
-def drive(port: int, master: subprocess.Popen, facts: dict, args) -> tuple[list[dict], float, dict | None]:
+def drive(
+    port: int, master: subprocess.Popen, facts: dict, args
+) -> tuple[list[dict], float, dict | None]:
     """Run the load processes for ``args.duration`` s (killing one worker half-way if asked)."""
     run_id = uuid.uuid4().hex[:6]
     began = time.time()
@@ -385,7 +475,11 @@ def drive(port: int, master: subprocess.Popen, facts: dict, args) -> tuple[list[
             if workers:
                 victim = random.choice(workers)
                 os.kill(victim, signal.SIGKILL)
-                killed = {"pid": victim, "at_second": round(time.time() - began, 1), "workers_before": workers}
+                killed = {
+                    "pid": victim,
+                    "at_second": round(time.time() - began, 1),
+                    "workers_before": workers,
+                }
                 print(f"  kill -9 worker {victim} at {killed['at_second']} s", flush=True)
                 time.sleep(3)
                 killed["workers_after"] = workers_of(master.pid)
@@ -440,7 +534,11 @@ def drain(env: dict, limit: float = 120) -> float:
 def percentile(values: list[float], share: float) -> float:
     """The ``share`` percentile of ``values`` in milliseconds (nearest rank)."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else float("nan")
+    return (
+        ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+        if ordered
+        else float("nan")
+    )
 
 
 def summarise(results: list[dict], seconds: float) -> dict:
@@ -451,35 +549,61 @@ def summarise(results: list[dict], seconds: float) -> dict:
             latencies[label].append(elapsed)
             if not isinstance(status, int) or status >= 400:
                 outcomes[f"{label}: {status}"] += 1
-    kinds = {label: {"requests": len(v), "rps": len(v) / seconds, "p50_ms": percentile(v, 0.5),
-                     "p99_ms": percentile(v, 0.99)} for label, v in sorted(latencies.items())}
-    return {"seconds": seconds, "kinds": kinds, "errors": dict(outcomes),
-            "server_errors": sum(n for key, n in outcomes.items() if key.split(": ")[1].startswith("5")),
-            "connection_errors": sum(n for key, n in outcomes.items() if "connection error" in key)}
+    kinds = {
+        label: {
+            "requests": len(v),
+            "rps": len(v) / seconds,
+            "p50_ms": percentile(v, 0.5),
+            "p99_ms": percentile(v, 0.99),
+        }
+        for label, v in sorted(latencies.items())
+    }
+    return {
+        "seconds": seconds,
+        "kinds": kinds,
+        "errors": dict(outcomes),
+        "server_errors": sum(
+            n for key, n in outcomes.items() if key.split(": ")[1].startswith("5")
+        ),
+        "connection_errors": sum(n for key, n in outcomes.items() if "connection error" in key),
+    }
 
 
-def report(summary: dict, writes: list[dict], unknown: list[dict], lost: list[dict], killed) -> None:
+def report(
+    summary: dict, writes: list[dict], unknown: list[dict], lost: list[dict], killed
+) -> None:
     """Print the figures; shout about 5xx and lost writes."""
     print(f"\n{'kind':<14} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     for label, k in summary["kinds"].items():
-        print(f"{label:<14} {k['requests']:8d} {k['rps']:8.1f} {k['p50_ms']:8.1f} {k['p99_ms']:8.1f}")
+        print(
+            f"{label:<14} {k['requests']:8d} {k['rps']:8.1f} {k['p50_ms']:8.1f} {k['p99_ms']:8.1f}"
+        )
     total = sum(k["requests"] for k in summary["kinds"].values())
     print(f"{'all':<14} {total:8d} {total / summary['seconds']:8.1f}")
-    print(f"Writes acknowledged: {dict(Counter(w['kind'] for w in writes))}; "
-          f"outcome unknown (connection error): {len(unknown)}")
+    print(
+        f"Writes acknowledged: {dict(Counter(w['kind'] for w in writes))}; "
+        f"outcome unknown (connection error): {len(unknown)}"
+    )
     print(f"Not 2xx/3xx: {summary['errors'] or 'none'}")
     if killed:
-        print(f"Killed worker {killed['pid']} at {killed['at_second']} s; workers before {killed['workers_before']}, "
-              f"3 s after {killed['workers_after']}; connection errors: {summary['connection_errors']}")
+        print(
+            f"Killed worker {killed['pid']} at {killed['at_second']} s; workers before {killed['workers_before']}, "
+            f"3 s after {killed['workers_after']}; connection errors: {summary['connection_errors']}"
+        )
     if summary["server_errors"]:
-        print(f"!!! {summary['server_errors']} SERVER ERRORS (5xx) — see access.log and gunicorn.log !!!")
+        print(
+            f"!!! {summary['server_errors']} SERVER ERRORS (5xx) — see access.log and gunicorn.log !!!"
+        )
     if lost:
         print(f"!!! LOST WRITES: {len(lost)} !!! {lost[:10]}")
     else:
-        print("Lost writes: 0 (every acknowledged write is in the database, every post in the index)")
+        print(
+            "Lost writes: 0 (every acknowledged write is in the database, every post in the index)"
+        )
 
 
 # --- main ------------------------------------------------------------------------------------
+
 
 @contextlib.contextmanager
 def database(tmp: Path, postgres: str | None):
@@ -490,6 +614,7 @@ def database(tmp: Path, postgres: str | None):
     from sqlalchemy import create_engine
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
+
     server = create_engine(postgres, isolation_level="AUTOCOMMIT")
     name = f"catalog_load_{uuid.uuid4().hex[:8]}"
     with server.connect() as connection:
@@ -506,10 +631,16 @@ def options() -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
-    parser.add_argument("--processes", type=int, default=6, help="load processes, one customer each")
+    parser.add_argument(
+        "--processes", type=int, default=6, help="load processes, one customer each"
+    )
     parser.add_argument("--apps", type=int, default=20000, help="apps to generate")
-    parser.add_argument("--posts", type=int, default=100000, help="forum posts (a quarter are threads)")
-    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server; a fresh database is made")
+    parser.add_argument(
+        "--posts", type=int, default=100000, help="forum posts (a quarter are threads)"
+    )
+    parser.add_argument(
+        "--postgres", metavar="URL", help="a PostgreSQL server; a fresh database is made"
+    )
     parser.add_argument("--kill-worker", action="store_true", help="kill -9 one worker half-way")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, records)")
     parser.add_argument("--out", type=Path, help="also write the results as JSON")
@@ -518,16 +649,28 @@ def options() -> argparse.Namespace:
 
 def environment(url: str, tmp: Path) -> dict:
     """The app's configuration for this run, as CATALOG_ environment variables."""
-    return {**os.environ, "CATALOG_SQLALCHEMY_DATABASE_URI": url, "CATALOG_SECRET_KEY": "load-test-only",
-            "CATALOG_SEARCH_INDEX_DIR": str(tmp / "index"), "CATALOG_RATELIMIT_ENABLED": "false",
-            "CATALOG_MAIL_BACKEND": "file", "CATALOG_MAIL_FILE_DIR": str(tmp / "mail")}
+    return {
+        **os.environ,
+        "CATALOG_SQLALCHEMY_DATABASE_URI": url,
+        "CATALOG_SECRET_KEY": "load-test-only",
+        "CATALOG_SEARCH_INDEX_DIR": str(tmp / "index"),
+        "CATALOG_RATELIMIT_ENABLED": "false",
+        "CATALOG_MAIL_BACKEND": "file",
+        "CATALOG_MAIL_FILE_DIR": str(tmp / "mail"),
+    }
 
 
 def verify(env: dict, tmp: Path, writes: list[dict]) -> list[dict]:
     """The acknowledged writes missing from the database or the index."""
     (tmp / "writes.json").write_text(json.dumps(writes))
-    done = subprocess.run([sys.executable, "-c", VERIFY, str(tmp / "writes.json")], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", VERIFY, str(tmp / "writes.json")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -537,8 +680,11 @@ def run(args, tmp: Path) -> dict:
         env = environment(url, tmp)
         facts, times = build(tmp, env, args)
         with serving(env, tmp) as (port, master, _indexer):
-            print(f"Load: {args.processes} processes for {args.duration} s on 127.0.0.1:{port}"
-                  f"{' with kill -9 of one worker' if args.kill_worker else ''} …", flush=True)
+            print(
+                f"Load: {args.processes} processes for {args.duration} s on 127.0.0.1:{port}"
+                f"{' with kill -9 of one worker' if args.kill_worker else ''} …",
+                flush=True,
+            )
             results, seconds, killed = drive(port, master, facts, args)
             drained = drain(env)
         flask(env, "search", "sync")  # the indexer is stopped: anything left is applied now
@@ -548,9 +694,16 @@ def run(args, tmp: Path) -> dict:
     print(f"Indexer drained the outbox {drained:.1f} s after the load stopped.")
     summary = summarise(results, seconds)
     report(summary, writes, unknown, lost, killed)
-    return {"database": "postgresql" if args.postgres else "sqlite", "build_seconds": times,
-            "processes": args.processes, **summary, "writes": dict(Counter(w["kind"] for w in writes)),
-            "unknown_writes": len(unknown), "lost": lost, "killed": killed}
+    return {
+        "database": "postgresql" if args.postgres else "sqlite",
+        "build_seconds": times,
+        "processes": args.processes,
+        **summary,
+        "writes": dict(Counter(w["kind"] for w in writes)),
+        "unknown_writes": len(unknown),
+        "lost": lost,
+        "killed": killed,
+    }
 
 
 def main() -> None:

@@ -18,7 +18,6 @@ import os
 import pathlib
 import resource
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
@@ -76,9 +75,11 @@ def whoosh_query_worker(out):
     search(folder, "warmup", VISIBLE, facets=False)
     open_ms = (time.perf_counter() - start) * 1000
     results = {"open_ms": open_ms, "rss_after_open_mb": rss_mb()}
-    modes = {"no_highlight": dict(highlight=False, facets=False),
-             "highlight": dict(highlight=True, facets=False),
-             "highlight_facets": dict(highlight=True, facets=True)}
+    modes = {
+        "no_highlight": dict(highlight=False, facets=False),
+        "highlight": dict(highlight=True, facets=False),
+        "highlight_facets": dict(highlight=True, facets=True),
+    }
     for name, options in modes.items():
         for timed in (False, True):  # one warm-up pass, then the measured pass
             samples = []
@@ -103,11 +104,15 @@ def build_fts5(path, docs):
     if path.exists():
         path.unlink()
     db = sqlite3.connect(str(path))
-    db.execute("CREATE VIRTUAL TABLE posts USING fts5(id UNINDEXED, app UNINDEXED, "
-               "visibility UNINDEXED, title, body, tokenize='porter unicode61')")
+    db.execute(
+        "CREATE VIRTUAL TABLE posts USING fts5(id UNINDEXED, app UNINDEXED, "
+        "visibility UNINDEXED, title, body, tokenize='porter unicode61')"
+    )
     with db:
-        db.executemany("INSERT INTO posts VALUES (?, ?, ?, ?, ?)",
-                       ((d.id, d.app, d.visibility, d.title, d.body) for d in docs))
+        db.executemany(
+            "INSERT INTO posts VALUES (?, ?, ?, ?, ?)",
+            ((d.id, d.app, d.visibility, d.title, d.body) for d in docs),
+        )
     return db
 
 
@@ -122,13 +127,21 @@ def fts5_match(kind, text):
 
 def time_fts5(db, queries, snippets):
     """Run the mix on FTS5, bm25 order with the title weighted 3x; return samples."""
-    columns = ("id, title, snippet(posts, 4, '<mark>', '</mark>', '…', 24), "
-               "highlight(posts, 3, '<mark>', '</mark>')") if snippets else "id, title"
+    columns = (
+        (
+            "id, title, snippet(posts, 4, '<mark>', '</mark>', '…', 24), "
+            "highlight(posts, 3, '<mark>', '</mark>')"
+        )
+        if snippets
+        else "id, title"
+    )
     samples = []
     for kind, text, app in queries:
-        sql = (f"SELECT {columns} FROM posts WHERE posts MATCH ? AND visibility IN (?, ?)"
-               + (" AND app = ?" if app else "")
-               + " ORDER BY bm25(posts, 0, 0, 0, 3.0, 1.0) LIMIT 10")
+        sql = (
+            f"SELECT {columns} FROM posts WHERE posts MATCH ? AND visibility IN (?, ?)"
+            + (" AND app = ?" if app else "")
+            + " ORDER BY bm25(posts, 0, 0, 0, 3.0, 1.0) LIMIT 10"
+        )
         params = [fts5_match(kind, text), *VISIBLE] + ([app] if app else [])
         begin = time.perf_counter()
         db.execute(sql, params).fetchall()
@@ -144,9 +157,11 @@ def drafts_for(corpus, count=50):
 
 def fmt_row(name, whoosh, fts):
     """Format one table row with ratios."""
-    return (f"{name:<11} {whoosh['p50']:8.1f} {whoosh['p95']:8.1f} {whoosh['p99']:8.1f}   "
-            f"{fts['p50']:7.2f} {fts['p95']:7.2f} {fts['p99']:7.2f}   "
-            f"{whoosh['p50'] / fts['p50']:6.1f}x {whoosh['p95'] / fts['p95']:6.1f}x")
+    return (
+        f"{name:<11} {whoosh['p50']:8.1f} {whoosh['p95']:8.1f} {whoosh['p99']:8.1f}   "
+        f"{fts['p50']:7.2f} {fts['p95']:7.2f} {fts['p99']:7.2f}   "
+        f"{whoosh['p50'] / fts['p50']:6.1f}x {whoosh['p95'] / fts['p95']:6.1f}x"
+    )
 
 
 def main():
@@ -172,8 +187,11 @@ def main():
     begin, cpu = time.perf_counter(), cpu_seconds()
     rebuild(str(out / "whoosh"), docs, total=len(docs), procs=args.procs)
     whoosh_build, build_cpu = time.perf_counter() - begin, cpu_seconds() - cpu
-    print(f"whoosh build {whoosh_build:.1f}s wall, {build_cpu:.1f}s CPU (procs={args.procs}, "
-          f"load avg {os.getloadavg()[0]:.1f})", flush=True)
+    print(
+        f"whoosh build {whoosh_build:.1f}s wall, {build_cpu:.1f}s CPU (procs={args.procs}, "
+        f"load avg {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
     begin = time.perf_counter()
     db = build_fts5(out / "fts5.db", docs)
     fts_build = time.perf_counter() - begin
@@ -181,8 +199,12 @@ def main():
     del docs
     load = os.getloadavg()
 
-    worker = subprocess.run([sys.executable, __file__, "--query-worker", "--out", str(out)],
-                            check=True, capture_output=True, text=True)
+    worker = subprocess.run(
+        [sys.executable, __file__, "--query-worker", "--out", str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     whoosh = json.loads(worker.stdout.strip().splitlines()[-1])
     kinds = [q[0] for q in queries]
     fts = {}
@@ -190,19 +212,30 @@ def main():
         time_fts5(db, queries, snippets)  # warm-up pass, as for Whoosh
         fts[name] = summarize(kinds, time_fts5(db, queries, snippets))
 
-    report = {"posts": args.posts, "whoosh_build_s": whoosh_build,
-              "whoosh_build_cpu_s": build_cpu, "fts5_build_s": fts_build,
-              "loadavg_before_queries": load, "whoosh": whoosh, "fts5": fts}
+    report = {
+        "posts": args.posts,
+        "whoosh_build_s": whoosh_build,
+        "whoosh_build_cpu_s": build_cpu,
+        "fts5_build_s": fts_build,
+        "loadavg_before_queries": load,
+        "whoosh": whoosh,
+        "fts5": fts,
+    }
     (out / "results.json").write_text(json.dumps(report, indent=2))
-    lines = [f"posts={args.posts}  whoosh build {whoosh_build:.1f}s (CPU {build_cpu:.1f}s)  "
-             f"fts5 build {fts_build:.1f}s  "
-             f"load avg {load[0]:.1f}",
-             f"whoosh searcher open {whoosh['open_ms']:.0f} ms; RSS after open "
-             f"{whoosh['rss_after_open_mb']:.0f} MB, after the mix {whoosh['rss_mb']:.0f} MB",
-             f"suggest p50/p95/p99 ms: {whoosh['suggest']['p50']:.1f} / "
-             f"{whoosh['suggest']['p95']:.1f} / {whoosh['suggest']['p99']:.1f}"]
-    for name, fts_name in (("no_highlight", "no_highlight"), ("highlight", "highlight"),
-                           ("highlight_facets", "highlight")):
+    lines = [
+        f"posts={args.posts}  whoosh build {whoosh_build:.1f}s (CPU {build_cpu:.1f}s)  "
+        f"fts5 build {fts_build:.1f}s  "
+        f"load avg {load[0]:.1f}",
+        f"whoosh searcher open {whoosh['open_ms']:.0f} ms; RSS after open "
+        f"{whoosh['rss_after_open_mb']:.0f} MB, after the mix {whoosh['rss_mb']:.0f} MB",
+        f"suggest p50/p95/p99 ms: {whoosh['suggest']['p50']:.1f} / "
+        f"{whoosh['suggest']['p95']:.1f} / {whoosh['suggest']['p99']:.1f}",
+    ]
+    for name, fts_name in (
+        ("no_highlight", "no_highlight"),
+        ("highlight", "highlight"),
+        ("highlight_facets", "highlight"),
+    ):
         lines.append(f"\n[{name}]  (ms)   whoosh p50/p95/p99 | fts5 p50/p95/p99 | ratio p50 p95")
         for kind in KINDS + ("mix",):
             lines.append(fmt_row(kind, whoosh[name][kind], fts[fts_name][kind]))

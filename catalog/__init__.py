@@ -1,4 +1,5 @@
 """Marketplace Support Catalog: the support-channel legend, routing, tickets and the forum."""
+
 import os
 import secrets
 from pathlib import Path
@@ -83,11 +84,11 @@ def register_blueprints(app: Flask) -> None:
     from catalog.accounts.blueprint import bp as accounts_bp
     from catalog.api.blueprint import bp as api_bp
     from catalog.forum.blueprint import bp as forum_bp
-    from catalog.search.web.blueprint import bp as search_bp
     from catalog.health.blueprint import bp as health_bp
     from catalog.isv.blueprint import bp as isv_bp
     from catalog.marketplace.blueprint import bp as marketplace_bp
     from catalog.operator.blueprint import bp as operator_bp
+    from catalog.search.web.blueprint import bp as search_bp
     from catalog.support.blueprint import bp as support_bp
 
     app.register_blueprint(marketplace_bp)

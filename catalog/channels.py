@@ -8,6 +8,7 @@ colour blindness; each colour is paired with the text colour that gives it WCAG 
 (checked in ``tests/test_channels.py``). Colour is never the only signal: every chip also carries
 an icon shape and its label, and a channel that is not offered says so in words.
 """
+
 from dataclasses import dataclass
 
 

@@ -1,4 +1,5 @@
 """``flask --app catalog …`` commands. Each command is one unit of work and commits once."""
+
 import sys
 from pathlib import Path
 
@@ -14,13 +15,13 @@ from catalog.extensions import db
 from catalog.forum import demo as forum_demo
 from catalog.forum.cli import forum_cli
 from catalog.forum.cli import import_posts_command
-from catalog.search.indexing.cli import reindex_with_progress
-from catalog.search.indexing.cli import search_cli
 from catalog.marketplace import operations
 from catalog.marketplace.records import read_records
 from catalog.models import create_tables
-from catalog.support.tickets.cli import tickets_cli
+from catalog.search.indexing.cli import reindex_with_progress
+from catalog.search.indexing.cli import search_cli
 from catalog.support.demo import ensure_demo_support
+from catalog.support.tickets.cli import tickets_cli
 from catalog.ticketmail.cli import mail_cli
 
 DEMO_DIR = Path(__file__).parent / "demo"
@@ -58,7 +59,9 @@ def import_file(path: Path, label: str, keep_existing: bool = False) -> bool:
         try:
             lines = handle.readlines()
         except UnicodeDecodeError as error:
-            raise click.ClickException(f"{path} is not UTF-8 text ({error.reason} at byte {error.start}).")
+            raise click.ClickException(
+                f"{path} is not UTF-8 text ({error.reason} at byte {error.start})."
+            )
     with click.progressbar(length=len(lines), label=f"Checking {label}", file=sys.stderr) as bar:
         records, problems = read_records(_counted(lines, bar))
     if problems:
@@ -76,7 +79,9 @@ def import_file(path: Path, label: str, keep_existing: bool = False) -> bool:
     with click.progressbar(length=len(records), label=f"Writing {label}", file=sys.stderr) as bar:
         counts = operations.import_apps(records, progress=bar.update)
     db.session.commit()
-    click.echo(f"Imported {len(records)} apps: {counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged.")
+    click.echo(
+        f"Imported {len(records)} apps: {counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged."
+    )
     return True
 
 

@@ -109,7 +109,23 @@ class Defaults:
     TICKET_REF_PREFIXES = None
     TICKET_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
     TICKET_ATTACHMENT_MAX_FILES = 5
-    TICKET_ATTACHMENT_EXTENSIONS = ["txt", "log", "csv", "json", "xml", "yaml", "yml", "conf", "png", "jpg", "jpeg", "gif", "pdf", "zip", "gz"]
+    TICKET_ATTACHMENT_EXTENSIONS = [
+        "txt",
+        "log",
+        "csv",
+        "json",
+        "xml",
+        "yaml",
+        "yml",
+        "conf",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "pdf",
+        "zip",
+        "gz",
+    ]
     TICKET_QUIET_DAYS = 7
     TICKETS_PAGE_SIZE = 20
     WIZARD_QUOTE_GRACE_SECONDS = 15 * 60

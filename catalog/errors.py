@@ -1,4 +1,5 @@
 """Error pages in the site's style, and JSON errors under ``/api/``."""
+
 from flask import Flask
 from flask import current_app
 from flask import jsonify

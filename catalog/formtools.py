@@ -1,4 +1,5 @@
 """Validators and filters shared by every feature's forms, with messages a person understands."""
+
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
@@ -26,7 +27,9 @@ class MaxChars:
         """Fail when the text is too long."""
         length = len(field.data or "")
         if length > self.limit:
-            raise ValidationError(f"Keep this to {self.limit:,} characters or fewer; you wrote {length:,}.")
+            raise ValidationError(
+                f"Keep this to {self.limit:,} characters or fewer; you wrote {length:,}."
+            )
 
 
 def web_address(form, field):
@@ -34,7 +37,9 @@ def web_address(form, field):
     if not field.data:
         return
     if not is_web_address(field.data):
-        raise ValidationError("Enter a full web address starting with https:// (for example https://example.com/support).")
+        raise ValidationError(
+            "Enter a full web address starting with https:// (for example https://example.com/support)."
+        )
 
 
 def required(message: str):

@@ -3,6 +3,7 @@
 Plain Python. Each import (apps, forum posts) subclasses ``RecordChecker`` with the field checks
 its format needs and passes its ``check(line, data)`` function to ``checked_lines``.
 """
+
 import json
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -43,7 +44,9 @@ class RecordChecker:
 Check = Callable[[int, Any], tuple[dict | None, list[Problem]]]
 
 
-def checked_lines(lines: Iterable[str], check: Check) -> Iterator[tuple[int, dict | None, list[Problem]]]:
+def checked_lines(
+    lines: Iterable[str], check: Check
+) -> Iterator[tuple[int, dict | None, list[Problem]]]:
     """(line number, clean record or None, problems) for every non-blank line."""
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
@@ -51,6 +54,10 @@ def checked_lines(lines: Iterable[str], check: Check) -> Iterator[tuple[int, dic
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as error:
-            yield number, None, [Problem(number, "", f"is not valid JSON ({error.msg} at column {error.colno})")]
+            yield (
+                number,
+                None,
+                [Problem(number, "", f"is not valid JSON ({error.msg} at column {error.colno})")],
+            )
             continue
         yield (number, *check(number, data))

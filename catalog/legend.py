@@ -4,6 +4,7 @@ Pure Python: it reads plain values (the app's support terms and the operator's c
 knows nothing of Flask or the database, so pages, the embeddable fragment, the SVG badge and the
 API all show the same thing.
 """
+
 from dataclasses import dataclass
 from typing import Protocol
 

@@ -1,4 +1,5 @@
 """Imports every feature's models so ``create_all`` and migrations see all tables."""
+
 from sqlalchemy import inspect
 
 from catalog.accounts.models import LoginFailure  # noqa: F401
@@ -10,7 +11,6 @@ from catalog.forum.models import Post  # noqa: F401
 from catalog.forum.models import Section  # noqa: F401
 from catalog.forum.models import Thread  # noqa: F401
 from catalog.forum.models import Vote  # noqa: F401
-from catalog.search.indexing.models import SearchOutbox  # noqa: F401
 from catalog.isv.models import ForumSectionRequest  # noqa: F401
 from catalog.marketplace.models import App  # noqa: F401
 from catalog.marketplace.models import CatalogState  # noqa: F401
@@ -19,6 +19,7 @@ from catalog.marketplace.models import OperatorCoverage  # noqa: F401
 from catalog.marketplace.models import SupportTerms  # noqa: F401
 from catalog.marketplace.models import TermsVersion  # noqa: F401
 from catalog.marketplace.models import Vendor  # noqa: F401
+from catalog.search.indexing.models import SearchOutbox  # noqa: F401
 from catalog.support.plans import models as plan_models  # noqa: F401
 from catalog.support.tickets import models as ticket_models  # noqa: F401
 from catalog.ticketmail import models as mail_models  # noqa: F401

@@ -6,6 +6,7 @@ sends it through ``MAIL_SMTP_HOST`` (see ``catalog.mail.transport``). ``send_mai
 mail (password resets, invitations) at once; ticket notifications go through the outbox
 (``catalog.ticketmail``), whose sender calls ``deliver`` after the commit.
 """
+
 import sys
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -35,7 +36,9 @@ def build_message(to: str, subject: str, text: str) -> EmailMessage:
 
 def _console(message: EmailMessage) -> None:
     """Print the message readably to stderr (decoded, so links are whole) and log it."""
-    headers = "\n".join(f"{name}: {value}" for name, value in message.items() if name != "Content-Transfer-Encoding")
+    headers = "\n".join(
+        f"{name}: {value}" for name, value in message.items() if name != "Content-Transfer-Encoding"
+    )
     body = message.get_body(("plain",))
     print(f"{headers}\n\n{body.get_content() if body else ''}", file=sys.stderr)
     current_app.logger.info("mail to %s: %s", message["To"], message["Subject"])
@@ -43,14 +46,18 @@ def _console(message: EmailMessage) -> None:
 
 def _file(message: EmailMessage) -> None:
     """Write the message as an .eml file into MAIL_FILE_DIR."""
-    write_to_folder(message, current_app.config["MAIL_FILE_DIR"] or Path(current_app.instance_path) / "mail")
+    write_to_folder(
+        message, current_app.config["MAIL_FILE_DIR"] or Path(current_app.instance_path) / "mail"
+    )
 
 
 def _smtp(message: EmailMessage) -> None:
     """Send the message through the configured SMTP server (raises ``MailSendError``)."""
     refused = send(message, smtp_settings())
     if refused:
-        current_app.logger.warning("mail %s: recipients refused: %s", message["Message-ID"], refused)
+        current_app.logger.warning(
+            "mail %s: recipients refused: %s", message["Message-ID"], refused
+        )
 
 
 BACKENDS = {"console": _console, "file": _file, "smtp": _smtp}

@@ -1,4 +1,5 @@
 """A small page object for lists built from rows rather than ORM entities."""
+
 from dataclasses import dataclass
 from math import ceil
 from typing import Any

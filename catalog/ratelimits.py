@@ -10,6 +10,7 @@ machines should share ``redis://…`` or ``memcached://…``.
 The per-account login throttle (``catalog/accounts/throttle.py``) is separate: it counts failed
 logins in the database, per account and per address.
 """
+
 import math
 import time
 
@@ -50,14 +51,20 @@ def init_app(app: Flask) -> None:
     """Give the app its own limiter and put the limits on the views (after the blueprints)."""
     if not app.config["RATELIMIT_ENABLED"]:
         return
-    limiter = Limiter(get_remote_address, storage_uri=app.config["RATELIMIT_STORAGE_URI"], key_prefix="catalog")
+    limiter = Limiter(
+        get_remote_address, storage_uri=app.config["RATELIMIT_STORAGE_URI"], key_prefix="catalog"
+    )
     limiter.init_app(app)
     app.extensions["catalog_limiter"] = limiter
     views = app.view_functions
     for endpoint, name in FORM_LIMITS.items():
         views[endpoint] = limiter.limit(setting(name), methods=["POST"])(views[endpoint])
-    views[TICKET_ENDPOINT] = limiter.limit(setting("RATELIMIT_TICKETS"), exempt_when=is_not_ticket_submit)(views[TICKET_ENDPOINT])
-    search_limit = limiter.shared_limit(setting("RATELIMIT_SEARCH"), scope="search", override_defaults=False)
+    views[TICKET_ENDPOINT] = limiter.limit(
+        setting("RATELIMIT_TICKETS"), exempt_when=is_not_ticket_submit
+    )(views[TICKET_ENDPOINT])
+    search_limit = limiter.shared_limit(
+        setting("RATELIMIT_SEARCH"), scope="search", override_defaults=False
+    )
     for endpoint in SEARCH_ENDPOINTS:
         views[endpoint] = search_limit(views[endpoint])
     limiter.limit(setting("RATELIMIT_API"))(app.blueprints["api"])
@@ -81,7 +88,9 @@ def in_words(seconds: int) -> str:
 def too_many_requests(error: RateLimitExceeded):
     """429 as our error page (or JSON under /api/), with Retry-After."""
     wait = retry_after()
-    response = make_response(error_response(429, "Too many requests", MESSAGE.format(wait=in_words(wait))))
+    response = make_response(
+        error_response(429, "Too many requests", MESSAGE.format(wait=in_words(wait)))
+    )
     response.headers["Retry-After"] = str(wait)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,4 +1,5 @@
 """Jinja filters, the JSON provider, the fragment cache and response headers."""
+
 from datetime import datetime
 
 from flask import Flask
@@ -49,7 +50,10 @@ def format_holiday(value: str) -> str:
     """A holiday as people read it: "2026-12-24" → "24 Dec 2026", yearly "01-01" → "1 Jan (every year)"."""
     try:
         if len(value) == 5:
-            return datetime.strptime(f"2000-{value}", "%Y-%m-%d").strftime("%d %b").lstrip("0") + " (every year)"
+            return (
+                datetime.strptime(f"2000-{value}", "%Y-%m-%d").strftime("%d %b").lstrip("0")
+                + " (every year)"
+            )
         return datetime.strptime(value, "%Y-%m-%d").strftime("%d %b %Y").lstrip("0")
     except ValueError:
         return value

@@ -4,6 +4,7 @@ The database is a SQLite file in the test's temp folder, or, when ``CATALOG_TEST
 names a PostgreSQL server (``make test-postgres`` starts one), a database created for the test
 and dropped after it.
 """
+
 import os
 import re
 import uuid
@@ -18,13 +19,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from catalog import create_app
-from catalog.models import create_all_tables
 from catalog.accounts import operations as account_operations
 from catalog.extensions import db
-from catalog.marketplace.models import Vendor
 from catalog.marketplace import operations
+from catalog.marketplace.models import Vendor
 from catalog.marketplace.records import check_record
-
+from catalog.models import create_all_tables
 
 SERVER_URL = os.environ.get("CATALOG_TEST_DATABASE_URL")
 
@@ -55,7 +55,9 @@ _SERVER_ENGINE = []
 def _server():
     """One AUTOCOMMIT engine on the test server's maintenance database."""
     if not _SERVER_ENGINE:
-        _SERVER_ENGINE.append(create_engine(SERVER_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool))
+        _SERVER_ENGINE.append(
+            create_engine(SERVER_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        )
     return _SERVER_ENGINE[0]
 
 
@@ -138,7 +140,9 @@ def add_apps(app, *records: dict) -> None:
 
 
 PASSWORD = "correct horse battery"
-TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+TOKEN_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 class AuthActions:
@@ -173,13 +177,17 @@ def auth(client):
     return AuthActions(client)
 
 
-def make_user(app, email: str, role: str = "customer", vendor: str | None = None, password: str = PASSWORD) -> int:
+def make_user(
+    app, email: str, role: str = "customer", vendor: str | None = None, password: str = PASSWORD
+) -> int:
     """Create a user (an ISV member of the vendor with slug ``vendor``); return its id."""
     with app.app_context():
         links = {}
         if vendor:
             links["vendor"] = db.session.scalar(db.select(Vendor).where(Vendor.slug == vendor))
-        user = account_operations.create_user(email, email.split("@")[0].title(), password, role, **links)
+        user = account_operations.create_user(
+            email, email.split("@")[0].title(), password, role, **links
+        )
         db.session.commit()
         return user.id
 
@@ -187,7 +195,11 @@ def make_user(app, email: str, role: str = "customer", vendor: str | None = None
 def read_mail(app) -> list:
     """Every message the file mail backend wrote, oldest first."""
     folder = Path(app.config["MAIL_FILE_DIR"])
-    files = sorted(folder.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns) if folder.exists() else []
+    files = (
+        sorted(folder.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns)
+        if folder.exists()
+        else []
+    )
     return [message_from_bytes(path.read_bytes(), policy=policy.default) for path in files]
 
 
@@ -253,30 +265,59 @@ def user_id(app, email: str) -> int:
 def forum(app, world):
     """APP_A's dedicated section and a general one, a thread by the customer with a reply by
     ISV A, and articles of every visibility; returns their ids and slugs."""
+    from catalog.accounts.models import User
     from catalog.db import utcnow
     from catalog.forum import articles
     from catalog.forum import operations as forum_operations
     from catalog.forum.sections import ensure_app_section
     from catalog.forum.sections import ensure_general_sections
-    from catalog.accounts.models import User
     from catalog.marketplace.models import App
 
     with app.app_context():
         now = utcnow()
         ensure_general_sections()
-        section = ensure_app_section(db.session.scalar(db.select(App).where(App.slug == APP_A)), now)
+        section = ensure_app_section(
+            db.session.scalar(db.select(App).where(App.slug == APP_A)), now
+        )
         customer = db.session.scalar(db.select(User).where(User.email == world["customer"]))
         isv = db.session.scalar(db.select(User).where(User.email == world["isv_a"]))
-        thread = forum_operations.start_thread(section, customer, "Quarantine digest never arrives",
-                                               "The daily quarantine digest stopped after the upgrade.", now)
-        reply = forum_operations.reply(thread, isv, "Re-enable the digest task in the scheduler.", now)
+        thread = forum_operations.start_thread(
+            section,
+            customer,
+            "Quarantine digest never arrives",
+            "The daily quarantine digest stopped after the upgrade.",
+            now,
+        )
+        reply = forum_operations.reply(
+            thread, isv, "Re-enable the digest task in the scheduler.", now
+        )
         made = {}
         for visibility in ("public", "customers", "staff"):
-            values = {"title": f"Runbook {visibility} zebrafinch", "body": f"Only for {visibility} readers: zebrafinch.",
-                      "visibility": visibility, "status": "published", "source": "fresh"}
+            values = {
+                "title": f"Runbook {visibility} zebrafinch",
+                "body": f"Only for {visibility} readers: zebrafinch.",
+                "visibility": visibility,
+                "status": "published",
+                "source": "fresh",
+            }
             made[visibility] = articles.save_article(None, values, None, now).id
-        draft = articles.save_article(None, {"title": "Draft about zebrafinch", "body": "Unfinished zebrafinch.",
-                                             "visibility": "public", "status": "draft"}, None, now)
+        draft = articles.save_article(
+            None,
+            {
+                "title": "Draft about zebrafinch",
+                "body": "Unfinished zebrafinch.",
+                "visibility": "public",
+                "status": "draft",
+            },
+            None,
+            now,
+        )
         db.session.commit()
-        return {"section": section.slug, "thread_id": thread.id, "reply_id": reply.id,
-                "opening_id": thread.posts[0].id, "article": made, "draft_id": draft.id}
+        return {
+            "section": section.slug,
+            "thread_id": thread.id,
+            "reply_id": reply.id,
+            "opening_id": thread.posts[0].id,
+            "article": made,
+            "draft_id": draft.id,
+        }

@@ -1,4 +1,5 @@
 """Accounts: sign-up, log in and out, throttling, passwords, reset links, next= safety."""
+
 from datetime import timedelta
 
 import pytest
@@ -20,9 +21,16 @@ def _user(app, email):
 
 
 def test_sign_up_creates_a_customer_with_an_organisation_and_logs_in(app, client, auth):
-    response = auth.post("/account/sign-up", {
-        "name": "Cleo", "email": " Cleo@Example.com ", "organisation": "Acme", "password": PASSWORD, "confirm": PASSWORD,
-    })
+    response = auth.post(
+        "/account/sign-up",
+        {
+            "name": "Cleo",
+            "email": " Cleo@Example.com ",
+            "organisation": "Acme",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == "cleo@example.com"))
@@ -33,9 +41,16 @@ def test_sign_up_creates_a_customer_with_an_organisation_and_logs_in(app, client
 
 def test_sign_up_rejects_bad_input_with_400_and_keeps_what_was_typed(app, auth):
     make_user(app, "taken@example.com")
-    response = auth.post("/account/sign-up", {
-        "name": "Cleo", "email": "taken@example.com", "organisation": "Acme Widgets", "password": "short", "confirm": "other",
-    })
+    response = auth.post(
+        "/account/sign-up",
+        {
+            "name": "Cleo",
+            "email": "taken@example.com",
+            "organisation": "Acme Widgets",
+            "password": "short",
+            "confirm": "other",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "already exists" in html
@@ -89,10 +104,18 @@ def test_throttle_window_passes_with_time(app):
     start = utcnow()
     with app.app_context():
         for minutes in (0, 1):
-            throttle.record_failure("a@example.com", "10.0.0.1", start + timedelta(minutes=minutes), limits)
-        assert throttle.is_throttled("A@example.com", "10.0.0.2", start + timedelta(minutes=14), limits)
-        assert not throttle.is_throttled("a@example.com", "10.0.0.2", start + timedelta(minutes=15, seconds=1), limits)
-        assert not throttle.is_throttled("b@example.com", "10.0.0.1", start + timedelta(minutes=2), limits)
+            throttle.record_failure(
+                "a@example.com", "10.0.0.1", start + timedelta(minutes=minutes), limits
+            )
+        assert throttle.is_throttled(
+            "A@example.com", "10.0.0.2", start + timedelta(minutes=14), limits
+        )
+        assert not throttle.is_throttled(
+            "a@example.com", "10.0.0.2", start + timedelta(minutes=15, seconds=1), limits
+        )
+        assert not throttle.is_throttled(
+            "b@example.com", "10.0.0.1", start + timedelta(minutes=2), limits
+        )
 
 
 def test_successful_login_clears_the_accounts_failures(app, auth):
@@ -110,11 +133,18 @@ def test_password_change_needs_the_current_password_and_ends_other_sessions(app,
     make_user(app, "user@example.com")
     other = app.test_client()
     from tests.conftest import AuthActions
+
     AuthActions(other).login("user@example.com")
     auth.login("user@example.com")
-    wrong = auth.post("/account/password", {"current_password": "nope", "password": "new password 1", "confirm": "new password 1"})
+    wrong = auth.post(
+        "/account/password",
+        {"current_password": "nope", "password": "new password 1", "confirm": "new password 1"},
+    )
     assert wrong.status_code == 400 and "not your current password" in wrong.get_data(as_text=True)
-    ok = auth.post("/account/password", {"current_password": PASSWORD, "password": "new password 1", "confirm": "new password 1"})
+    ok = auth.post(
+        "/account/password",
+        {"current_password": PASSWORD, "password": "new password 1", "confirm": "new password 1"},
+    )
     assert ok.status_code == 302
     assert client.get("/account/password").status_code == 200
     assert other.get("/account/password").status_code == 302
@@ -130,8 +160,14 @@ def test_password_reset_by_e_mailed_link_works_once(app, client, auth):
     assert [m["To"] for m in messages] == ["user@example.com"]
     link = link_in(messages[0])
     assert client.get(link).status_code == 200
-    assert auth.post(link, {"password": "brand new pass", "confirm": "brand new pass"}).status_code == 302
-    assert auth.post(link, {"password": "another new one", "confirm": "another new one"}).status_code == 400
+    assert (
+        auth.post(link, {"password": "brand new pass", "confirm": "brand new pass"}).status_code
+        == 302
+    )
+    assert (
+        auth.post(link, {"password": "another new one", "confirm": "another new one"}).status_code
+        == 400
+    )
     auth.logout()
     assert auth.login("user@example.com", "brand new pass").status_code == 302
 
@@ -145,11 +181,25 @@ def test_reset_link_expires(app, client, auth):
     assert "no longer works" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example/", "http://evil.example/", "https://evil.example/x", "/\\\\evil.example", "\\\\evil.example",
-    "javascript:alert(1)", "evil.example", "/\tevil", "/\nevil", "", None, "///evil.example", " /apps",
-    "http:/evil.example",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "http://evil.example/",
+        "https://evil.example/x",
+        "/\\\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "/\tevil",
+        "/\nevil",
+        "",
+        None,
+        "///evil.example",
+        " /apps",
+        "http:/evil.example",
+    ],
+)
 def test_next_rejects_anything_but_a_path_on_this_site(target):
     assert safe_next(target) is None
 
@@ -158,12 +208,15 @@ def test_next_accepts_local_paths():
     assert safe_next("/isv/apps/x?tab=1") == "/isv/apps/x?tab=1"
 
 
-@pytest.mark.parametrize("target, expected", [
-    ("/support-channels", "/support-channels"),
-    ("//evil.example/", "/"),
-    ("http://evil.example/", "/"),
-    ("/\\\\evil.example", "/"),
-])
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/support-channels", "/support-channels"),
+        ("//evil.example/", "/"),
+        ("http://evil.example/", "/"),
+        ("/\\\\evil.example", "/"),
+    ],
+)
 def test_login_follows_next_only_to_our_own_site(app, auth, target, expected):
     make_user(app, "user@example.com")
     response = auth.login("user@example.com", next=target)
@@ -180,21 +233,32 @@ def test_protected_page_sends_anonymous_visitors_to_log_in_and_back(app, client,
 
 
 def test_create_user_command_prompts_for_the_password_twice(app, runner):
-    result = runner.invoke(args=["create-user", "--email", "root@example.com", "--role", "admin"], input="long enough pw\nlong enough pw\n")
+    result = runner.invoke(
+        args=["create-user", "--email", "root@example.com", "--role", "admin"],
+        input="long enough pw\nlong enough pw\n",
+    )
     assert result.exit_code == 0, result.output
     assert _user(app, "root@example.com").role == "admin"
 
 
 def test_create_user_command_reads_the_password_from_stdin(app, runner, auth):
-    result = runner.invoke(args=["create-user", "--email", "s@example.com", "--role", "staff", "--password-stdin"], input="long enough pw\n")
+    result = runner.invoke(
+        args=["create-user", "--email", "s@example.com", "--role", "staff", "--password-stdin"],
+        input="long enough pw\n",
+    )
     assert result.exit_code == 0, result.output
     assert auth.login("s@example.com", "long enough pw").headers["Location"] == "/operator/"
 
 
 def test_create_user_command_refuses_a_short_password_and_an_isv_without_vendor(app, runner):
-    short = runner.invoke(args=["create-user", "--email", "a@example.com", "--password-stdin"], input="short\n")
+    short = runner.invoke(
+        args=["create-user", "--email", "a@example.com", "--password-stdin"], input="short\n"
+    )
     assert short.exit_code != 0 and "10 to" in short.output
-    isv = runner.invoke(args=["create-user", "--email", "b@example.com", "--role", "isv", "--password-stdin"], input="long enough pw\n")
+    isv = runner.invoke(
+        args=["create-user", "--email", "b@example.com", "--role", "isv", "--password-stdin"],
+        input="long enough pw\n",
+    )
     assert isv.exit_code != 0 and "--vendor" in isv.output
 
 
@@ -218,6 +282,8 @@ def test_console_mail_prints_links_whole(app, capsys):
 
 
 def test_create_user_command_refuses_an_address_nobody_could_log_in_with(app, runner):
-    result = runner.invoke(args=["create-user", "--email", "notanemail", "--role", "admin", "--password-stdin"],
-                           input="a long enough password\n")
+    result = runner.invoke(
+        args=["create-user", "--email", "notanemail", "--role", "admin", "--password-stdin"],
+        input="a long enough password\n",
+    )
     assert result.exit_code != 0 and "is not an e-mail address" in result.output

@@ -1,11 +1,20 @@
 """The JSON API: lists with the catalog's filters, one app with its legend and terms."""
+
 from tests.conftest import add_apps
 from tests.conftest import app_record
 
 
 def test_api_lists_apps_with_pagination_and_filters(app, client):
-    add_apps(app, *(app_record(f"app-{n:02d}", support={"isv": {"contact_email": "a@b.example"}} if n % 3 == 0 else {})
-                    for n in range(25)))
+    add_apps(
+        app,
+        *(
+            app_record(
+                f"app-{n:02d}",
+                support={"isv": {"contact_email": "a@b.example"}} if n % 3 == 0 else {},
+            )
+            for n in range(25)
+        ),
+    )
     body = client.get("/api/v1/apps?per_page=10").get_json()
     assert (body["total"], body["pages"], body["page"], len(body["items"])) == (25, 3, 1, 10)
     assert body["links"]["next"] == "http://catalog.test/api/v1/apps?page=2&per_page=10"
@@ -33,13 +42,37 @@ def test_api_page_past_the_end_is_404_with_json(app, client):
 
 
 def test_api_app_detail_has_legend_terms_and_links(app, client):
-    add_apps(app, app_record("full", support={
-        "forum_url": "https://forum.example.org/full", "dedicated_forum": True,
-        "isv": {"contact_email": "help@v.example", "first_response_minutes": {"1": 60}, "languages": ["en"]},
-        "operator": {"professional": True, "consulting": True, "knowledge": "expert", "rate_min": 100,
-                     "rate_max": 250, "justification": "We know it well."}}))
+    add_apps(
+        app,
+        app_record(
+            "full",
+            support={
+                "forum_url": "https://forum.example.org/full",
+                "dedicated_forum": True,
+                "isv": {
+                    "contact_email": "help@v.example",
+                    "first_response_minutes": {"1": 60},
+                    "languages": ["en"],
+                },
+                "operator": {
+                    "professional": True,
+                    "consulting": True,
+                    "knowledge": "expert",
+                    "rate_min": 100,
+                    "rate_max": 250,
+                    "justification": "We know it well.",
+                },
+            },
+        ),
+    )
     body = client.get("/api/v1/apps/full").get_json()
-    assert [c["key"] for c in body["legend"]] == ["forum_casual", "forum_dedicated", "isv", "professional", "consulting"]
+    assert [c["key"] for c in body["legend"]] == [
+        "forum_casual",
+        "forum_dedicated",
+        "isv",
+        "professional",
+        "consulting",
+    ]
     assert all(c["offered"] for c in body["legend"])
     assert body["isv_terms"]["first_response_minutes"] == {"1": 60}
     assert body["operator"]["consulting_rate"] == {"min": "100.00", "max": "250.00"}

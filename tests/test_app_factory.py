@@ -1,4 +1,5 @@
 """The application factory: configuration layers and a secret key of the install's own."""
+
 from catalog import create_app
 from catalog import instance_secret
 
@@ -28,8 +29,10 @@ def test_proxy_count_makes_forwarded_headers_count(tmp_path):
     @app.route("/whoami")
     def whoami():
         from flask import request
+
         return f"{request.remote_addr} {request.scheme}"
 
-    response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9",
-                                                          "X-Forwarded-Proto": "https"})
+    response = app.test_client().get(
+        "/whoami", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    )
     assert response.get_data(as_text=True) == "203.0.113.9 https"

@@ -3,6 +3,7 @@
 Every endpoint of ``app.url_map`` (except static files) must have a row in ``RULES``: a new
 endpoint without one fails ``test_every_endpoint_has_a_rule`` with "add a rule for endpoint X".
 """
+
 import pytest
 
 from catalog.accounts import tokens
@@ -85,8 +86,16 @@ RULES = {
     "support.change_status": ("POST", {"reference": "fresh_ticket_ref"}, AGENT_ON_TICKET),
     "support.classify": ("POST", {"reference": "ticket_ref"}, AGENT_ON_TICKET),
     "support.propose_quote": ("POST", {"reference": "fresh_consulting_ref"}, AGENT_ON_TICKET),
-    "support.decide_quote": ("POST", {"reference": "quoted_ref", "quote_id": "quote_id"}, CUSTOMER_ON_TICKET),
-    "support.attachment": ("GET", {"reference": "ticket_ref", "attachment_id": "attachment_id"}, OWN_TICKET),
+    "support.decide_quote": (
+        "POST",
+        {"reference": "quoted_ref", "quote_id": "quote_id"},
+        CUSTOMER_ON_TICKET,
+    ),
+    "support.attachment": (
+        "GET",
+        {"reference": "ticket_ref", "attachment_id": "attachment_id"},
+        OWN_TICKET,
+    ),
     "forum.index": ("GET", {}, PUBLIC),
     "forum.section": ("GET", {"slug": "section_a"}, PUBLIC),
     "forum.new_thread": ("GET", {"slug": "section_a"}, SIGNED_IN),
@@ -147,8 +156,10 @@ def _placeholders(app, world, forum) -> dict:
     """Values for the symbolic URL arguments: real tokens and ids."""
     counter = iter(range(1000))
     with app.app_context():
+
         def user(key):
             return db.session.scalar(db.select(User).where(User.email == world[key]))
+
         vendor_id = db.session.scalar(db.select(Vendor.id).where(Vendor.slug == VENDOR_A))
         return {
             "reset_token": tokens.reset_token(user("customer")),
@@ -160,7 +171,9 @@ def _placeholders(app, world, forum) -> dict:
             "reply_id": forum["reply_id"],
             "public_article_id": forum["article"]["public"],
             # Removing a member is destructive: each request removes a member made for it.
-            "fresh_member_id": lambda: make_user(app, f"member{next(counter)}@northwind.example", "isv", VENDOR_A),
+            "fresh_member_id": lambda: make_user(
+                app, f"member{next(counter)}@northwind.example", "isv", VENDOR_A
+            ),
             **ticket_placeholders(app, user("customer").id),
         }
 
@@ -171,7 +184,9 @@ def _outcome(response) -> str:
         return LOGIN
     if response.status_code in (403, 404):
         return str(response.status_code)
-    assert response.status_code < 400, f"unexpected {response.status_code} from {response.request.path}"
+    assert response.status_code < 400, (
+        f"unexpected {response.status_code} from {response.request.path}"
+    )
     return OK
 
 
@@ -209,7 +224,9 @@ def test_no_state_changing_request_is_accepted_without_a_csrf_token(app, world, 
     checked = 0
     for rule, method in _write_rules(app):
         url = _url(app, rule.endpoint, RULES[rule.endpoint][1], values)
-        response = client.open(url, method=method, data={"email": "x@example.com", "published": "y"})
+        response = client.open(
+            url, method=method, data={"email": "x@example.com", "published": "y"}
+        )
         assert response.status_code == 400, f"{method} {url} as {role} gave {response.status_code}"
         assert "was not sent from this site" in response.get_data(as_text=True)
         checked += 1

@@ -1,4 +1,5 @@
 """Domain modules stay plain Python: no Flask, no database, so they are tested directly."""
+
 import ast
 from pathlib import Path
 
@@ -6,9 +7,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "catalog"
 PURE = [
-    "channels.py", "legend.py", "jsonlines.py", "forum/records.py", "mail", "search/engine",
-    "marketplace/records.py", "marketplace/calendars.py", "businesstime",
-    "support/wizard/routing.py", "support/tickets/lifecycle.py", "support/tickets/clocks.py",
+    "channels.py",
+    "legend.py",
+    "jsonlines.py",
+    "forum/records.py",
+    "mail",
+    "search/engine",
+    "marketplace/records.py",
+    "marketplace/calendars.py",
+    "businesstime",
+    "support/wizard/routing.py",
+    "support/tickets/lifecycle.py",
+    "support/tickets/clocks.py",
     "support/tickets/snapshots.py",
 ]
 FORBIDDEN = {"flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "sqlalchemy"}
@@ -57,6 +67,8 @@ def _modules(entry: str) -> list[Path]:
     return sorted(path.rglob("*.py")) if path.is_dir() else [path]
 
 
-@pytest.mark.parametrize("path", [p for e in PURE for p in _modules(e)], ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path", [p for e in PURE for p in _modules(e)], ids=lambda p: str(p.relative_to(ROOT))
+)
 def test_domain_module_imports_neither_flask_nor_the_database(path):
     assert not (_imports(path) & FORBIDDEN)

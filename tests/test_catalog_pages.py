@@ -1,4 +1,5 @@
 """The catalog page, app, vendor and policy pages: filters, sort, pagination, errors, SQL cost."""
+
 import re
 
 import pytest
@@ -13,7 +14,9 @@ def listed(client, url: str) -> list[str]:
     """Slugs of the apps a catalog page lists, in order."""
     response = client.get(url)
     assert response.status_code == 200
-    return re.findall(r'<h3 class="app-row__name"><a href="/apps/([\w-]+)">', response.get_data(as_text=True))
+    return re.findall(
+        r'<h3 class="app-row__name"><a href="/apps/([\w-]+)">', response.get_data(as_text=True)
+    )
 
 
 @pytest.fixture
@@ -21,19 +24,57 @@ def shop(app):
     """A small marketplace with known categories, vendors, channels and dates."""
     add_apps(
         app,
-        app_record("mail-shield", name="Mail Shield", category="Mail", vendor="Northwind",
-                   summary="Spam filtering for the mail server.", updated="2026-03-01T00:00:00Z",
-                   support={"forum_url": "https://f.example/ms", "isv": {"contact_email": "a@northwind.example"}}),
-        app_record("backup-pro", name="Backup Pro", category="Backup", vendor="Contoso",
-                   summary="Nightly backups to any disk.", updated="2026-05-01T00:00:00Z",
-                   support={"isv": {"contact_url": "https://contoso.example/help"},
-                            "operator": {"professional": True}}),
-        app_record("vpn-gate", name="vpn Gate", category="Networking", vendor="Northwind",
-                   summary="Site-to-site tunnels, 100% open source.", updated="2026-01-15T00:00:00Z",
-                   support={"operator": {"professional": True, "consulting": True, "rate_min": 100, "rate_max": 250}}),
-        app_record("zeta-notes", name="Zeta Notes", category="Collaboration", vendor="Fabrikam",
-                   summary="Shared notes.", updated="2026-06-01T00:00:00Z"),
-        app_record("hidden-app", name="Hidden App", published=False, support={"dedicated_forum": True}),
+        app_record(
+            "mail-shield",
+            name="Mail Shield",
+            category="Mail",
+            vendor="Northwind",
+            summary="Spam filtering for the mail server.",
+            updated="2026-03-01T00:00:00Z",
+            support={
+                "forum_url": "https://f.example/ms",
+                "isv": {"contact_email": "a@northwind.example"},
+            },
+        ),
+        app_record(
+            "backup-pro",
+            name="Backup Pro",
+            category="Backup",
+            vendor="Contoso",
+            summary="Nightly backups to any disk.",
+            updated="2026-05-01T00:00:00Z",
+            support={
+                "isv": {"contact_url": "https://contoso.example/help"},
+                "operator": {"professional": True},
+            },
+        ),
+        app_record(
+            "vpn-gate",
+            name="vpn Gate",
+            category="Networking",
+            vendor="Northwind",
+            summary="Site-to-site tunnels, 100% open source.",
+            updated="2026-01-15T00:00:00Z",
+            support={
+                "operator": {
+                    "professional": True,
+                    "consulting": True,
+                    "rate_min": 100,
+                    "rate_max": 250,
+                }
+            },
+        ),
+        app_record(
+            "zeta-notes",
+            name="Zeta Notes",
+            category="Collaboration",
+            vendor="Fabrikam",
+            summary="Shared notes.",
+            updated="2026-06-01T00:00:00Z",
+        ),
+        app_record(
+            "hidden-app", name="Hidden App", published=False, support={"dedicated_forum": True}
+        ),
     )
     return app
 
@@ -43,7 +84,12 @@ def test_catalog_lists_published_apps_sorted_by_name_case_insensitively(shop, cl
 
 
 def test_catalog_sorts_by_recently_updated(shop, client):
-    assert listed(client, "/apps?sort=updated") == ["zeta-notes", "backup-pro", "mail-shield", "vpn-gate"]
+    assert listed(client, "/apps?sort=updated") == [
+        "zeta-notes",
+        "backup-pro",
+        "mail-shield",
+        "vpn-gate",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -71,8 +117,17 @@ def test_unknown_filter_values_are_explained_not_fatal(shop, client):
     response = client.get("/apps?channel=telepathy&sort=sideways&page=abc")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "is not a support channel" in html and "is not a way to sort" in html and "is not a page" in html
-    assert listed(client, "/apps?channel=telepathy") == ["backup-pro", "mail-shield", "vpn-gate", "zeta-notes"]
+    assert (
+        "is not a support channel" in html
+        and "is not a way to sort" in html
+        and "is not a page" in html
+    )
+    assert listed(client, "/apps?channel=telepathy") == [
+        "backup-pro",
+        "mail-shield",
+        "vpn-gate",
+        "zeta-notes",
+    ]
 
 
 def test_empty_result_says_so_and_offers_a_way_back(shop, client):
@@ -81,7 +136,13 @@ def test_empty_result_says_so_and_offers_a_way_back(shop, client):
 
 
 def test_catalog_paginates_with_links_that_keep_the_filters(app, client):
-    add_apps(app, *(app_record(f"app-{n:02d}", support={"isv": {"contact_email": "x@y.example"}}) for n in range(45)))
+    add_apps(
+        app,
+        *(
+            app_record(f"app-{n:02d}", support={"isv": {"contact_email": "x@y.example"}})
+            for n in range(45)
+        ),
+    )
     first = client.get("/apps?channel=isv").get_data(as_text=True)
     assert "1–20 of 45 apps" in first
     assert 'href="/apps?channel=isv&amp;page=2"' in first
@@ -108,7 +169,9 @@ def test_vendor_page_lists_its_apps(shop, client):
 def test_app_page_renders_description_markdown_and_links(shop, client):
     html = client.get("/apps/mail-shield").get_data(as_text=True)
     assert "<strong>useful</strong>" in html
-    assert 'href="/apps/mail-shield/legend"' in html and 'href="/apps/mail-shield/badge.svg"' in html
+    assert (
+        'href="/apps/mail-shield/legend"' in html and 'href="/apps/mail-shield/badge.svg"' in html
+    )
 
 
 def test_home_counts_apps_per_channel(shop, client):
@@ -120,8 +183,14 @@ def test_home_counts_apps_per_channel(shop, client):
 
 def test_support_channels_page_explains_channels_and_policy(client):
     html = client.get("/support-channels").get_data(as_text=True)
-    for text in ("Public forum (casual)", "Consulting", "Our technical knowledge of the software",
-                 "The stability and history of the app", "Our agreements with the vendor", "Severity 1"):
+    for text in (
+        "Public forum (casual)",
+        "Consulting",
+        "Our technical knowledge of the software",
+        "The stability and history of the app",
+        "Our agreements with the vendor",
+        "Severity 1",
+    ):
         assert text in html
 
 
@@ -162,23 +231,46 @@ def count_queries(app, client, url: str) -> int:
 
 def _fill(app, count: int) -> None:
     """Add ``count`` apps spread over vendors and categories, with varied channels."""
-    add_apps(app, *(
-        app_record(f"bulk-{n:04d}", vendor=f"Vendor {n % 25}", category=f"Category {n % 7}",
-                   support={"forum_url": "https://f.example/x"} if n % 2 else {"dedicated_forum": True})
-        for n in range(count)
-    ))
+    add_apps(
+        app,
+        *(
+            app_record(
+                f"bulk-{n:04d}",
+                vendor=f"Vendor {n % 25}",
+                category=f"Category {n % 7}",
+                support={"forum_url": "https://f.example/x"}
+                if n % 2
+                else {"dedicated_forum": True},
+            )
+            for n in range(count)
+        ),
+    )
 
 
-@pytest.mark.parametrize("url", ["/apps", "/apps?channel=forum_casual&sort=updated", "/apps?page=2&per_page=3",
-                                 "/apps/bulk-0003", "/vendors/vendor-3", "/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/apps",
+        "/apps?channel=forum_casual&sort=updated",
+        "/apps?page=2&per_page=3",
+        "/apps/bulk-0003",
+        "/vendors/vendor-3",
+        "/",
+    ],
+)
 def test_pages_run_a_fixed_number_of_queries_whatever_the_catalog_size(make_database, url):
     from catalog import create_app
     from catalog.models import create_all_tables
 
     counts = []
     for size in (10, 1000):
-        app = create_app({"TESTING": True, "FRAGMENT_CACHE_SIZE": 0,
-                          "SQLALCHEMY_DATABASE_URI": make_database(f"size{size}")})
+        app = create_app(
+            {
+                "TESTING": True,
+                "FRAGMENT_CACHE_SIZE": 0,
+                "SQLALCHEMY_DATABASE_URI": make_database(f"size{size}"),
+            }
+        )
         with app.app_context():
             create_all_tables()
         _fill(app, size)
@@ -193,8 +285,10 @@ def test_cached_catalog_page_costs_one_query_and_sees_changes_at_once(app, clien
     _fill(app, 3)
     assert count_queries(app, client, "/apps") > 1
     assert count_queries(app, client, "/apps") == 1
-    add_apps(app, app_record("bulk-0001", name="Renamed Right Now",
-                             vendor="Vendor 1", category="Category 1"))
+    add_apps(
+        app,
+        app_record("bulk-0001", name="Renamed Right Now", vendor="Vendor 1", category="Category 1"),
+    )
     assert "Renamed Right Now" in client.get("/apps").get_data(as_text=True)
 
 
@@ -204,7 +298,9 @@ def test_orm_edit_invalidates_the_catalog_cache(app, client):
     _fill(app, 3)
     assert "Edited Through The Orm" not in client.get("/apps").get_data(as_text=True)
     with app.app_context():
-        db.session.scalar(db.select(App).where(App.slug == "bulk-0002")).name = "Edited Through The Orm"
+        db.session.scalar(
+            db.select(App).where(App.slug == "bulk-0002")
+        ).name = "Edited Through The Orm"
         db.session.commit()
     assert "Edited Through The Orm" in client.get("/apps").get_data(as_text=True)
 

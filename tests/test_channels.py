@@ -1,4 +1,5 @@
 """The channel definition: order, and colours people can tell apart and read."""
+
 import itertools
 
 import pytest
@@ -11,7 +12,7 @@ from catalog.channels import GREY_TEXT
 
 def _luminance(hex_colour: str) -> float:
     """WCAG relative luminance of an sRGB colour."""
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -44,7 +45,7 @@ SIMULATIONS = {
 
 def _simulate(hex_colour: str, matrix) -> tuple[float, float, float]:
     """Linear RGB of a colour as a person with the given colour blindness sees it."""
-    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
     return tuple(sum(m * c for m, c in zip(row, linear)) for row in matrix)
 

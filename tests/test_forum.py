@@ -1,4 +1,5 @@
 """The forum: posting, validation, accepted answers, votes, moderation, sections and articles."""
+
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -26,7 +27,10 @@ def _thread(app, thread_id):
 
 def test_member_starts_a_thread_and_reads_it(client, auth, world, forum):
     auth.login(world["customer"])
-    response = auth.post(f"/forum/s/{forum['section']}/new", {"title": "VPN drops every hour", "body": "It **drops**."})
+    response = auth.post(
+        f"/forum/s/{forum['section']}/new",
+        {"title": "VPN drops every hour", "body": "It **drops**."},
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "VPN drops every hour" in page and "<strong>drops</strong>" in page
@@ -34,7 +38,9 @@ def test_member_starts_a_thread_and_reads_it(client, auth, world, forum):
 
 def test_rejected_thread_keeps_what_was_typed(client, auth, world, forum):
     auth.login(world["customer"])
-    response = auth.post(f"/forum/s/{forum['section']}/new", {"title": "Hey", "body": "My long typed question text"})
+    response = auth.post(
+        f"/forum/s/{forum['section']}/new", {"title": "Hey", "body": "My long typed question text"}
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "My long typed question text" in html and "at least 5 characters" in html
@@ -47,7 +53,10 @@ def test_anonymous_visitor_is_sent_to_log_in_before_posting(client, forum):
 
 def test_markup_in_posts_is_never_rendered(client, auth, world, forum):
     auth.login(world["customer"])
-    auth.post(f"/forum/t/{forum['thread_id']}/reply", {"body": "<script>alert(1)</script> [x](javascript:alert(1))"})
+    auth.post(
+        f"/forum/t/{forum['thread_id']}/reply",
+        {"body": "<script>alert(1)</script> [x](javascript:alert(1))"},
+    )
     html = client.get(f"/forum/t/{forum['thread_id']}").get_data(as_text=True)
     assert "<script>alert(1)" not in html and 'href="javascript' not in html
 
@@ -86,7 +95,10 @@ def test_own_post_cannot_be_marked_helpful(app, auth, world, forum):
 def test_locked_thread_refuses_member_replies_but_not_moderators(auth, world, forum):
     auth.login(world["isv_a"])
     auth.post(f"/forum/t/{forum['thread_id']}/moderate", {"action": "lock"})
-    assert auth.post(f"/forum/t/{forum['thread_id']}/reply", {"body": "Moderator note"}).status_code == 302
+    assert (
+        auth.post(f"/forum/t/{forum['thread_id']}/reply", {"body": "Moderator note"}).status_code
+        == 302
+    )
     auth.logout()
     auth.login(world["customer"])
     assert auth.post(f"/forum/t/{forum['thread_id']}/reply", {"body": "Me too"}).status_code == 403
@@ -99,20 +111,29 @@ def test_hidden_thread_is_gone_for_members_and_shown_to_its_moderators(client, a
     auth.logout()
     auth.login(world["isv_b"])
     assert client.get(f"/forum/t/{forum['thread_id']}").status_code == 404
-    assert "Quarantine digest" not in client.get(f"/forum/s/{forum['section']}").get_data(as_text=True)
+    assert "Quarantine digest" not in client.get(f"/forum/s/{forum['section']}").get_data(
+        as_text=True
+    )
 
 
 def test_isv_moves_a_thread_from_its_section_to_a_general_one(app, auth, world, forum):
     with app.app_context():
         general = db.session.scalar(select(Section.id).where(Section.slug == "billing"))
     auth.login(world["isv_a"])
-    assert auth.post(f"/forum/t/{forum['thread_id']}/moderate", {"action": "move", "section": general}).status_code == 302
+    assert (
+        auth.post(
+            f"/forum/t/{forum['thread_id']}/moderate", {"action": "move", "section": general}
+        ).status_code
+        == 302
+    )
     assert _thread(app, forum["thread_id"]).section_id == general
 
 
 def test_move_without_a_target_is_rejected(auth, world, forum):
     auth.login(world["staff"])
-    response = auth.post(f"/forum/t/{forum['thread_id']}/moderate", {"action": "move", "section": "0"})
+    response = auth.post(
+        f"/forum/t/{forum['thread_id']}/moderate", {"action": "move", "section": "0"}
+    )
     assert response.status_code == 400 and "Choose the section" in response.get_data(as_text=True)
 
 
@@ -135,17 +156,39 @@ def test_staff_promote_a_thread_to_a_draft_article(app, auth, world, forum):
     response = auth.post(f"/forum/t/{forum['thread_id']}/promote")
     assert response.status_code == 302 and "/edit" in response.headers["Location"]
     with app.app_context():
-        article = db.session.scalar(select(Article).where(Article.source_thread_id == forum["thread_id"]))
+        article = db.session.scalar(
+            select(Article).where(Article.source_thread_id == forum["thread_id"])
+        )
         assert article.status == "draft" and "quarantine digest" in article.body
 
 
 def test_staff_write_an_article_and_a_bad_one_keeps_its_text(client, auth, world, forum):
     auth.login(world["staff"])
-    bad = auth.post("/forum/articles/new", {"title": "Ok", "body": "Kept body text", "app_id": 0, "section_id": 0,
-                                             "visibility": "public", "status": "draft", "source": "fresh"})
+    bad = auth.post(
+        "/forum/articles/new",
+        {
+            "title": "Ok",
+            "body": "Kept body text",
+            "app_id": 0,
+            "section_id": 0,
+            "visibility": "public",
+            "status": "draft",
+            "source": "fresh",
+        },
+    )
     assert bad.status_code == 400 and "Kept body text" in bad.get_data(as_text=True)
-    good = auth.post("/forum/articles/new", {"title": "Good title here", "body": "Text", "app_id": 0, "section_id": 0,
-                                              "visibility": "customers", "status": "published", "source": "fresh"})
+    good = auth.post(
+        "/forum/articles/new",
+        {
+            "title": "Good title here",
+            "body": "Text",
+            "app_id": 0,
+            "section_id": 0,
+            "visibility": "customers",
+            "status": "published",
+            "source": "fresh",
+        },
+    )
     assert good.status_code == 302
 
 
@@ -155,7 +198,9 @@ def test_turning_on_the_dedicated_forum_creates_the_section_at_once(app, world):
         isv_operations.save_app(target, {}, {"forum_dedicated": True}, None, utcnow())
         db.session.commit()
         section = db.session.scalar(select(Section).where(Section.app_id == target.id))
-        request = db.session.scalar(select(ForumSectionRequest).where(ForumSectionRequest.app_id == target.id))
+        request = db.session.scalar(
+            select(ForumSectionRequest).where(ForumSectionRequest.app_id == target.id)
+        )
         assert section.slug == APP_B and request.fulfilled_at is not None
 
 
@@ -172,7 +217,9 @@ def test_sync_sections_command_fulfils_pending_requests(app, runner, world):
 
 
 def test_app_page_links_to_its_forum_section(client, forum):
-    assert f'href="/forum/s/{forum["section"]}"' in client.get(f"/apps/{APP_A}").get_data(as_text=True)
+    assert f'href="/forum/s/{forum["section"]}"' in client.get(f"/apps/{APP_A}").get_data(
+        as_text=True
+    )
     assert "/forum/s/" not in client.get(f"/apps/{APP_B}").get_data(as_text=True)
 
 

@@ -1,4 +1,5 @@
 """``import-apps``: validate everything first, write all or nothing, upsert by slug."""
+
 import json
 
 import pytest
@@ -15,24 +16,47 @@ from tests.conftest import app_record
 
 FULL = app_record(
     "mail-shield",
-    vendor={"name": "Northwind Security", "slug": "northwind", "website": "https://northwind.example"},
+    vendor={
+        "name": "Northwind Security",
+        "slug": "northwind",
+        "website": "https://northwind.example",
+    },
     category="Mail & messaging",
     support={
         "forum_url": "https://forum.example.org/c/mail-shield",
         "dedicated_forum": True,
-        "isv": {"contact_email": "support@northwind.example", "scope": "Defects.",
-                "hours": {"timezone": "Europe/Prague", "windows": {"mon": [["09:00", "12:00"], ["13:00", "17:00"]]},
-                          "holidays": ["2026-12-24"], "yearly_holidays": ["01-01"]},
-                "first_response_minutes": {"1": 240, "2": 480, "3": 1440}, "languages": ["English", "Czech"]},
-        "operator": {"professional": True, "consulting": True, "knowledge": "expert", "stability": "stable",
-                     "agreement": "partner", "justification": "Partner.", "rate_min": 100, "rate_max": 250},
+        "isv": {
+            "contact_email": "support@northwind.example",
+            "scope": "Defects.",
+            "hours": {
+                "timezone": "Europe/Prague",
+                "windows": {"mon": [["09:00", "12:00"], ["13:00", "17:00"]]},
+                "holidays": ["2026-12-24"],
+                "yearly_holidays": ["01-01"],
+            },
+            "first_response_minutes": {"1": 240, "2": 480, "3": 1440},
+            "languages": ["English", "Czech"],
+        },
+        "operator": {
+            "professional": True,
+            "consulting": True,
+            "knowledge": "expert",
+            "stability": "stable",
+            "agreement": "partner",
+            "justification": "Partner.",
+            "rate_min": 100,
+            "rate_max": 250,
+        },
     },
 )
 
 
 def write_lines(path, *records) -> str:
     """Write records (dicts, or raw strings) as a JSON Lines file; return its path."""
-    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r) for r in records) + "\n",
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -40,7 +64,9 @@ def snapshot(app) -> dict:
     """Every catalog row, to compare database states."""
     with app.app_context():
         return {
-            model.__tablename__: [tuple(row) for row in db.session.execute(select(model.__table__).order_by("id"))]
+            model.__tablename__: [
+                tuple(row) for row in db.session.execute(select(model.__table__).order_by("id"))
+            ]
             for model in (Vendor, Category, App, SupportTerms, OperatorCoverage)
         }
 
@@ -52,12 +78,17 @@ def count_apps(app) -> int:
 
 
 def test_import_creates_apps_vendors_categories_and_terms(app, runner, tmp_path):
-    result = runner.invoke(args=["import-apps", write_lines(tmp_path / "a.jsonl", FULL, app_record("second"))])
+    result = runner.invoke(
+        args=["import-apps", write_lines(tmp_path / "a.jsonl", FULL, app_record("second"))]
+    )
     assert result.exit_code == 0, result.output
     assert "Imported 2 apps: 2 new, 0 updated, 0 unchanged." in result.output
     with app.app_context():
         shield = db.session.scalar(select(App).where(App.slug == "mail-shield"))
-        assert shield.vendor.slug == "northwind" and shield.vendor.website == "https://northwind.example"
+        assert (
+            shield.vendor.slug == "northwind"
+            and shield.vendor.website == "https://northwind.example"
+        )
         assert shield.category.slug == "mail-messaging"
         assert shield.terms.isv_hours["windows"]["mon"] == [["09:00", "12:00"], ["13:00", "17:00"]]
         assert shield.coverage.professional and str(shield.coverage.rate_max) == "250.00"
@@ -75,7 +106,9 @@ def test_reimport_is_idempotent(app, runner, tmp_path):
 
 def test_reimport_updates_by_slug(app, runner, tmp_path):
     runner.invoke(args=["import-apps", write_lines(tmp_path / "a.jsonl", FULL)])
-    changed = dict(FULL, name="Mail Shield Pro", support={"forum_url": "https://forum.example.org/new"})
+    changed = dict(
+        FULL, name="Mail Shield Pro", support={"forum_url": "https://forum.example.org/new"}
+    )
     result = runner.invoke(args=["import-apps", write_lines(tmp_path / "b.jsonl", changed)])
     assert "0 new, 1 updated" in result.output
     with app.app_context():
@@ -118,23 +151,71 @@ BAD = [
     (_with("support.forum_url", "ftp://x"), "support.forum_url", "is not a web address"),
     (_with("support.dedicated_forum", 1), "support.dedicated_forum", "must be true or false"),
     (_with("support.isv", "email me"), "support.isv", "must be an object"),
-    (_with("support.isv.contact_email", "not-an-email"), "support.isv.contact_email", "is not a valid e-mail"),
-    (_with("support.isv.contact_email", ...), "support.isv", "needs a contact_url or a contact_email"),
-    (_with("support.isv.hours", {"timezone": "Mars/Olympus", "windows": {"mon": [["09:00", "17:00"]]}}),
-     "support.isv.hours", "Unknown time zone 'Mars/Olympus'"),
-    (_with("support.isv.hours", {"timezone": "UTC", "windows": {"mon": [["09:00", "12:00"], ["11:00", "13:00"]]}}),
-     "support.isv.hours", "Monday 09:00–12:00 overlaps Monday 11:00–13:00"),
-    (_with("support.isv.hours", {"timezone": "UTC", "windows": {"mon": [["17:00", "09:00"]]}}),
-     "support.isv.hours", "ends before it starts"),
-    (_with("support.isv.hours", {"timezone": "UTC", "windows": {"funday": [["09:00", "17:00"]]}}),
-     "support.isv.hours", "Unknown weekday 'funday'"),
-    (_with("support.isv.first_response_minutes", {"1": 0}), "support.isv.first_response_minutes.1", "above zero"),
-    (_with("support.isv.first_response_minutes", {"4": 60}), "support.isv.first_response_minutes.4", "is not a severity"),
+    (
+        _with("support.isv.contact_email", "not-an-email"),
+        "support.isv.contact_email",
+        "is not a valid e-mail",
+    ),
+    (
+        _with("support.isv.contact_email", ...),
+        "support.isv",
+        "needs a contact_url or a contact_email",
+    ),
+    (
+        _with(
+            "support.isv.hours",
+            {"timezone": "Mars/Olympus", "windows": {"mon": [["09:00", "17:00"]]}},
+        ),
+        "support.isv.hours",
+        "Unknown time zone 'Mars/Olympus'",
+    ),
+    (
+        _with(
+            "support.isv.hours",
+            {"timezone": "UTC", "windows": {"mon": [["09:00", "12:00"], ["11:00", "13:00"]]}},
+        ),
+        "support.isv.hours",
+        "Monday 09:00–12:00 overlaps Monday 11:00–13:00",
+    ),
+    (
+        _with("support.isv.hours", {"timezone": "UTC", "windows": {"mon": [["17:00", "09:00"]]}}),
+        "support.isv.hours",
+        "ends before it starts",
+    ),
+    (
+        _with(
+            "support.isv.hours", {"timezone": "UTC", "windows": {"funday": [["09:00", "17:00"]]}}
+        ),
+        "support.isv.hours",
+        "Unknown weekday 'funday'",
+    ),
+    (
+        _with("support.isv.first_response_minutes", {"1": 0}),
+        "support.isv.first_response_minutes.1",
+        "above zero",
+    ),
+    (
+        _with("support.isv.first_response_minutes", {"4": 60}),
+        "support.isv.first_response_minutes.4",
+        "is not a severity",
+    ),
     (_with("support.isv.languages", "English"), "support.isv.languages", "must be a list"),
-    (_with("support.operator.knowledge", "psychic"), "support.operator.knowledge", "must be one of"),
+    (
+        _with("support.operator.knowledge", "psychic"),
+        "support.operator.knowledge",
+        "must be one of",
+    ),
     (_with("support.operator.rate_min", -5), "support.operator.rate_min", "positive amount"),
-    (_with("support.operator.rate_min", 300), "support.operator.rate_max", "must not be below rate_min"),
-    (_with("support.operator.rate_max", ...), "support.operator", "consulting needs rate_min and rate_max"),
+    (
+        _with("support.operator.rate_min", 300),
+        "support.operator.rate_max",
+        "must not be below rate_min",
+    ),
+    (
+        _with("support.operator.rate_max", ...),
+        "support.operator",
+        "consulting needs rate_min and rate_max",
+    ),
 ]
 
 
@@ -151,7 +232,9 @@ def test_each_validation_error_is_reported_with_line_field_reason_and_nothing_is
 
 
 def test_invalid_json_and_duplicates_are_reported_per_line(app, runner, tmp_path):
-    path = write_lines(tmp_path / "bad.jsonl", app_record("a-1"), "{not json", "[1, 2]", app_record("a-1"))
+    path = write_lines(
+        tmp_path / "bad.jsonl", app_record("a-1"), "{not json", "[1, 2]", app_record("a-1")
+    )
     result = runner.invoke(args=["import-apps", path])
     assert result.exit_code == 1
     assert "line 2, record: is not valid JSON" in result.output
@@ -162,14 +245,23 @@ def test_invalid_json_and_duplicates_are_reported_per_line(app, runner, tmp_path
 def test_failed_import_leaves_existing_data_untouched(app, runner, tmp_path):
     runner.invoke(args=["import-apps", write_lines(tmp_path / "a.jsonl", FULL)])
     before = snapshot(app)
-    path = write_lines(tmp_path / "b.jsonl", dict(FULL, name="Changed"), app_record("new-one"), _with("slug", "BAD"))
+    path = write_lines(
+        tmp_path / "b.jsonl",
+        dict(FULL, name="Changed"),
+        app_record("new-one"),
+        _with("slug", "BAD"),
+    )
     assert runner.invoke(args=["import-apps", path]).exit_code == 1
     assert snapshot(app) == before
 
 
 def test_non_utf8_file_is_refused_clearly(app, runner, tmp_path):
     path = tmp_path / "latin1.jsonl"
-    path.write_bytes(json.dumps(app_record("cafe", name="Café"), ensure_ascii=False).encode("utf-8").replace(b"\xc3\xa9", b"\xe9"))
+    path.write_bytes(
+        json.dumps(app_record("cafe", name="Café"), ensure_ascii=False)
+        .encode("utf-8")
+        .replace(b"\xc3\xa9", b"\xe9")
+    )
     result = runner.invoke(args=["import-apps", str(path)])
     assert result.exit_code == 1 and "is not UTF-8 text" in result.output
     assert count_apps(app) == 0
@@ -182,7 +274,9 @@ def test_blank_lines_are_skipped(app, runner, tmp_path):
     assert count_apps(app) == 1
 
 
-@pytest.mark.parametrize("address", ["http://:80", "https://@", "https://example.com:99999/x", "https://exa mple.com"])
+@pytest.mark.parametrize(
+    "address", ["http://:80", "https://@", "https://example.com:99999/x", "https://exa mple.com"]
+)
 def test_web_addresses_need_a_real_host(address):
     from catalog.marketplace.records import is_web_address
 
@@ -190,7 +284,9 @@ def test_web_addresses_need_a_real_host(address):
     assert is_web_address("https://example.com:8443/help?x=1")
 
 
-@pytest.mark.parametrize("zone", ["localtime", "Factory", "posixrules", "posix/Europe/Prague", "right/UTC"])
+@pytest.mark.parametrize(
+    "zone", ["localtime", "Factory", "posixrules", "posix/Europe/Prague", "right/UTC"]
+)
 def test_hours_in_a_zone_that_is_not_a_place_are_refused(zone):
     from catalog.marketplace.calendars import calendar_problems
 
@@ -202,4 +298,6 @@ def test_holidays_far_outside_this_era_are_typos():
     from catalog.marketplace.calendars import holiday_problems
 
     assert holiday_problems(["0001-01-01", "9999-12-31", "2026-12-24"], None) == [
-        "“0001-01-01” is not a date of the form YYYY-MM-DD", "“9999-12-31” is not a date of the form YYYY-MM-DD"]
+        "“0001-01-01” is not a date of the form YYYY-MM-DD",
+        "“9999-12-31” is not a date of the form YYYY-MM-DD",
+    ]

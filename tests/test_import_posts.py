@@ -1,14 +1,15 @@
 """``import-posts``: JSON Lines threads with replies; every problem reported, nothing written on error."""
+
 import json
 
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
-from catalog.search import engine as search
 from catalog.extensions import db
 from catalog.forum.models import Post
 from catalog.forum.models import Thread
+from catalog.search import engine as search
 from tests.conftest import APP_A
 from tests.conftest import build_index
 
@@ -16,10 +17,17 @@ from tests.conftest import build_index
 def thread_record(**overrides) -> dict:
     """A valid line: a thread in the billing section with two replies, the first accepted."""
     record = {
-        "section": "billing", "title": "Invoice in the wrong currency", "author": "Marta Novak",
-        "created": "2026-03-01T09:30:00Z", "body": "Our invoice shows dollars instead of euros.",
+        "section": "billing",
+        "title": "Invoice in the wrong currency",
+        "author": "Marta Novak",
+        "created": "2026-03-01T09:30:00Z",
+        "body": "Our invoice shows dollars instead of euros.",
         "replies": [
-            {"author": "Billing team", "created": "2026-03-01T11:00:00Z", "body": "Change the currency in your billing profile."},
+            {
+                "author": "Billing team",
+                "created": "2026-03-01T11:00:00Z",
+                "body": "Change the currency in your billing profile.",
+            },
             {"author": "Marta Novak", "created": "2026-03-02T08:00:00Z", "body": "Thanks, fixed."},
         ],
         "accepted_reply": 0,
@@ -31,7 +39,10 @@ def thread_record(**overrides) -> dict:
 def _write(tmp_path, *lines) -> str:
     """A JSON Lines file of ``lines`` (dicts are encoded, strings written as they are)."""
     path = tmp_path / "posts.jsonl"
-    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines), encoding="utf-8")
+    path.write_text(
+        "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines),
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -44,16 +55,31 @@ def _thread_count(app) -> int:
 def test_import_creates_threads_replies_and_accepted_answers(app, runner, tmp_path, forum):
     build_index(app)
     before = _thread_count(app)
-    path = _write(tmp_path, thread_record(), thread_record(section=None, app=APP_A, title="Shield blocks newsletters",
-                                                           replies=[], accepted_reply=None))
+    path = _write(
+        tmp_path,
+        thread_record(),
+        thread_record(
+            section=None,
+            app=APP_A,
+            title="Shield blocks newsletters",
+            replies=[],
+            accepted_reply=None,
+        ),
+    )
     result = runner.invoke(args=["import-posts", path])
     assert result.exit_code == 0, result.output
     assert "Imported 2 threads with 2 replies" in result.output
     assert _thread_count(app) == before + 2
     with app.app_context():
-        thread = db.session.scalar(select(Thread).where(Thread.title == "Invoice in the wrong currency"))
+        thread = db.session.scalar(
+            select(Thread).where(Thread.title == "Invoice in the wrong currency")
+        )
         accepted = db.session.get(Post, thread.accepted_post_id)
-        assert accepted.author_name == "Billing team" and thread.reply_count == 2 and thread.section.slug == "billing"
+        assert (
+            accepted.author_name == "Billing team"
+            and thread.reply_count == 2
+            and thread.section.slug == "billing"
+        )
     runner.invoke(args=["search", "sync"])
     assert search.search(app.config["SEARCH_INDEX_DIR"], "currency", ("public",)).total == 3
 
@@ -63,25 +89,44 @@ def test_import_creates_threads_replies_and_accepted_answers(app, runner, tmp_pa
     [
         (thread_record(title="Hi"), "line 2, title: must have 5 to 200 characters"),
         (thread_record(author=""), "line 2, author: is required"),
-        (thread_record(created="yesterday"), "line 2, created: “yesterday” is not an ISO 8601 date-time"),
+        (
+            thread_record(created="yesterday"),
+            "line 2, created: “yesterday” is not an ISO 8601 date-time",
+        ),
         (thread_record(created="2026-03-01T09:30:00"), "line 2, created: needs a time zone"),
         (thread_record(section=None), "line 2, section: give exactly one of section"),
         (thread_record(app=APP_A), "line 2, section: give exactly one of section"),
         (thread_record(section="Not A Slug"), "line 2, section: must be a slug"),
         (thread_record(section="nowhere"), "line 2, section: there is no forum section “nowhere”"),
-        (thread_record(section=None, app="no-such-app"), "line 2, app: there is no app “no-such-app”"),
-        (thread_record(accepted_reply=5), "line 2, accepted_reply: must be the index of a reply (0 to 1)"),
-        (thread_record(replies=[{"author": "A", "body": "x"}]), "line 2, replies[0].created: is required"),
+        (
+            thread_record(section=None, app="no-such-app"),
+            "line 2, app: there is no app “no-such-app”",
+        ),
+        (
+            thread_record(accepted_reply=5),
+            "line 2, accepted_reply: must be the index of a reply (0 to 1)",
+        ),
+        (
+            thread_record(replies=[{"author": "A", "body": "x"}]),
+            "line 2, replies[0].created: is required",
+        ),
         (thread_record(replies=["text"]), "line 2, replies[0]: must be an object"),
-        (thread_record(replies=[{"author": "A", "created": "2020-01-01T00:00:00Z", "body": "x"}], accepted_reply=None),
-         "line 2, replies[0].created: is before the thread was opened"),
+        (
+            thread_record(
+                replies=[{"author": "A", "created": "2020-01-01T00:00:00Z", "body": "x"}],
+                accepted_reply=None,
+            ),
+            "line 2, replies[0].created: is before the thread was opened",
+        ),
         (thread_record(colour="red"), "line 2, colour: is not a known field"),
         (thread_record(locked="yes"), "line 2, locked: must be true or false"),
         ("{not json", "line 2, record: is not valid JSON"),
         ("[1, 2]", "line 2, record: must be a JSON object"),
     ],
 )
-def test_each_problem_is_reported_and_nothing_is_written(app, runner, tmp_path, forum, record, expected):
+def test_each_problem_is_reported_and_nothing_is_written(
+    app, runner, tmp_path, forum, record, expected
+):
     before = _thread_count(app)
     result = runner.invoke(args=["import-posts", _write(tmp_path, thread_record(), record)])
     assert result.exit_code == 1
@@ -102,7 +147,9 @@ def test_load_demo_builds_a_forum_and_an_index_and_is_idempotent(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         threads = db.session.scalar(select(func.count(Thread.id)))
-        solved = db.session.scalar(select(func.count(Thread.id)).where(Thread.accepted_post_id.is_not(None)))
+        solved = db.session.scalar(
+            select(func.count(Thread.id)).where(Thread.accepted_post_id.is_not(None))
+        )
     assert threads >= 200 and solved > 20
     assert search.search(app.config["SEARCH_INDEX_DIR"], "quarantine", ("public",)).total > 0
     assert runner.invoke(args=["load-demo"]).exit_code == 0

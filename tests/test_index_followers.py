@@ -4,19 +4,20 @@ Each "machine" is an app of its own with its own ``SEARCH_INDEX_DIR``, all on on
 (PostgreSQL when ``CATALOG_TEST_DATABASE_URL`` is set, else one SQLite file). The outbox is a log
 with retention: reading it never consumes it, and ``search purge-outbox`` trims only old entries.
 """
+
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy import update
 
-from catalog.search import engine as search
 from catalog.accounts.models import User
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.forum import operations
 from catalog.forum.models import Section
 from catalog.forum.sections import ensure_general_sections
+from catalog.search import engine as search
 from catalog.search.indexing import cursor as cursors
 from catalog.search.indexing import documents
 from catalog.search.indexing import sync
@@ -77,7 +78,9 @@ def post(app, word: str) -> set[str]:
         user = db.session.scalar(select(User).where(User.email == "writer@example.com"))
         section = db.session.scalar(select(Section).where(Section.slug == "billing"))
         now = utcnow()
-        thread = operations.start_thread(section, user, f"Question about {word}", f"Where is the {word} setting?", now)
+        thread = operations.start_thread(
+            section, user, f"Question about {word}", f"Where is the {word} setting?", now
+        )
         reply = operations.reply(thread, user, f"The {word} setting is under Billing.", now)
         db.session.commit()
         return {f"thread:{thread.id}", f"reply:{reply.id}"}
@@ -85,7 +88,9 @@ def post(app, word: str) -> set[str]:
 
 def found(app, word: str) -> set[str]:
     """The ids of every document the app's index finds for ``word``."""
-    results = search.search(app.config["SEARCH_INDEX_DIR"], word, EVERYONE, per_page=50, facets=False)
+    results = search.search(
+        app.config["SEARCH_INDEX_DIR"], word, EVERYONE, per_page=50, facets=False
+    )
     return {hit.id for hit in results.hits}
 
 
@@ -116,7 +121,9 @@ def test_two_folders_follow_one_database_each_by_its_own_cursor(first, machine):
     assert cursor_of(first) == cursor_of(second) == max(outbox_ids(first))
 
 
-def test_a_new_machine_rebuilds_then_follows_including_posts_made_during_its_rebuild(first, machine, monkeypatch):
+def test_a_new_machine_rebuilds_then_follows_including_posts_made_during_its_rebuild(
+    first, machine, monkeypatch
+):
     quokka = post(first, "quokka")
     follow(first)
     during = set()
@@ -159,8 +166,16 @@ def test_purge_outbox_deletes_old_entries_but_none_a_known_cursor_has_not_applie
     recent = post(first, "numbat")
     runner = first.test_cli_runner()
 
-    result = runner.invoke(args=["search", "purge-outbox", "--older-than", "7",
-                                 "--index-dir", lagging.config["SEARCH_INDEX_DIR"]])
+    result = runner.invoke(
+        args=[
+            "search",
+            "purge-outbox",
+            "--older-than",
+            "7",
+            "--index-dir",
+            lagging.config["SEARCH_INDEX_DIR"],
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Deleted 0 outbox entries" in result.output  # B has applied nothing yet
     follow(lagging)
@@ -176,7 +191,10 @@ def test_purge_outbox_deletes_old_entries_but_none_a_known_cursor_has_not_applie
     rebuild(newcomer)
     follow(newcomer)
     everything = found(first, "quokka") | wombat | recent
-    assert found(newcomer, "quokka") | found(newcomer, "wombat") | found(newcomer, "numbat") == everything
+    assert (
+        found(newcomer, "quokka") | found(newcomer, "wombat") | found(newcomer, "numbat")
+        == everything
+    )
 
 
 def test_purge_outbox_without_a_known_cursor_goes_by_age_alone(machine):
@@ -191,4 +209,7 @@ def test_purge_outbox_without_a_known_cursor_goes_by_age_alone(machine):
     result = app.test_cli_runner().invoke(args=["search", "purge-outbox", "--older-than", "7"])
     assert "Deleted 2 outbox entries older than 7 days." in result.output
     assert len(outbox_ids(app)) == 2
-    assert app.test_cli_runner().invoke(args=["search", "purge-outbox", "--older-than", "0"]).exit_code != 0
+    assert (
+        app.test_cli_runner().invoke(args=["search", "purge-outbox", "--older-than", "0"]).exit_code
+        != 0
+    )

@@ -1,4 +1,5 @@
 """The ISV portal: own apps only, ISV-owned fields only, validation, preview, versions, cache."""
+
 import pytest
 
 from catalog.extensions import db
@@ -55,7 +56,9 @@ def test_isv_cannot_edit_another_vendors_app(app, client, isv_a):
 def test_valid_save_is_versioned_and_visible_on_the_public_pages(app, client, isv_a):
     assert "Developer / ISV support" in client.get("/apps").get_data(as_text=True)
     client.get(f"/apps/{APP_A}")
-    response = isv_a.post(f"/isv/apps/{APP_A}", _form(app, summary="Now with more shield.", **VALID_ISV))
+    response = isv_a.post(
+        f"/isv/apps/{APP_A}", _form(app, summary="Now with more shield.", **VALID_ISV)
+    )
     assert response.status_code == 302
     page = client.get(f"/apps/{APP_A}").get_data(as_text=True)
     assert "help@northwind.example" in page and "Monday: 09:00–12:00, 13:00–17:00" in page
@@ -64,11 +67,23 @@ def test_valid_save_is_versioned_and_visible_on_the_public_pages(app, client, is
     assert "Now with more shield." in listing
     with app.app_context():
         app_row = db.session.scalar(db.select(App).where(App.slug == APP_A))
-        versions = db.session.scalars(db.select(TermsVersion).where(TermsVersion.app_id == app_row.id).order_by(TermsVersion.id)).all()
+        versions = db.session.scalars(
+            db.select(TermsVersion)
+            .where(TermsVersion.app_id == app_row.id)
+            .order_by(TermsVersion.id)
+        ).all()
         assert [v.source for v in versions] == ["import", "isv"]
         assert versions[-1].author_id is not None
-        assert {"isv_offered", "isv_contact_email", "isv_hours", "isv_response_minutes", "isv_languages"} <= set(versions[-1].changed)
-        assert app_row.terms.isv_hours["holidays"] == ["2026-12-24"] and app_row.terms.isv_hours["yearly_holidays"] == ["12-25"]
+        assert {
+            "isv_offered",
+            "isv_contact_email",
+            "isv_hours",
+            "isv_response_minutes",
+            "isv_languages",
+        } <= set(versions[-1].changed)
+        assert app_row.terms.isv_hours["holidays"] == ["2026-12-24"] and app_row.terms.isv_hours[
+            "yearly_holidays"
+        ] == ["12-25"]
         assert app_row.terms.updated_at == versions[-1].created_at
 
 
@@ -79,29 +94,46 @@ def test_change_is_visible_in_the_cached_catalog_list_on_the_next_request(app, c
     assert "Shield Deluxe" in client.get(f"/apps/{APP_A}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"homepage": "javascript:alert(1)"}, "starting with https://"),
-    ({"forum_casual_url": "not a url"}, "starting with https://"),
-    ({"isv_contact_email": "nobody-at-example"}, "e-mail address like"),
-    ({"hours_timezone": "Mars/Olympus", "hours_mon": "09:00-17:00"}, "not a time zone we know"),
-    ({"hours_timezone": "Europe/Prague", "hours_mon": "17:00-09:00"}, "ends before it starts"),
-    ({"hours_timezone": "Europe/Prague", "hours_mon": "09:00-13:00, 12:00-17:00"}, "overlap"),
-    ({"hours_timezone": "Europe/Prague", "hours_mon": "9 to 5 ish"}, "like 09:00-17:00"),
-    ({"hours_mon": "09:00-17:00"}, "which time zone"),
-    ({"hours_timezone": "Europe/Prague", "hours_mon": "09:00-17:00", "hours_holidays": "2026-02-30"}, "is not a date"),
-    ({"response_1": "0"}, "above zero"),
-    ({"response_2": "-5"}, "above zero"),
-    ({"response_3": "soon"}, "whole number of minutes"),
-    ({"isv_scope": "x" * 4001}, "4,000 characters or fewer"),
-    ({"name": ""}, "needs a name"),
-    ({"isv_offered": "y", "isv_contact_url": "", "isv_contact_email": ""}, "so customers can reach you"),
-])
-def test_bad_input_is_rejected_with_400_its_message_and_the_typed_value(app, isv_a, changes, message):
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"homepage": "javascript:alert(1)"}, "starting with https://"),
+        ({"forum_casual_url": "not a url"}, "starting with https://"),
+        ({"isv_contact_email": "nobody-at-example"}, "e-mail address like"),
+        ({"hours_timezone": "Mars/Olympus", "hours_mon": "09:00-17:00"}, "not a time zone we know"),
+        ({"hours_timezone": "Europe/Prague", "hours_mon": "17:00-09:00"}, "ends before it starts"),
+        ({"hours_timezone": "Europe/Prague", "hours_mon": "09:00-13:00, 12:00-17:00"}, "overlap"),
+        ({"hours_timezone": "Europe/Prague", "hours_mon": "9 to 5 ish"}, "like 09:00-17:00"),
+        ({"hours_mon": "09:00-17:00"}, "which time zone"),
+        (
+            {
+                "hours_timezone": "Europe/Prague",
+                "hours_mon": "09:00-17:00",
+                "hours_holidays": "2026-02-30",
+            },
+            "is not a date",
+        ),
+        ({"response_1": "0"}, "above zero"),
+        ({"response_2": "-5"}, "above zero"),
+        ({"response_3": "soon"}, "whole number of minutes"),
+        ({"isv_scope": "x" * 4001}, "4,000 characters or fewer"),
+        ({"name": ""}, "needs a name"),
+        (
+            {"isv_offered": "y", "isv_contact_url": "", "isv_contact_email": ""},
+            "so customers can reach you",
+        ),
+    ],
+)
+def test_bad_input_is_rejected_with_400_its_message_and_the_typed_value(
+    app, isv_a, changes, message
+):
     response = isv_a.post(f"/isv/apps/{APP_A}", _form(app, **changes))
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert message in html
-    typed = next((value for value in changes.values() if value and len(value) < 100 and value != "y"), None)
+    typed = next(
+        (value for value in changes.values() if value and len(value) < 100 and value != "y"), None
+    )
     if typed:
         assert typed in html.replace("&#39;", "'").replace("&#34;", '"').replace("&amp;", "&")
     with app.app_context():
@@ -110,8 +142,18 @@ def test_bad_input_is_rejected_with_400_its_message_and_the_typed_value(app, isv
 
 def test_crafted_operator_fields_have_no_effect(app, isv_a):
     crafted = _form(
-        app, professional="y", consulting="y", knowledge="expert", justification="Trust me", rate_min="1",
-        rate_max="2", vendor_id="2", published="", slug="stolen", app_id="2", updated_at="2000-01-01",
+        app,
+        professional="y",
+        consulting="y",
+        knowledge="expert",
+        justification="Trust me",
+        rate_min="1",
+        rate_max="2",
+        vendor_id="2",
+        published="",
+        slug="stolen",
+        app_id="2",
+        updated_at="2000-01-01",
     )
     assert isv_a.post(f"/isv/apps/{APP_A}", crafted).status_code == 302
     with app.app_context():
@@ -121,7 +163,10 @@ def test_crafted_operator_fields_have_no_effect(app, isv_a):
 
 
 def test_preview_renders_the_legend_without_saving(app, client, isv_a):
-    response = isv_a.post(f"/isv/apps/{APP_A}", _form(app, preview="Preview the legend", forum_dedicated="y", **VALID_ISV))
+    response = isv_a.post(
+        f"/isv/apps/{APP_A}",
+        _form(app, preview="Preview the legend", forum_dedicated="y", **VALID_ISV),
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Preview — not saved yet" in html
@@ -158,12 +203,25 @@ def test_saving_without_changes_writes_no_version(app, isv_a):
 
 def test_a_rejected_save_previews_the_legend_as_typed(app, client, world, auth):
     auth.login(world["isv_a"])
-    response = auth.post(f"/isv/apps/{APP_A}", {
-        "name": "Mail Shield", "forum_casual_url": "", "forum_dedicated": "y", "isv_offered": "y",
-        "isv_contact_email": "help@northwind.example", "hours_timezone": "Mars/Base", "save": "Save"})
+    response = auth.post(
+        f"/isv/apps/{APP_A}",
+        {
+            "name": "Mail Shield",
+            "forum_casual_url": "",
+            "forum_dedicated": "y",
+            "isv_offered": "y",
+            "isv_contact_email": "help@northwind.example",
+            "hours_timezone": "Mars/Base",
+            "save": "Save",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Preview — not saved yet" in html
-    preview = html[html.index('id="legend-preview"'):html.index("</section>", html.index('id="legend-preview"'))]
+    preview = html[
+        html.index('id="legend-preview"') : html.index(
+            "</section>", html.index('id="legend-preview"')
+        )
+    ]
     assert 'class="chip chip--isv"' in preview and 'class="chip chip--forum_dedicated"' in preview
     assert 'class="chip chip--forum_casual chip--off"' in preview
 

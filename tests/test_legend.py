@@ -1,4 +1,5 @@
 """The legend: every channel state, always five in order, never colour alone."""
+
 import itertools
 import re
 
@@ -87,31 +88,65 @@ def test_catalog_row_legend_states_match_the_app(every_pattern, client):
     rows = re.findall(r'<li class="app-row">.*?<a href="/apps/([\w-]+)">.*?</ul>', html, re.S)
     assert len(rows) == 32
     for slug in rows:
-        row_html = html[html.index(f'<a href="/apps/{slug}">'):]
+        row_html = html[html.index(f'<a href="/apps/{slug}">') :]
         chips = _chips(row_html)[:5]
         offered = {k for k in CHANNEL_KEYS if ("-" + k.replace("_", "")) in slug + "-"}
-        assert [(k, greyed) for k, greyed, _ in chips] == [(k, k not in offered) for k in CHANNEL_KEYS]
+        assert [(k, greyed) for k, greyed, _ in chips] == [
+            (k, k not in offered) for k in CHANNEL_KEYS
+        ]
         assert all(text.endswith(": offered" if not g else ": not offered") for _, g, text in chips)
 
 
 def test_not_offered_operator_channel_shows_the_operators_reason(app, client):
-    add_apps(app, app_record("young-app", support={"operator": {
-        "professional": False, "stability": "new",
-        "justification": "Too little release history to judge its stability yet."}}))
+    add_apps(
+        app,
+        app_record(
+            "young-app",
+            support={
+                "operator": {
+                    "professional": False,
+                    "stability": "new",
+                    "justification": "Too little release history to judge its stability yet.",
+                }
+            },
+        ),
+    )
     html = client.get("/apps/young-app").get_data(as_text=True)
     assert "Too little release history to judge its stability yet." in html
     assert "The operator does not cover this app under its support plans." in html
 
 
 def test_isv_terms_are_shown_when_offered(app, client):
-    add_apps(app, app_record("termed", support={"isv": {
-        "contact_url": "https://vendor.example/help", "scope": "Installation and defects.",
-        "hours": {"timezone": "Asia/Tokyo", "windows": {"mon": [["09:00", "12:00"], ["13:00", "18:00"]]},
-                  "holidays": ["2026-12-24"], "yearly_holidays": ["01-01"]},
-        "first_response_minutes": {"1": 90, "3": 1440}, "languages": ["Japanese", "English"]}}))
+    add_apps(
+        app,
+        app_record(
+            "termed",
+            support={
+                "isv": {
+                    "contact_url": "https://vendor.example/help",
+                    "scope": "Installation and defects.",
+                    "hours": {
+                        "timezone": "Asia/Tokyo",
+                        "windows": {"mon": [["09:00", "12:00"], ["13:00", "18:00"]]},
+                        "holidays": ["2026-12-24"],
+                        "yearly_holidays": ["01-01"],
+                    },
+                    "first_response_minutes": {"1": 90, "3": 1440},
+                    "languages": ["Japanese", "English"],
+                }
+            },
+        ),
+    )
     html = client.get("/apps/termed").get_data(as_text=True)
-    for text in ("https://vendor.example/help", "Installation and defects.", "Asia/Tokyo",
-                 "09:00–12:00, 13:00–18:00", "Severity 1: 1 h 30 min", "Severity 3: 24 h",
-                 "Japanese, English", "Tuesday: closed",
-                 "Closed on holidays:\n    1 Jan (every year), 24 Dec 2026."):
+    for text in (
+        "https://vendor.example/help",
+        "Installation and defects.",
+        "Asia/Tokyo",
+        "09:00–12:00, 13:00–18:00",
+        "Severity 1: 1 h 30 min",
+        "Severity 3: 24 h",
+        "Japanese, English",
+        "Tuesday: closed",
+        "Closed on holidays:\n    1 Jan (every year), 24 Dec 2026.",
+    ):
         assert text in html

@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe, and keep data when upgrading."""
+
 import warnings
 
 from alembic.autogenerate import compare_metadata
@@ -25,8 +26,12 @@ def _differences(app) -> list:
     """What autogenerate would still change (expression indexes are beyond its reach: the
     reflection warning about them is expected, and they are checked by name instead)."""
     with app.app_context(), db.engine.connect() as connection, warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
-        warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression-based index")
+        warnings.filterwarnings(
+            "ignore", "Skipped unsupported reflection of expression-based index"
+        )
+        warnings.filterwarnings(
+            "ignore", "autogenerate skipping metadata-specified expression-based index"
+        )
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     with app.app_context():
@@ -38,8 +43,11 @@ def test_migrations_build_the_schema_of_the_models(make_database):
     app = _app(make_database("migrated"))
     with app.app_context():
         create_tables()
-        query = ("SELECT indexname FROM pg_indexes" if db.engine.dialect.name == "postgresql"
-                 else "SELECT name FROM sqlite_master WHERE type = 'index'")
+        query = (
+            "SELECT indexname FROM pg_indexes"
+            if db.engine.dialect.name == "postgresql"
+            else "SELECT name FROM sqlite_master WHERE type = 'index'"
+        )
         indexes = set(db.session.scalars(text(query)))
         db.session.remove()
     assert _differences(app) == []
@@ -63,8 +71,8 @@ def test_init_db_adopts_a_database_created_before_migrations(make_database, tmp_
 
 
 def test_upgrading_a_database_that_holds_data_keeps_it(make_database):
-    from flask_migrate import upgrade
     from alembic.script import ScriptDirectory
+    from flask_migrate import upgrade
 
     app = _app(make_database("old"))
     with app.app_context():
@@ -73,7 +81,11 @@ def test_upgrading_a_database_that_holds_data_keeps_it(make_database):
         assert len(revisions) >= 2, "this test needs a revision after the baseline"
         upgrade(revision=revisions[0])
         db.engine.dispose()
-    add_apps(app, app_record("old-app", support={"isv": {"contact_email": "a@b.example"}}), app_record("other-app"))
+    add_apps(
+        app,
+        app_record("old-app", support={"isv": {"contact_email": "a@b.example"}}),
+        app_record("other-app"),
+    )
     with app.app_context():
         before = db.session.execute(select(App.slug, App.name).order_by(App.slug)).all()
         upgrade()

@@ -1,11 +1,12 @@
 """The search outbox is written in the change's own transaction, and only if it commits."""
+
 import pytest
 from sqlalchemy import select
 
 from catalog.extensions import db
+from catalog.marketplace.models import App
 from catalog.search.indexing.events import take_committed_flag
 from catalog.search.indexing.models import SearchOutbox
-from catalog.marketplace.models import App
 from tests.conftest import add_apps
 from tests.conftest import app_record
 

@@ -2,12 +2,12 @@
 
 The rest of the suite runs with limits off; here they are on, and small.
 """
+
 import itertools
 
 import pytest
 
 from catalog.extensions import db
-from tests.conftest import AuthActions
 from tests.conftest import build_index
 from tests.conftest import make_app
 
@@ -61,23 +61,33 @@ def test_login_posts_are_limited_per_address(app, world, client, auth):
     send = lambda: auth.post("/account/login", {"email": next(emails), "password": "wrong"})
     _assert_page_429(_until_limited(send, 3))
     assert client.get("/account/login").status_code == 200, "showing the form is not limited"
-    elsewhere = auth.post("/account/login", {"email": next(emails), "password": "wrong"}, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    elsewhere = auth.post(
+        "/account/login",
+        {"email": next(emails), "password": "wrong"},
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    )
     assert elsewhere.status_code == 400, "another address still gets an answer"
 
 
 def test_sign_up_posts_are_limited(app, client, auth):
-    _assert_page_429(_until_limited(lambda: auth.post("/account/sign-up", {"email": "not an address"}), 2))
+    _assert_page_429(
+        _until_limited(lambda: auth.post("/account/sign-up", {"email": "not an address"}), 2)
+    )
 
 
 def test_password_reset_requests_are_limited(app, world, client, auth):
-    _assert_page_429(_until_limited(lambda: auth.post("/account/reset", {"email": world["customer"]}), 2))
+    _assert_page_429(
+        _until_limited(lambda: auth.post("/account/reset", {"email": world["customer"]}), 2)
+    )
 
 
 def test_only_the_wizard_submit_counts_towards_the_ticket_limit(app, world, client, auth):
     auth.login(world["customer"])
     for _ in range(5):
         assert auth.post("/support/new", {"step": "app", "state": "bad"}).status_code != 429
-    _assert_page_429(_until_limited(lambda: auth.post("/support/new", {"step": "review", "state": "bad"}), 2))
+    _assert_page_429(
+        _until_limited(lambda: auth.post("/support/new", {"step": "review", "state": "bad"}), 2)
+    )
 
 
 def test_search_page_and_search_api_share_one_limit(app, client):
@@ -98,8 +108,15 @@ def test_addresses_behind_a_proxy_are_counted_apart(tmp_path, make_database):
     app = make_app(tmp_path, make_database("proxied"), PROXY_COUNT=1, **LIMITS)
     client = app.test_client()
     for _ in range(6):
-        assert client.get("/api/v1/apps", headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 200
-    assert client.get("/api/v1/apps", headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 429
-    assert client.get("/api/v1/apps", headers={"X-Forwarded-For": "198.51.100.2"}).status_code == 200
+        assert (
+            client.get("/api/v1/apps", headers={"X-Forwarded-For": "198.51.100.1"}).status_code
+            == 200
+        )
+    assert (
+        client.get("/api/v1/apps", headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 429
+    )
+    assert (
+        client.get("/api/v1/apps", headers={"X-Forwarded-For": "198.51.100.2"}).status_code == 200
+    )
     with app.app_context():
         db.engine.dispose()

@@ -1,4 +1,5 @@
 """The index follows the database: commit → found, rollback → not, edits, deletes, hides, moves."""
+
 import os
 import time
 
@@ -6,7 +7,6 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from whoosh import index as whoosh_index
 
-from catalog.search import engine as search
 from catalog.accounts.models import User
 from catalog.db import utcnow
 from catalog.extensions import db
@@ -15,6 +15,7 @@ from catalog.forum import operations
 from catalog.forum.models import Post
 from catalog.forum.models import Section
 from catalog.forum.models import Thread
+from catalog.search import engine as search
 from catalog.search.indexing import cursor as cursors
 from catalog.search.indexing import sync
 from catalog.search.indexing.cli import run_indexer
@@ -33,7 +34,9 @@ def found(app, q, allowed=EVERYONE) -> set[str]:
 def run_sync(app, timeout=5.0):
     """Apply the outbox as the indexer would."""
     with app.app_context():
-        result = sync.sync(app.config["SEARCH_INDEX_DIR"], timeout, app.config["SEARCH_SYNC_OVERLAP"])
+        result = sync.sync(
+            app.config["SEARCH_INDEX_DIR"], timeout, app.config["SEARCH_SYNC_OVERLAP"]
+        )
         db.session.remove()
         return result
 
@@ -52,7 +55,10 @@ def test_a_post_is_searchable_right_after_the_request_commits(app, auth, world, 
     build_index(app)
     auth.login(world["customer"])
     started = time.monotonic()
-    auth.post(f"/forum/s/{forum['section']}/new", {"title": "Kangaroo filter misbehaves", "body": "Details."})
+    auth.post(
+        f"/forum/s/{forum['section']}/new",
+        {"title": "Kangaroo filter misbehaves", "body": "Details."},
+    )
     assert any(doc.startswith("thread:") for doc in found(app, "kangaroo"))
     assert time.monotonic() - started < 2.0
 
@@ -60,7 +66,9 @@ def test_a_post_is_searchable_right_after_the_request_commits(app, auth, world, 
 def test_rollback_indexes_nothing(app, world, forum):
     build_index(app)
     with app.app_context():
-        operations.start_thread(_section(forum["section"]), _customer(world), "Platypus rollback", "never", utcnow())
+        operations.start_thread(
+            _section(forum["section"]), _customer(world), "Platypus rollback", "never", utcnow()
+        )
         db.session.flush()
         db.session.rollback()
     run_sync(app)
@@ -70,7 +78,9 @@ def test_rollback_indexes_nothing(app, world, forum):
 def test_flush_then_commit_is_found(app, world, forum):
     build_index(app)
     with app.app_context():
-        thread = operations.start_thread(_section(forum["section"]), _customer(world), "Wombat first", "body", utcnow())
+        thread = operations.start_thread(
+            _section(forum["section"]), _customer(world), "Wombat first", "body", utcnow()
+        )
         db.session.flush()
         thread.title = "Wombat flushed then committed"
         db.session.flush()
@@ -83,7 +93,9 @@ def test_flush_then_commit_is_found(app, world, forum):
 def test_edit_replaces_the_old_text(app, forum):
     build_index(app)
     with app.app_context():
-        operations.edit_post(db.session.get(Post, forum["reply_id"]), "Use the narwhal switch instead.", utcnow())
+        operations.edit_post(
+            db.session.get(Post, forum["reply_id"]), "Use the narwhal switch instead.", utcnow()
+        )
         db.session.commit()
     run_sync(app)
     assert found(app, "narwhal") == {f"reply:{forum['reply_id']}"}
@@ -124,7 +136,9 @@ def test_hiding_a_thread_hides_its_replies_and_moving_it_moves_them(app, forum):
 def test_accepting_an_answer_marks_thread_and_reply(app, forum):
     build_index(app)
     with app.app_context():
-        operations.toggle_accepted(db.session.get(Thread, forum["thread_id"]), db.session.get(Post, forum["reply_id"]))
+        operations.toggle_accepted(
+            db.session.get(Thread, forum["thread_id"]), db.session.get(Post, forum["reply_id"])
+        )
         db.session.commit()
     run_sync(app)
     hits = search.search(app.config["SEARCH_INDEX_DIR"], "digest OR scheduler", EVERYONE).hits
@@ -181,7 +195,13 @@ def test_indexer_loop_applies_the_outbox_until_told_to_stop(app, forum):
         db.session.get(Thread, forum["thread_id"]).title = "Axolotl from the indexer"
         db.session.commit()
         loops = iter(range(3))
-        run_indexer(app.config["SEARCH_INDEX_DIR"], 0.01, 1.0, 5.0, should_stop=lambda: next(loops, None) is None)
+        run_indexer(
+            app.config["SEARCH_INDEX_DIR"],
+            0.01,
+            1.0,
+            5.0,
+            should_stop=lambda: next(loops, None) is None,
+        )
     assert f"thread:{forum['thread_id']}" in found(app, "axolotl")
 
 
@@ -206,6 +226,8 @@ def test_sync_command_says_when_the_index_is_missing(runner, forum):
 
 def test_requests_never_fail_when_the_index_is_missing(app, auth, world, forum):
     auth.login(world["customer"])
-    response = auth.post(f"/forum/s/{forum['section']}/new", {"title": "Posted while search is down", "body": "ok"})
+    response = auth.post(
+        f"/forum/s/{forum['section']}/new", {"title": "Posted while search is down", "body": "ok"}
+    )
     assert response.status_code == 302
     assert not os.path.exists(os.path.join(app.config["SEARCH_INDEX_DIR"], "current"))

@@ -1,4 +1,5 @@
 """The search page and API: visibility, safe highlights, filters, notices, 503 and suggestions."""
+
 import os
 import shutil
 
@@ -6,10 +7,12 @@ from catalog.search import engine as search
 from catalog.search.web.suggestions import suggest_for
 from tests.conftest import build_index
 
-PAYLOAD = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&'
+PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&"
 
 
-def test_staff_only_article_never_shows_for_others_not_even_in_counts(app, client, auth, world, forum):
+def test_staff_only_article_never_shows_for_others_not_even_in_counts(
+    app, client, auth, world, forum
+):
     build_index(app)
     anonymous = client.get("/api/v1/search?q=zebrafinch").get_json()
     assert {i["title"] for i in anonymous["items"]} == {"Runbook public zebrafinch"}
@@ -20,7 +23,9 @@ def test_staff_only_article_never_shows_for_others_not_even_in_counts(app, clien
     assert "Runbook staff" not in client.get("/search?q=zebrafinch").get_data(as_text=True)
     auth.logout()
     auth.login(world["staff"])
-    assert client.get("/api/v1/search?q=zebrafinch").get_json()["total"] == 3  # the draft is never indexed
+    assert (
+        client.get("/api/v1/search?q=zebrafinch").get_json()["total"] == 3
+    )  # the draft is never indexed
 
 
 def test_suggestions_respect_visibility(app, client, auth, world, forum):
@@ -34,7 +39,10 @@ def test_suggestions_respect_visibility(app, client, auth, world, forum):
 def test_highlights_cannot_inject_markup(app, client, auth, world, forum):
     auth.login(world["customer"])
     build_index(app)
-    auth.post(f"/forum/s/{forum['section']}/new", {"title": f"Gecko {PAYLOAD}", "body": f"gecko body {PAYLOAD}"})
+    auth.post(
+        f"/forum/s/{forum['section']}/new",
+        {"title": f"Gecko {PAYLOAD}", "body": f"gecko body {PAYLOAD}"},
+    )
     html = client.get("/search?q=gecko").get_data(as_text=True)
     assert "<mark>Gecko</mark>" in html
     assert "<script>" not in html and "<img" not in html
@@ -46,11 +54,22 @@ def test_filters_counts_sort_and_pages(app, client, auth, world, forum):
     build_index(app)
     auth.login(world["customer"])
     for n in range(12):
-        auth.post(f"/forum/s/{forum['section']}/new", {"title": f"Lemur question {n}", "body": "lemur"})
+        auth.post(
+            f"/forum/s/{forum['section']}/new", {"title": f"Lemur question {n}", "body": "lemur"}
+        )
     data = client.get("/api/v1/search?q=lemur&sort=date&per_page=5&page=2").get_json()
-    assert data["total"] == 12 and data["pages"] == 3 and len(data["items"]) == 5 and data["sort"] == "date"
-    assert data["facets"]["section"] == {forum["section"]: 12} and data["facets"]["app"] == {"mail-shield": 12}
-    page = client.get(f"/search?q=lemur&section={forum['section']}&type=thread").get_data(as_text=True)
+    assert (
+        data["total"] == 12
+        and data["pages"] == 3
+        and len(data["items"]) == 5
+        and data["sort"] == "date"
+    )
+    assert data["facets"]["section"] == {forum["section"]: 12} and data["facets"]["app"] == {
+        "mail-shield": 12
+    }
+    page = client.get(f"/search?q=lemur&section={forum['section']}&type=thread").get_data(
+        as_text=True
+    )
     assert "12 results" in page and "Next →" in page
     assert client.get("/api/v1/search?q=lemur&type=article").get_json()["total"] == 0
 

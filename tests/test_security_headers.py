@@ -3,6 +3,7 @@
 The policy forbids inline script and inline style, so no page may carry a ``<script>`` without
 ``src``, an ``on…=`` handler attribute or a ``style=`` attribute: the browser would ignore them.
 """
+
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -36,7 +37,9 @@ class InlineCode(HTMLParser):
         for name in names:
             if name == "style" or name.startswith("on"):
                 self.found.append(f"<{tag} {name}=…>")
-            if name in ("href", "src", "action") and (names[name] or "").strip().lower().startswith("javascript:"):
+            if name in ("href", "src", "action") and (names[name] or "").strip().lower().startswith(
+                "javascript:"
+            ):
                 self.found.append(f"<{tag} {name}=javascript:…>")
 
     def handle_endtag(self, tag):
@@ -53,7 +56,9 @@ def inline_code(html: str) -> list[str]:
 def _policy(response) -> dict[str, str]:
     """The CSP of a response as {directive: sources}."""
     policy = response.headers["Content-Security-Policy"]
-    return dict((part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip())
+    return dict(
+        (part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip()
+    )
 
 
 def _first_allowed_role(expected: dict) -> str | None:
@@ -67,7 +72,9 @@ def test_no_template_has_inline_script_or_style():
         if "/mail/" in str(path):
             continue  # e-mail bodies are not served under the site's CSP
         text = path.read_text(encoding="utf-8")
-        if re.search(r"\sstyle\s*=|\son[a-z]+\s*=|<script(?![^>]*\ssrc=)[^>]*>", text, re.IGNORECASE):
+        if re.search(
+            r"\sstyle\s*=|\son[a-z]+\s*=|<script(?![^>]*\ssrc=)[^>]*>", text, re.IGNORECASE
+        ):
             offenders.append(str(path.relative_to(TEMPLATES)))
     assert offenders == []
 
@@ -96,7 +103,10 @@ def test_every_page_sends_the_headers_and_no_inline_code(app, world, forum):
         if policy.get("script-src") != "'self'" or policy.get("style-src") != "'self'":
             failures.append(f"{url}: script-src/style-src {policy}")
         framable = endpoint == "marketplace.legend_fragment"
-        if not framable and (policy.get("frame-ancestors") != "'none'" or response.headers.get("X-Frame-Options") != "DENY"):
+        if not framable and (
+            policy.get("frame-ancestors") != "'none'"
+            or response.headers.get("X-Frame-Options") != "DENY"
+        ):
             failures.append(f"{url}: may be framed")
         if response.mimetype == "text/html":
             failures += [f"{url}: {what}" for what in inline_code(response.get_data(as_text=True))]
@@ -113,8 +123,12 @@ def test_error_pages_send_the_headers_too(client):
     assert inline_code(response.get_data(as_text=True)) == []
 
 
-@pytest.mark.parametrize("ancestors", ["https://shop.example", "https://shop.example https://admin.example"])
-def test_only_the_legend_fragment_is_framable_and_only_by_configured_hosts(app, world, client, ancestors):
+@pytest.mark.parametrize(
+    "ancestors", ["https://shop.example", "https://shop.example https://admin.example"]
+)
+def test_only_the_legend_fragment_is_framable_and_only_by_configured_hosts(
+    app, world, client, ancestors
+):
     app.config["LEGEND_FRAME_ANCESTORS"] = ancestors
     fragment = client.get(f"/apps/{APP_A}/legend")
     assert _policy(fragment)["frame-ancestors"] == ancestors
@@ -126,4 +140,9 @@ def test_only_the_legend_fragment_is_framable_and_only_by_configured_hosts(app, 
 
 def test_inline_code_finder_finds_what_csp_blocks():
     html = '<p style="color:red" onclick="x()">a</p><script>alert(1)</script><script src="/s.js"></script><a href="javascript:x()">b</a>'
-    assert inline_code(html) == ["<p style=…>", "<p onclick=…>", "<script> without src", "<a href=javascript:…>"]
+    assert inline_code(html) == [
+        "<p style=…>",
+        "<p onclick=…>",
+        "<script> without src",
+        "<a href=javascript:…>",
+    ]

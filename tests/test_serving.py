@@ -1,4 +1,5 @@
 """Serving: the gunicorn configuration and the load balancers' health check."""
+
 import runpy
 from pathlib import Path
 
@@ -12,7 +13,11 @@ def test_healthz_reports_database_and_search_without_caching(app, client):
     build_index(app)
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok", "search": {"state": "ok", "documents": 0}}
+    assert response.json == {
+        "status": "ok",
+        "database": "ok",
+        "search": {"state": "ok", "documents": 0},
+    }
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -24,9 +29,15 @@ def test_healthz_stays_up_when_only_search_is_missing(client):
 
 
 def test_healthz_fails_when_the_database_does_not_answer(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "RATELIMIT_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/such/folder/db.sqlite",
-                      "SEARCH_INDEX_DIR": str(tmp_path / "index")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "RATELIMIT_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/such/folder/db.sqlite",
+            "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        }
+    )
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["status"] == "unavailable"
@@ -58,5 +69,7 @@ def test_gunicorn_config_defaults(monkeypatch):
 
 
 def test_gunicorn_config_reads_the_environment(monkeypatch):
-    settings = _gunicorn_settings(monkeypatch, GUNICORN_WORKERS="3", GUNICORN_BIND="0.0.0.0:9000", GUNICORN_TIMEOUT="60")
+    settings = _gunicorn_settings(
+        monkeypatch, GUNICORN_WORKERS="3", GUNICORN_BIND="0.0.0.0:9000", GUNICORN_TIMEOUT="60"
+    )
     assert (settings["workers"], settings["bind"], settings["timeout"]) == (3, "0.0.0.0:9000", 60)

@@ -1,4 +1,5 @@
 """Every change of support terms is a version; the history page shows readable differences."""
+
 import json
 
 from catalog import cli
@@ -31,7 +32,9 @@ def test_import_that_changes_terms_writes_a_version_and_an_unchanged_import_does
             ("import", None, ["forum_casual_url"]),
         ]
     html = client.get(f"/apps/{APP_A}/history").get_data(as_text=True)
-    assert "Public forum link" in html and "(none)" in html and "https://forum.example.org/x" in html
+    assert (
+        "Public forum link" in html and "(none)" in html and "https://forum.example.org/x" in html
+    )
     assert "changed by an import" in html
 
 
@@ -42,7 +45,10 @@ def test_history_page_shows_isv_change_as_old_to_new(app, client, world, auth):
     auth.post(f"/isv/apps/{APP_A}", _form(app, forum_casual_url="https://forum.example.org/new"))
     html = client.get(f"/apps/{APP_A}/history").get_data(as_text=True)
     assert "changed by the developer" in html
-    assert "https://forum.example.org/c/shield</del>" in html and "https://forum.example.org/new</ins>" in html
+    assert (
+        "https://forum.example.org/c/shield</del>" in html
+        and "https://forum.example.org/new</ins>" in html
+    )
 
 
 def test_public_app_page_links_to_the_history(client, world):
@@ -52,11 +58,20 @@ def test_public_app_page_links_to_the_history(client, world):
 def test_load_demo_adds_the_demo_accounts_and_prints_the_logins(app, runner, tmp_path, monkeypatch):
     demo = tmp_path / "demo"
     demo.mkdir()
-    records = [app_record("a-app"), app_record("b-app", vendor={"name": "Contoso", "slug": "contoso"})]
+    records = [
+        app_record("a-app"),
+        app_record("b-app", vendor={"name": "Contoso", "slug": "contoso"}),
+    ]
     (demo / "apps.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
     monkeypatch.setattr(cli, "DEMO_DIR", demo)
     result = runner.invoke(args=["load-demo"])
     assert result.exit_code == 0, result.output
-    for email in ("admin@example.com", "staff@example.com", "customer@example.com", "isv@contoso.example.com", "isv@northwind-software.example.com"):
+    for email in (
+        "admin@example.com",
+        "staff@example.com",
+        "customer@example.com",
+        "isv@contoso.example.com",
+        "isv@northwind-software.example.com",
+    ):
         assert email in result.output
     assert runner.invoke(args=["load-demo"]).exit_code == 0

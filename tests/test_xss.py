@@ -1,4 +1,5 @@
 """Hostile text in every user-controlled field is shown as text, never run as markup."""
+
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -15,24 +16,36 @@ PAYLOAD = SCRIPT + IMG
 @pytest.fixture
 def hostile(app):
     """An app whose every free-text field carries markup payloads."""
-    add_apps(app, app_record(
-        "hostile",
-        name=PAYLOAD[:120],
-        vendor={"name": PAYLOAD[:120], "slug": "evil-vendor", "website": "https://evil.example/" + '"onmouseover="x'},
-        category=PAYLOAD[:120],
-        summary=PAYLOAD,
-        description=f"{PAYLOAD}\n\n[click](javascript:alert(1)) <a href=\"javascript:alert(2)\">x</a>\n\n"
-                    "![i](x\" onerror=\"alert(3))",
-        version=PAYLOAD[:40],
-        homepage="https://example.org/?q=" + '"><script>',
-        support={
-            "forum_url": "https://forum.example.org/" + '"><script>alert(5)</script>',
-            "isv": {"contact_url": "https://help.example/" + '"><b>', "contact_email": "a@b.example",
-                    "scope": PAYLOAD, "conditions": PAYLOAD, "languages": [PAYLOAD[:40]],
-                    "hours": {"timezone": "UTC", "windows": {"mon": [["09:00", "17:00"]]}}},
-            "operator": {"professional": False, "justification": PAYLOAD},
-        },
-    ))
+    add_apps(
+        app,
+        app_record(
+            "hostile",
+            name=PAYLOAD[:120],
+            vendor={
+                "name": PAYLOAD[:120],
+                "slug": "evil-vendor",
+                "website": "https://evil.example/" + '"onmouseover="x',
+            },
+            category=PAYLOAD[:120],
+            summary=PAYLOAD,
+            description=f'{PAYLOAD}\n\n[click](javascript:alert(1)) <a href="javascript:alert(2)">x</a>\n\n'
+            '![i](x" onerror="alert(3))',
+            version=PAYLOAD[:40],
+            homepage="https://example.org/?q=" + '"><script>',
+            support={
+                "forum_url": "https://forum.example.org/" + '"><script>alert(5)</script>',
+                "isv": {
+                    "contact_url": "https://help.example/" + '"><b>',
+                    "contact_email": "a@b.example",
+                    "scope": PAYLOAD,
+                    "conditions": PAYLOAD,
+                    "languages": [PAYLOAD[:40]],
+                    "hours": {"timezone": "UTC", "windows": {"mon": [["09:00", "17:00"]]}},
+                },
+                "operator": {"professional": False, "justification": PAYLOAD},
+            },
+        ),
+    )
     return app
 
 
@@ -61,9 +74,19 @@ def _assert_no_raw_markup(text: str) -> None:
         assert "<script" not in text.replace("<script src=", "")
 
 
-@pytest.mark.parametrize("url", ["/apps", "/apps/hostile", "/apps/hostile/legend", "/vendors/evil-vendor",
-                                 "/apps?q=%3Cscript%3E", "/apps?channel=%3Cscript%3Ealert(1)%3C/script%3E",
-                                 "/apps/%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/apps",
+        "/apps/hostile",
+        "/apps/hostile/legend",
+        "/vendors/evil-vendor",
+        "/apps?q=%3Cscript%3E",
+        "/apps?channel=%3Cscript%3Ealert(1)%3C/script%3E",
+        "/apps/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/",
+    ],
+)
 def test_pages_escape_hostile_text(hostile, client, url):
     response = client.get(url)
     assert response.status_code in (200, 404)

@@ -1,4 +1,5 @@
 """Who may do what: role checks for views, and the safe ``next=`` target after login."""
+
 from functools import wraps
 from urllib.parse import urlsplit
 

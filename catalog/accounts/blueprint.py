@@ -1,4 +1,5 @@
 """URL map of the account pages."""
+
 from flask import Blueprint
 
 from catalog.accounts import views

@@ -1,4 +1,5 @@
 """``flask --app catalog create-user`` and the demo accounts of ``load-demo``."""
+
 import sys
 
 import click
@@ -31,7 +32,9 @@ def _read_password(from_stdin: bool) -> str:
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise click.ClickException(f"The password must have {PASSWORD_MIN} to {PASSWORD_MAX} characters.")
+        raise click.ClickException(
+            f"The password must have {PASSWORD_MIN} to {PASSWORD_MAX} characters."
+        )
     return password
 
 
@@ -40,7 +43,9 @@ def _links(role: str, vendor_slug: str | None, organisation: str | None) -> dict
     if role == ISV:
         vendor = db.session.scalar(select(Vendor).where(Vendor.slug == (vendor_slug or "")))
         if vendor is None:
-            raise click.ClickException("An ISV member needs --vendor with the slug of an existing vendor.")
+            raise click.ClickException(
+                "An ISV member needs --vendor with the slug of an existing vendor."
+            )
         return {"vendor": vendor}
     if role == CUSTOMER:
         return {"organisation": Organisation(name=organisation or "Independent customer")}
@@ -49,11 +54,15 @@ def _links(role: str, vendor_slug: str | None, organisation: str | None) -> dict
 
 @click.command("create-user")
 @click.option("--email", required=True, help="The login address.")
-@click.option("--name", default=None, help="Display name (default: the part of the address before @).")
+@click.option(
+    "--name", default=None, help="Display name (default: the part of the address before @)."
+)
 @click.option("--role", type=click.Choice(list(ROLES)), default=ADMIN, show_default=True)
 @click.option("--vendor", "vendor_slug", default=None, help="Vendor slug, for --role isv.")
 @click.option("--organisation", default=None, help="Organisation name, for --role customer.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
 @with_appcontext
 def create_user_command(email, name, role, vendor_slug, organisation, password_stdin) -> None:
     """Create a user (the first admin, for example); prompts for the password."""
@@ -61,11 +70,19 @@ def create_user_command(email, name, role, vendor_slug, organisation, password_s
     try:
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise click.ClickException(f"“{email}” is not an e-mail address people can log in with: {error}")
+        raise click.ClickException(
+            f"“{email}” is not an e-mail address people can log in with: {error}"
+        )
     if operations.user_by_email(email) is not None:
         raise click.ClickException(f"{email} already has an account.")
     password = _read_password(password_stdin)
-    user = operations.create_user(email, name or email.split("@")[0], password, role, **_links(role, vendor_slug, organisation))
+    user = operations.create_user(
+        email,
+        name or email.split("@")[0],
+        password,
+        role,
+        **_links(role, vendor_slug, organisation),
+    )
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}.")
 
@@ -73,7 +90,11 @@ def create_user_command(email, name, role, vendor_slug, organisation, password_s
 def _demo_vendors(count: int = 2) -> list[Vendor]:
     """The vendors with the most apps, for the demo ISV members."""
     statement = (
-        select(Vendor).join(App, App.vendor_id == Vendor.id).group_by(Vendor.id).order_by(db.func.count(App.id).desc(), Vendor.slug).limit(count)
+        select(Vendor)
+        .join(App, App.vendor_id == Vendor.id)
+        .group_by(Vendor.id)
+        .order_by(db.func.count(App.id).desc(), Vendor.slug)
+        .limit(count)
     )
     return list(db.session.scalars(statement))
 
@@ -83,10 +104,22 @@ def ensure_demo_users() -> list[tuple[str, str]]:
     accounts = [
         ("admin@example.com", "Ada Admin", ADMIN, dict, "admin"),
         ("staff@example.com", "Sam Staff", STAFF, dict, "operator staff"),
-        ("customer@example.com", "Cleo Customer", CUSTOMER, lambda: {"organisation": Organisation(name="Example Customer Ltd")}, "customer"),
+        (
+            "customer@example.com",
+            "Cleo Customer",
+            CUSTOMER,
+            lambda: {"organisation": Organisation(name="Example Customer Ltd")},
+            "customer",
+        ),
     ]
     for vendor in _demo_vendors():
-        member = (f"isv@{vendor.slug}.example.com", f"{vendor.name} developer", ISV, lambda v=vendor: {"vendor": v}, f"ISV member of {vendor.name}")
+        member = (
+            f"isv@{vendor.slug}.example.com",
+            f"{vendor.name} developer",
+            ISV,
+            lambda v=vendor: {"vendor": v},
+            f"ISV member of {vendor.name}",
+        )
         accounts.append(member)
     for email, name, role, links, _ in accounts:
         if operations.user_by_email(email) is None:

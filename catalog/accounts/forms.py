@@ -1,4 +1,5 @@
 """Forms of the account pages; each owns its validation."""
+
 from flask_wtf import FlaskForm
 from sqlalchemy import func
 from sqlalchemy import select
@@ -39,10 +40,15 @@ def email_field(label: str = "E-mail address"):
 
 def new_password_fields():
     """A new password and its confirmation."""
-    password = PasswordField("New password", validators=[required("Choose a password."), PASSWORD_RULE])
+    password = PasswordField(
+        "New password", validators=[required("Choose a password."), PASSWORD_RULE]
+    )
     confirm = PasswordField(
         "Repeat the new password",
-        validators=[required("Type the password again."), EqualTo("password", "The two passwords are not the same.")],
+        validators=[
+            required("Type the password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
     )
     return password, confirm
 
@@ -56,13 +62,17 @@ class LoginForm(FlaskForm):
     """E-mail and password."""
 
     email = email_field()
-    password = PasswordField("Password", validators=[required("Enter your password."), MaxChars(PASSWORD_MAX)])
+    password = PasswordField(
+        "Password", validators=[required("Enter your password."), MaxChars(PASSWORD_MAX)]
+    )
 
 
 class SignUpForm(FlaskForm):
     """A new customer account and its organisation."""
 
-    name = StringField("Your name", filters=[strip], validators=[required("Tell us your name."), MaxChars(120)])
+    name = StringField(
+        "Your name", filters=[strip], validators=[required("Tell us your name."), MaxChars(120)]
+    )
     email = email_field()
     organisation = StringField(
         "Organisation",
@@ -75,13 +85,17 @@ class SignUpForm(FlaskForm):
     def validate_email(self, field):
         """One account per address."""
         if field.data and email_taken(field.data):
-            raise ValidationError("An account with this e-mail address already exists. Log in, or reset its password.")
+            raise ValidationError(
+                "An account with this e-mail address already exists. Log in, or reset its password."
+            )
 
 
 class PasswordChangeForm(FlaskForm):
     """The current password and a new one."""
 
-    current_password = PasswordField("Current password", validators=[required("Enter your current password.")])
+    current_password = PasswordField(
+        "Current password", validators=[required("Enter your current password.")]
+    )
     password, confirm = new_password_fields()
 
     def __init__(self, user, *args, **kwargs):
@@ -109,5 +123,7 @@ class NewPasswordForm(FlaskForm):
 class AcceptInviteForm(FlaskForm):
     """A new ISV member's name and password."""
 
-    name = StringField("Your name", filters=[strip], validators=[required("Tell us your name."), MaxChars(120)])
+    name = StringField(
+        "Your name", filters=[strip], validators=[required("Tell us your name."), MaxChars(120)]
+    )
     password, confirm = new_password_fields()

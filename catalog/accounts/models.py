@@ -1,4 +1,5 @@
 """Users, the customer organisations they belong to, and recent failed logins."""
+
 import hashlib
 from datetime import datetime
 

@@ -1,4 +1,5 @@
 """Write operations on accounts. They flush; the request or command commits."""
+
 from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
@@ -40,7 +41,13 @@ def authenticate(email: str, password: str) -> User | None:
 
 def create_user(email: str, name: str, password: str, role: str, **links) -> User:
     """Add a user; ``links`` may set ``vendor`` or ``organisation``."""
-    user = User(email=email.strip().lower(), name=name, password_hash=hash_password(password), role=role, **links)
+    user = User(
+        email=email.strip().lower(),
+        name=name,
+        password_hash=hash_password(password),
+        role=role,
+        **links,
+    )
     db.session.add(user)
     db.session.flush()
     return user

@@ -4,6 +4,7 @@ A failure is a row in ``login_failure``; an account (or an address) with too man
 the window is refused until the oldest of them leaves it. ``now`` is passed in, so tests use real
 time arithmetic without sleeping.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta

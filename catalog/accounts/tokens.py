@@ -4,6 +4,7 @@ A reset token is signed with a salt that contains the user's current password ha
 as soon as the password changes (a used link cannot be used again). An invitation names the
 vendor and the e-mail address; it dies once an account with that address exists.
 """
+
 from flask import current_app
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
@@ -50,6 +51,10 @@ def read_invite(token: str) -> dict | None:
         data = _serializer(INVITE_SALT).loads(token, max_age=current_app.config["INVITE_MAX_AGE"])
     except BadSignature:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("vendor"), int) or not isinstance(data.get("email"), str):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("vendor"), int)
+        or not isinstance(data.get("email"), str)
+    ):
         return None
     return data

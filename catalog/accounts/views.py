@@ -1,4 +1,5 @@
 """Request handlers of the account pages: log in and out, sign up, passwords, invitations."""
+
 from flask import current_app
 from flask import flash
 from flask import redirect
@@ -87,7 +88,9 @@ def sign_up():
     form = SignUpForm()
     if not form.validate_on_submit():
         return _page("sign_up.html", _form_status(form), form=form)
-    user = operations.sign_up(form.email.data, form.name.data, form.organisation.data, form.password.data)
+    user = operations.sign_up(
+        form.email.data, form.name.data, form.organisation.data, form.password.data
+    )
     login_user(user)
     db.session.commit()
     flash(f"Welcome, {user.name}. Your account is ready.", "success")
@@ -115,8 +118,15 @@ def reset_request():
     user = operations.user_by_email(form.email.data)
     if user is not None and user.active:
         link = url_for("accounts.reset", token=tokens.reset_token(user), _external=True)
-        notify.send_mail(user.email, "Reset your Support Catalog password", render_template("accounts/mail/reset.txt", user=user, link=link))
-    flash("If an account uses that address, we have sent it a link to choose a new password. The link works for one hour.", "info")
+        notify.send_mail(
+            user.email,
+            "Reset your Support Catalog password",
+            render_template("accounts/mail/reset.txt", user=user, link=link),
+        )
+    flash(
+        "If an account uses that address, we have sent it a link to choose a new password. The link works for one hour.",
+        "info",
+    )
     return redirect(url_for("accounts.login"))
 
 
@@ -144,7 +154,9 @@ def accept_invite(token: str):
         return _page("link_invalid.html", 400, what="invitation")
     form = AcceptInviteForm()
     if not form.validate_on_submit():
-        return _page("invite.html", _form_status(form), form=form, vendor=vendor, email=invite["email"])
+        return _page(
+            "invite.html", _form_status(form), form=form, vendor=vendor, email=invite["email"]
+        )
     user = operations.accept_invite(vendor, invite["email"], form.name.data, form.password.data)
     login_user(user)
     db.session.commit()

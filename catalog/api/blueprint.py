@@ -1,8 +1,9 @@
 """URL map of the JSON API (``/api/v1``)."""
+
 from flask import Blueprint
 
-from catalog.search.web import api as search
 from catalog.api import views
+from catalog.search.web import api as search
 from catalog.support.wizard import views as wizard_views
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,4 +1,5 @@
 """Handlers of the JSON API."""
+
 from flask import abort
 from flask import current_app
 from flask import jsonify
@@ -31,9 +32,13 @@ def app_list():
         return api_error(404, f"There is no page {page.page}; the last page is {page.pages}.")
     links = {}
     if page.has_next:
-        links["next"] = url_for("api.app_list", _external=True, **f.args(page=page.page + 1, per_page=f.per_page))
+        links["next"] = url_for(
+            "api.app_list", _external=True, **f.args(page=page.page + 1, per_page=f.per_page)
+        )
     if page.has_prev:
-        links["prev"] = url_for("api.app_list", _external=True, **f.args(page=page.page - 1, per_page=f.per_page))
+        links["prev"] = url_for(
+            "api.app_list", _external=True, **f.args(page=page.page - 1, per_page=f.per_page)
+        )
     return jsonify(
         {
             "items": [serialize.app_row(row) for row in page.items],

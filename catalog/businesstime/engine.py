@@ -20,12 +20,13 @@ minus holidays. Conventions (all tested in ``tests/support``):
 
 The stored JSON form lives in ``calendar_rules``; ``explain`` tells how a due time was reached.
 """
+
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -184,8 +185,8 @@ def _day_spans(cal: Calendar, day: date) -> tuple[tuple[datetime, datetime], ...
 
 def _to_utc(wall: datetime, zone: ZoneInfo, *, late: bool) -> datetime:
     """Resolve a naive local wall time to UTC: gaps move forward, folds pick early or late."""
-    early = wall.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
-    second = wall.replace(tzinfo=zone, fold=1).astimezone(timezone.utc)
+    early = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
     if early == second:
         return early
     if early < second:  # a fold: the wall time happens twice
@@ -217,4 +218,4 @@ def _utc(moment: datetime) -> datetime:
     """An aware datetime converted to UTC; naive datetimes are refused."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{moment} has no time zone; business time needs aware datetimes.")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)

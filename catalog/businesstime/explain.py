@@ -3,11 +3,12 @@
 The explanation is data first (for templates and the API) and renders itself as English lines
 for e-mails and plain-text views. Names of days and months are English whatever the locale.
 """
+
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 
 from catalog.businesstime.engine import Calendar
 from catalog.businesstime.engine import add_business_time
@@ -95,8 +96,11 @@ def _counted(cal: Calendar, start: datetime, due: datetime) -> tuple[CountedSpan
             break
         span_end = min(span_end, _instant(due))
         local = cal.zone
-        spans.append(CountedSpan(day, span_start.astimezone(local), span_end.astimezone(local),
-                                 span_end - span_start))
+        spans.append(
+            CountedSpan(
+                day, span_start.astimezone(local), span_end.astimezone(local), span_end - span_start
+            )
+        )
     return tuple(spans)
 
 
@@ -153,4 +157,4 @@ def amount_label(amount: timedelta) -> str:
 
 def _instant(moment: datetime) -> datetime:
     """The same instant in UTC, so comparisons ignore wall-clock folds."""
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)

@@ -10,10 +10,11 @@ Example of the stored form::
 Times are ``HH:MM``; ``24:00`` is the end of the day, and an end earlier than the start means the
 window ends the next day. Every message is a plain English sentence a form can show as it is.
 """
+
 import re
 from dataclasses import dataclass
-from types import SimpleNamespace
 from datetime import date
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 from zoneinfo import ZoneInfoNotFoundError
 
@@ -21,8 +22,15 @@ import holidays as holidays_lib
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-KEYS = ("timezone", "windows", "holidays", "yearly_holidays", "country", "subdivision",
-        "always_open")
+KEYS = (
+    "timezone",
+    "windows",
+    "holidays",
+    "yearly_holidays",
+    "country",
+    "subdivision",
+    "always_open",
+)
 DAY = 24 * 60
 WEEK = 7 * DAY
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")

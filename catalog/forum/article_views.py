@@ -1,4 +1,5 @@
 """Request handlers of knowledge articles: read by visibility, curated by staff."""
+
 from flask import abort
 from flask import current_app
 from flask import flash
@@ -22,8 +23,12 @@ from catalog.forum.views import page_arg
 def article_list():
     """Articles the reader may see (staff also see drafts)."""
     staff = permissions.is_staff(current_user)
-    page = queries.articles_page(permissions.visibilities_for(current_user), staff, page_arg(),
-                                 current_app.config["FORUM_PAGE_SIZE"])
+    page = queries.articles_page(
+        permissions.visibilities_for(current_user),
+        staff,
+        page_arg(),
+        current_app.config["FORUM_PAGE_SIZE"],
+    )
     if page.page > page.pages:
         abort(404)
     return render_template("forum/articles.html", page=page, staff=staff)
@@ -34,7 +39,9 @@ def article(article_id: int):
     found = queries.article_by_id(article_id)
     if found is None or not permissions.can_read_article(current_user, found):
         abort(404)
-    return render_template("forum/article.html", article=found, staff=permissions.is_staff(current_user))
+    return render_template(
+        "forum/article.html", article=found, staff=permissions.is_staff(current_user)
+    )
 
 
 def _form_page(form, found=None):
@@ -64,7 +71,9 @@ def new_article():
 
 def _initial(found) -> dict:
     """The form's starting values from a saved article."""
-    data = {name: getattr(found, name) for name in ("title", "body", "visibility", "status", "source")}
+    data = {
+        name: getattr(found, name) for name in ("title", "body", "visibility", "status", "source")
+    }
     return data | {"app_id": found.app_id or 0, "section_id": found.section_id or 0}
 
 
@@ -89,5 +98,8 @@ def promote(thread_id: int):
         abort(400)
     found = articles.promote_thread(thread, current_user.id, utcnow())
     db.session.commit()
-    flash("A draft article was made from the thread; edit it and publish it when it reads well.", "success")
+    flash(
+        "A draft article was made from the thread; edit it and publish it when it reads well.",
+        "success",
+    )
     return redirect(url_for("forum.edit_article", article_id=found.id))

@@ -1,4 +1,5 @@
 """Writes of knowledge articles: write fresh, promote from a thread, edit. Flush only."""
+
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,7 +15,13 @@ ARTICLE_FIELDS = ("title", "body", "app_id", "section_id", "visibility", "status
 def _unique_slug(title: str, article_id: int | None = None) -> str:
     """A slug from the title that no other article uses."""
     base = slugify(title)[:100]
-    taken = set(db.session.scalars(select(Article.slug).where(Article.slug.startswith(base), Article.id != (article_id or 0))))
+    taken = set(
+        db.session.scalars(
+            select(Article.slug).where(
+                Article.slug.startswith(base), Article.id != (article_id or 0)
+            )
+        )
+    )
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -45,8 +52,13 @@ def promote_thread(thread: Thread, author_id: int, now: datetime) -> Article:
     if accepted is not None:
         parts += ["## The answer", accepted.body]
     values = {
-        "title": thread.title, "body": "\n\n".join(parts), "section_id": thread.section_id,
-        "app_id": thread.section.app_id, "visibility": "public", "status": "draft", "source": "thread",
+        "title": thread.title,
+        "body": "\n\n".join(parts),
+        "section_id": thread.section_id,
+        "app_id": thread.section.app_id,
+        "visibility": "public",
+        "status": "draft",
+        "source": "thread",
     }
     article = save_article(None, values, author_id, now)
     article.source_thread_id = thread.id

@@ -1,4 +1,5 @@
 """URL map of the forum (``/forum``)."""
+
 from flask import Blueprint
 
 from catalog.forum import article_views
@@ -21,4 +22,6 @@ bp.add_url_rule("/p/<int:post_id>/moderate", view_func=views.moderate_post, meth
 bp.add_url_rule("/articles", view_func=article_views.article_list)
 bp.add_url_rule("/articles/new", view_func=article_views.new_article, methods=["GET", "POST"])
 bp.add_url_rule("/articles/<int:article_id>", view_func=article_views.article)
-bp.add_url_rule("/articles/<int:article_id>/edit", view_func=article_views.edit_article, methods=["GET", "POST"])
+bp.add_url_rule(
+    "/articles/<int:article_id>/edit", view_func=article_views.edit_article, methods=["GET", "POST"]
+)

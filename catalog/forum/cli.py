@@ -1,4 +1,5 @@
 """``flask --app catalog forum sync-sections`` and ``flask --app catalog import-posts FILE``."""
+
 import sys
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def _read_lines(path: Path) -> list[str]:
     try:
         return path.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError as error:
-        raise click.ClickException(f"{path} is not UTF-8 text ({error.reason} at byte {error.start}).")
+        raise click.ClickException(
+            f"{path} is not UTF-8 text ({error.reason} at byte {error.start})."
+        )
 
 
 def _report(problems) -> None:
@@ -56,7 +59,11 @@ def import_posts_command(file: Path) -> None:
     if problems:
         _report(problems)
         raise SystemExit(1)
-    with click.progressbar(length=len(records), label=f"Writing {file.name}", file=sys.stderr) as bar:
+    with click.progressbar(
+        length=len(records), label=f"Writing {file.name}", file=sys.stderr
+    ) as bar:
         created = importing.write_threads(records, utcnow(), progress=bar.update)
     db.session.commit()
-    click.echo(f"Imported {len(created)} threads with {sum(len(r['replies']) for r in records)} replies.")
+    click.echo(
+        f"Imported {len(created)} threads with {sum(len(r['replies']) for r in records)} replies."
+    )

@@ -4,10 +4,11 @@ Generated from the question templates in ``demo_data`` keyed by each app's categ
 random generator seeded by the app's slug, so every run produces the same content. Running it
 again adds nothing: threads are matched by section and title, articles by title.
 """
+
 import random
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 
 from sqlalchemy import select
 
@@ -29,7 +30,7 @@ from catalog.forum.sections import sync_sections
 from catalog.marketplace.models import App
 from catalog.marketplace.records import slugify
 
-BASE = datetime(2026, 6, 30, 9, 0, tzinfo=timezone.utc)
+BASE = datetime(2026, 6, 30, 9, 0, tzinfo=UTC)
 VOTERS = ("customer@example.com", "staff@example.com")
 
 
@@ -38,11 +39,28 @@ def _record(rng: random.Random, where: dict, template: tuple, names: dict, helpe
     title, question, answer, follow_up = (part.format(**names) for part in template)
     opened = BASE - timedelta(days=rng.randint(1, 240), minutes=rng.randint(0, 600))
     author = rng.choice(AUTHORS)
-    replies = [{"author": helper, "body": answer, "created": opened + timedelta(hours=rng.randint(1, 30))}]
+    replies = [
+        {"author": helper, "body": answer, "created": opened + timedelta(hours=rng.randint(1, 30))}
+    ]
     if follow_up:
-        replies.append({"author": author, "body": follow_up, "created": replies[0]["created"] + timedelta(hours=rng.randint(1, 48))})
-    return {**where, "title": title, "author": author, "created": opened, "body": question, "replies": replies,
-            "accepted_reply": 0 if follow_up else None, "locked": False, "line": 0}
+        replies.append(
+            {
+                "author": author,
+                "body": follow_up,
+                "created": replies[0]["created"] + timedelta(hours=rng.randint(1, 48)),
+            }
+        )
+    return {
+        **where,
+        "title": title,
+        "author": author,
+        "created": opened,
+        "body": question,
+        "replies": replies,
+        "accepted_reply": 0 if follow_up else None,
+        "locked": False,
+        "line": 0,
+    }
 
 
 def app_records(app: App) -> list[dict]:
@@ -51,7 +69,10 @@ def app_records(app: App) -> list[dict]:
     names = {"app": app.name, "vendor": app.vendor.name}
     templates = CATEGORY_QUESTIONS.get(app.category.slug, []) + GENERIC_QUESTIONS
     helpers = [f"{app.vendor.name} support", *HELPERS]
-    return [_record(rng, {"app": app.slug, "section": None}, t, names, rng.choice(helpers)) for t in templates]
+    return [
+        _record(rng, {"app": app.slug, "section": None}, t, names, rng.choice(helpers))
+        for t in templates
+    ]
 
 
 def general_records() -> list[dict]:
@@ -59,7 +80,8 @@ def general_records() -> list[dict]:
     rng = random.Random("demo-forum:general")
     return [
         _record(rng, {"section": slug, "app": None}, template, {}, rng.choice(HELPERS))
-        for slug, templates in GENERAL_QUESTIONS.items() for template in templates
+        for slug, templates in GENERAL_QUESTIONS.items()
+        for template in templates
     ]
 
 
@@ -93,7 +115,13 @@ def _add_articles(now: datetime) -> int:
     for title, body, visibility, status, source, where in ARTICLES:
         if slugify(title) in existing:
             continue
-        values = {"title": title, "body": body, "visibility": visibility, "status": status, "source": source}
+        values = {
+            "title": title,
+            "body": body,
+            "visibility": visibility,
+            "status": status,
+            "source": source,
+        }
         articles.save_article(None, values | _article_place(where), None, now)
         added += 1
     return added
@@ -102,7 +130,9 @@ def _add_articles(now: datetime) -> int:
 def load_forum_demo(now: datetime) -> dict[str, int]:
     """Create sections, threads, votes and articles that are missing; return what was added."""
     sync_sections(now)
-    apps = db.session.scalars(select(App).join(Section, Section.app_id == App.id).order_by(App.slug))
+    apps = db.session.scalars(
+        select(App).join(Section, Section.app_id == App.id).order_by(App.slug)
+    )
     records = [r for app in apps for r in app_records(app)] + general_records()
     threads = importing.write_threads(records, now, skip_existing=True)
     return {"threads": len(threads), "votes": _add_votes(threads), "articles": _add_articles(now)}

@@ -1,4 +1,5 @@
 """Forms of the forum; each owns its validation and keeps what was typed on errors."""
+
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms import StringField
@@ -34,16 +35,25 @@ def menu(pairs) -> list[SelectChoice]:
 
 def title_field(label: str = "Title"):
     """A required title of a sensible length."""
-    return StringField(label, filters=[strip], validators=[
-        required("Give your post a title that says what the problem is."),
-        Length(min=5, message="Write a title of at least 5 characters."), MaxChars(TITLE_MAX),
-    ])
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[
+            required("Give your post a title that says what the problem is."),
+            Length(min=5, message="Write a title of at least 5 characters."),
+            MaxChars(TITLE_MAX),
+        ],
+    )
 
 
 def body_field(label: str, limit: int = BODY_MAX):
     """A required Markdown text."""
-    return TextAreaField(label, filters=[strip], description=MARKDOWN_HINT,
-                         validators=[required("Write some text first."), MaxChars(limit)])
+    return TextAreaField(
+        label,
+        filters=[strip],
+        description=MARKDOWN_HINT,
+        validators=[required("Write some text first."), MaxChars(limit)],
+    )
 
 
 class ThreadForm(FlaskForm):
@@ -118,7 +128,10 @@ class ArticleForm(FlaskForm):
 
     def values(self) -> dict:
         """The article's columns from the form."""
-        data = {name: getattr(self, name).data for name in ("title", "body", "visibility", "status", "source")}
+        data = {
+            name: getattr(self, name).data
+            for name in ("title", "body", "visibility", "status", "source")
+        }
         data["app_id"] = self.app_id.data or None
         data["section_id"] = self.section_id.data or None
         return data

@@ -1,4 +1,5 @@
 """Forum models. Threads and replies are Markdown posts; articles are curated by staff."""
+
 from datetime import datetime
 
 from sqlalchemy import Boolean

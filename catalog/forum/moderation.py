@@ -3,6 +3,7 @@
 Hiding or moving a thread changes the documents of all its replies too (they vanish with it, or
 carry the new section), so those are recorded in the outbox explicitly.
 """
+
 from catalog.extensions import db
 from catalog.forum.models import Post
 from catalog.forum.models import Section

@@ -4,6 +4,7 @@ Every function flushes and never commits; the request (or command) commits once.
 changed with SQL ``UPDATE … SET n = n + 1`` so concurrent replies and votes never lose a count,
 and so a vote does not needlessly re-index its post.
 """
+
 from datetime import datetime
 
 from sqlalchemy import delete
@@ -20,30 +21,47 @@ from catalog.search.indexing import events as outbox
 
 def record_replies(thread: Thread) -> None:
     """Note every reply of ``thread`` for re-indexing (they carry its title and section)."""
-    ids = db.session.scalars(select(Post.id).where(Post.thread_id == thread.id, Post.is_opening.is_(False)))
+    ids = db.session.scalars(
+        select(Post.id).where(Post.thread_id == thread.id, Post.is_opening.is_(False))
+    )
     outbox.record(db.session, {f"reply:{post_id}" for post_id in ids})
 
 
 def start_thread(section: Section, author, title: str, body: str, now: datetime) -> Thread:
     """Open a thread with its opening post."""
     thread = Thread(
-        section=section, title=title, author_id=author.id, author_name=author.name,
-        created_at=now, last_activity_at=now,
+        section=section,
+        title=title,
+        author_id=author.id,
+        author_name=author.name,
+        created_at=now,
+        last_activity_at=now,
     )
     db.session.add(thread)
     db.session.flush()
-    db.session.add(Post(thread_id=thread.id, author_id=author.id, author_name=author.name,
-                        body=body, is_opening=True, created_at=now))
+    db.session.add(
+        Post(
+            thread_id=thread.id,
+            author_id=author.id,
+            author_name=author.name,
+            body=body,
+            is_opening=True,
+            created_at=now,
+        )
+    )
     db.session.flush()
     return thread
 
 
 def reply(thread: Thread, author, body: str, now: datetime) -> Post:
     """Add a reply and bump the thread's counters."""
-    post = Post(thread_id=thread.id, author_id=author.id, author_name=author.name, body=body, created_at=now)
+    post = Post(
+        thread_id=thread.id, author_id=author.id, author_name=author.name, body=body, created_at=now
+    )
     db.session.add(post)
     db.session.execute(
-        update(Thread).where(Thread.id == thread.id)
+        update(Thread)
+        .where(Thread.id == thread.id)
         .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -75,7 +93,9 @@ def toggle_accepted(thread: Thread, post: Post) -> bool:
 
 def toggle_vote(post: Post, user_id: int, now: datetime) -> bool:
     """Add the user's "this helped" to a post, or take it back; return whether it is now set."""
-    existing = db.session.scalar(select(Vote.id).where(Vote.post_id == post.id, Vote.user_id == user_id))
+    existing = db.session.scalar(
+        select(Vote.id).where(Vote.post_id == post.id, Vote.user_id == user_id)
+    )
     if existing is None:
         db.session.add(Vote(post_id=post.id, user_id=user_id, created_at=now))
         change = 1
@@ -83,7 +103,9 @@ def toggle_vote(post: Post, user_id: int, now: datetime) -> bool:
         db.session.execute(delete(Vote).where(Vote.id == existing))
         change = -1
     db.session.execute(
-        update(Post).where(Post.id == post.id).values(helpful_count=Post.helpful_count + change)
+        update(Post)
+        .where(Post.id == post.id)
+        .values(helpful_count=Post.helpful_count + change)
         .execution_options(synchronize_session=False)
     )
     db.session.flush()

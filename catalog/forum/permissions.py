@@ -3,6 +3,7 @@
 Plain functions of a user and a section, thread or article; no database access, so views,
 templates and search share one answer.
 """
+
 from catalog.accounts.models import ISV
 from catalog.accounts.models import OPERATOR_ROLES
 
@@ -36,7 +37,12 @@ def can_post(user) -> bool:
 def owns_section(user, section) -> bool:
     """Whether ``user`` is an ISV member of the vendor whose app the section is for."""
     app = section.app if section is not None else None
-    return _signed_in(user) and user.role == ISV and app is not None and app.vendor_id == user.vendor_id
+    return (
+        _signed_in(user)
+        and user.role == ISV
+        and app is not None
+        and app.vendor_id == user.vendor_id
+    )
 
 
 def can_moderate(user, section) -> bool:

@@ -4,16 +4,27 @@ One line is one thread with its replies. Pure Python, like ``catalog.marketplace
 every problem is reported as "line N, field: reason"; where a thread goes (section or app
 slug) is checked against the database afterwards by ``catalog.forum.importing``.
 """
+
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from typing import Any
 
-from catalog.marketplace.records import SLUG_RE
 from catalog.jsonlines import Problem
 from catalog.jsonlines import RecordChecker
 from catalog.jsonlines import checked_lines
+from catalog.marketplace.records import SLUG_RE
 
-THREAD_FIELDS = {"section", "app", "title", "author", "created", "body", "replies", "accepted_reply", "locked"}
+THREAD_FIELDS = {
+    "section",
+    "app",
+    "title",
+    "author",
+    "created",
+    "body",
+    "replies",
+    "accepted_reply",
+    "locked",
+}
 REPLY_FIELDS = {"author", "created", "body"}
 TITLE_LIMITS = (5, 200)
 BODY_LIMIT = 20_000
@@ -60,7 +71,7 @@ class _Checker(RecordChecker):
         if parsed.tzinfo is None:
             self.fail(path, "needs a time zone, e.g. 2026-03-01T09:30:00Z")
             return None
-        return parsed.astimezone(timezone.utc)
+        return parsed.astimezone(UTC)
 
 
 def _post(checker: _Checker, data: dict, prefix: str = "") -> dict:
@@ -100,7 +111,12 @@ def _accepted(checker: _Checker, data: dict, count: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < count:
-        checker.fail("accepted_reply", f"must be the index of a reply (0 to {count - 1})" if count else "needs replies to point at")
+        checker.fail(
+            "accepted_reply",
+            f"must be the index of a reply (0 to {count - 1})"
+            if count
+            else "needs replies to point at",
+        )
         return None
     return value
 
@@ -121,8 +137,14 @@ def check_thread(line: int, data: Any) -> tuple[dict | None, list[Problem]]:
     locked = data.get("locked", False)
     if not isinstance(locked, bool):
         checker.fail("locked", "must be true or false")
-    record = {"section": section, "app": app, **opening, "replies": replies,
-              "accepted_reply": _accepted(checker, data, len(replies)), "locked": locked is True}
+    record = {
+        "section": section,
+        "app": app,
+        **opening,
+        "replies": replies,
+        "accepted_reply": _accepted(checker, data, len(replies)),
+        "locked": locked is True,
+    }
     return (None if checker.problems else record), checker.problems
 
 

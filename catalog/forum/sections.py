@@ -3,6 +3,7 @@
 Run by ``load-demo``, by ``flask --app catalog forum sync-sections`` and right after an ISV turns
 the dedicated forum on. Operations flush; the caller commits.
 """
+
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,10 +15,26 @@ from catalog.marketplace.models import App
 from catalog.marketplace.models import SupportTerms
 
 GENERAL_SECTIONS = (
-    ("getting-started", "Getting started", "Installing apps, first steps and finding your way around the marketplace."),
-    ("billing", "Billing & subscriptions", "Invoices, plans, renewals, refunds and licence questions."),
-    ("platform", "Platform & integrations", "Questions about the platform itself and how apps work together."),
-    ("announcements", "Announcements", "News from the operator: maintenance windows, new plans, policy changes."),
+    (
+        "getting-started",
+        "Getting started",
+        "Installing apps, first steps and finding your way around the marketplace.",
+    ),
+    (
+        "billing",
+        "Billing & subscriptions",
+        "Invoices, plans, renewals, refunds and licence questions.",
+    ),
+    (
+        "platform",
+        "Platform & integrations",
+        "Questions about the platform itself and how apps work together.",
+    ),
+    (
+        "announcements",
+        "Announcements",
+        "News from the operator: maintenance windows, new plans, policy changes.",
+    ),
 )
 
 
@@ -27,7 +44,9 @@ def ensure_general_sections() -> int:
     created = 0
     for position, (slug, name, description) in enumerate(GENERAL_SECTIONS):
         if slug not in existing:
-            db.session.add(Section(slug=slug, name=name, description=description, position=position))
+            db.session.add(
+                Section(slug=slug, name=name, description=description, position=position)
+            )
             created += 1
     db.session.flush()
     return created
@@ -48,11 +67,16 @@ def ensure_app_section(app: App, now: datetime) -> Section:
     section = db.session.scalar(select(Section).where(Section.app_id == app.id))
     if section is None:
         section = Section(
-            slug=_free_slug(app.slug), name=app.name, app=app, position=100,
+            slug=_free_slug(app.slug),
+            name=app.name,
+            app=app,
+            position=100,
             description=f"Questions and answers about {app.name}; its developer reads along.",
         )
         db.session.add(section)
-    request = db.session.scalar(select(ForumSectionRequest).where(ForumSectionRequest.app_id == app.id))
+    request = db.session.scalar(
+        select(ForumSectionRequest).where(ForumSectionRequest.app_id == app.id)
+    )
     if request is not None and request.fulfilled_at is None:
         request.fulfilled_at = now
     db.session.flush()

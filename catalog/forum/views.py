@@ -1,4 +1,5 @@
 """Request handlers of the forum: sections, threads, replies, answers, votes and moderation."""
+
 from math import ceil
 
 from flask import abort
@@ -99,13 +100,22 @@ def _thread_page(thread, reply_form=None, status: int = 200, moderate_form=None)
         abort(404)
     if moderator and moderate_form is None:
         moderate_form = ModerateThreadForm()
-        targets = queries.move_targets(thread, permissions.is_staff(current_user), current_user.vendor_id)
+        targets = queries.move_targets(
+            thread, permissions.is_staff(current_user), current_user.vendor_id
+        )
         moderate_form.set_targets(targets)
     voted = queries.voted_posts(getattr(current_user, "id", None), [p.id for p in page.items])
     return render_template(
-        "forum/thread.html", thread=thread, page=page, reply_form=reply_form or ReplyForm(),
-        moderate_form=moderate_form, post_form=ModeratePostForm(), action_form=ActionForm(),
-        moderator=moderator, voted=voted, perm=permissions,
+        "forum/thread.html",
+        thread=thread,
+        page=page,
+        reply_form=reply_form or ReplyForm(),
+        moderate_form=moderate_form,
+        post_form=ModeratePostForm(),
+        action_form=ActionForm(),
+        moderator=moderator,
+        voted=voted,
+        perm=permissions,
     ), status
 
 
@@ -120,7 +130,9 @@ def post_link(post_id: int):
     moderator = permissions.can_moderate(current_user, post.thread.section)
     position = queries.post_position(post, include_hidden=moderator)
     page = max(1, ceil(position / _per_page()))
-    return redirect(url_for("forum.thread", thread_id=post.thread_id, page=page, _anchor=f"post-{post.id}"))
+    return redirect(
+        url_for("forum.thread", thread_id=post.thread_id, page=page, _anchor=f"post-{post.id}")
+    )
 
 
 def _last_page_url(thread, post_id: int) -> str:
@@ -157,7 +169,9 @@ def edit_post(post_id: int):
         operations.edit_post(post, form.body.data, utcnow(), title)
         db.session.commit()
         flash("Your changes are saved.", "success")
-        return redirect(url_for("forum.thread", thread_id=post.thread_id, _anchor=f"post-{post.id}"))
+        return redirect(
+            url_for("forum.thread", thread_id=post.thread_id, _anchor=f"post-{post.id}")
+        )
     status = 400 if form.is_submitted() else 200
     return render_template("forum/edit_post.html", post=post, form=form), status
 
@@ -172,7 +186,12 @@ def accept(post_id: int):
         abort(400)
     accepted = operations.toggle_accepted(post.thread, post)
     db.session.commit()
-    flash("Marked as the accepted answer." if accepted else "The answer is no longer marked as accepted.", "success")
+    flash(
+        "Marked as the accepted answer."
+        if accepted
+        else "The answer is no longer marked as accepted.",
+        "success",
+    )
     return redirect(url_for("forum.thread", thread_id=post.thread_id, _anchor=f"post-{post.id}"))
 
 
@@ -197,7 +216,12 @@ def moderate_thread(thread_id: int):
     if not permissions.can_moderate(current_user, found.section):
         abort(403)
     form = ModerateThreadForm()
-    targets = {s.id: s for s in queries.move_targets(found, permissions.is_staff(current_user), current_user.vendor_id)}
+    targets = {
+        s.id: s
+        for s in queries.move_targets(
+            found, permissions.is_staff(current_user), current_user.vendor_id
+        )
+    }
     form.set_targets(targets.values())
     if not form.validate_on_submit():
         return _thread_page(found, status=400, moderate_form=form)

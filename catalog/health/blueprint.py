@@ -1,4 +1,5 @@
 """URL map of the health check."""
+
 from flask import Blueprint
 
 from catalog.health import views

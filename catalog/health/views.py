@@ -1,11 +1,12 @@
 """The health check: is the database answering, and in what state is the search index?"""
+
 from flask import current_app
 from flask import jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from catalog.search import engine as search
 from catalog.extensions import db
+from catalog.search import engine as search
 
 
 def database_ok() -> bool:

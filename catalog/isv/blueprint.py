@@ -1,4 +1,5 @@
 """URL map of the ISV portal."""
+
 from flask import Blueprint
 
 from catalog.isv import views

@@ -4,6 +4,7 @@ The form declares no operator field (professional, consulting, factors), no vend
 publishing flag, so a crafted request that adds them binds nothing; ``listing_values`` and
 ``terms_values`` return exactly the columns an ISV owns.
 """
+
 from types import SimpleNamespace
 
 from flask_wtf import FlaskForm
@@ -31,8 +32,14 @@ from catalog.marketplace.calendars import is_known_zone
 from catalog.marketplace.calendars import parse_holidays
 from catalog.marketplace.calendars import parse_windows
 
-DAY_LABELS = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
-SEVERITY_LABELS = {"1": "Severity 1 (critical)", "2": "Severity 2 (major)", "3": "Severity 3 (minor)"}
+DAY_LABELS = dict(
+    zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
+)
+SEVERITY_LABELS = {
+    "1": "Severity 1 (critical)",
+    "2": "Severity 2 (major)",
+    "3": "Severity 3 (minor)",
+}
 MAX_MINUTES = 60 * 24 * 365
 MAX_LANGUAGES = 20
 
@@ -50,7 +57,9 @@ class MinutesField(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError("Enter a whole number of minutes, such as 240 for four hours.") from None
+            raise ValueError(
+                "Enter a whole number of minutes, such as 240 for four hours."
+            ) from None
 
 
 def _windows(day: str):
@@ -77,7 +86,14 @@ def _minutes_field(severity: str):
     """First-response target for one severity."""
     return MinutesField(
         SEVERITY_LABELS[severity],
-        validators=[Optional(), NumberRange(min=1, max=MAX_MINUTES, message="Enter a number of minutes above zero (and at most a year).")],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_MINUTES,
+                message="Enter a number of minutes above zero (and at most a year).",
+            ),
+        ],
     )
 
 
@@ -89,33 +105,52 @@ def _text(label: str, limit: int, description: str = "", area: bool = False):
 
 def _url(label: str, description: str = ""):
     """An optional http(s) address."""
-    return URLField(label, filters=[strip], description=description, validators=[MaxChars(300), web_address])
+    return URLField(
+        label, filters=[strip], description=description, validators=[MaxChars(300), web_address]
+    )
 
 
 class IsvAppForm(FlaskForm):
     """Listing details and ISV-controlled support terms of one app."""
 
-    name = StringField("Name", filters=[strip], validators=[required("The app needs a name."), MaxChars(120)])
+    name = StringField(
+        "Name", filters=[strip], validators=[required("The app needs a name."), MaxChars(120)]
+    )
     summary = _text("Summary", 300, "One sentence shown in the catalog.")
     description = _text("Description", 20000, "Markdown: **bold**, lists and links.", area=True)
     version = _text("Current version", 40)
     homepage = _url("Home page")
 
-    forum_casual_url = _url("Public forum link", "A forum you read now and then. Leave empty if there is none.")
-    forum_dedicated = BooleanField("Dedicated forum: reserve a section of our knowledge forum for this app")
+    forum_casual_url = _url(
+        "Public forum link", "A forum you read now and then. Leave empty if there is none."
+    )
+    forum_dedicated = BooleanField(
+        "Dedicated forum: reserve a section of our knowledge forum for this app"
+    )
 
     isv_offered = BooleanField("Developer support: we take support requests for this app")
-    isv_contact_url = _url("Support web address", "Where customers file requests (a help desk or contact form).")
+    isv_contact_url = _url(
+        "Support web address", "Where customers file requests (a help desk or contact form)."
+    )
     isv_contact_email = EmailField(
         "Support e-mail",
         filters=[strip],
-        validators=[Optional(), MaxChars(254), Email("Enter an e-mail address like support@example.com.")],
+        validators=[
+            Optional(),
+            MaxChars(254),
+            Email("Enter an e-mail address like support@example.com."),
+        ],
     )
     isv_scope = _text("Scope", 4000, "What your support covers, and what it does not.", area=True)
-    isv_conditions = _text("Conditions", 4000, "Who is entitled to it (for example a current licence).", area=True)
+    isv_conditions = _text(
+        "Conditions", 4000, "Who is entitled to it (for example a current licence).", area=True
+    )
 
     hours_timezone = StringField(
-        "Time zone of your hours", filters=[strip], description="An IANA name, such as Europe/Prague or America/New_York.", validators=[MaxChars(60)]
+        "Time zone of your hours",
+        filters=[strip],
+        description="An IANA name, such as Europe/Prague or America/New_York.",
+        validators=[MaxChars(60)],
     )
     hours_always_open = BooleanField("Around the clock (24×7)")
     hours_mon = _day_field("mon")
@@ -126,7 +161,10 @@ class IsvAppForm(FlaskForm):
     hours_sat = _day_field("sat")
     hours_sun = _day_field("sun")
     hours_holidays = _text(
-        "Holidays", 2000, "One per line: 2026-12-24 for a single day, 12-25 for the same day every year.", area=True
+        "Holidays",
+        2000,
+        "One per line: 2026-12-24 for a single day, 12-25 for the same day every year.",
+        area=True,
     )
     response_1 = _minutes_field("1")
     response_2 = _minutes_field("2")
@@ -139,19 +177,25 @@ class IsvAppForm(FlaskForm):
     def validate_hours_timezone(self, field):
         """A known IANA zone."""
         if field.data and not is_known_zone(field.data):
-            raise ValidationError(f"“{field.data}” is not a time zone we know. Use a name like Europe/Prague or America/New_York.")
+            raise ValidationError(
+                f"“{field.data}” is not a time zone we know. Use a name like Europe/Prague or America/New_York."
+            )
 
     def validate_hours_holidays(self, field):
         """Dates we can read."""
         problems = holiday_problems(*parse_holidays(field.data))
         if problems:
-            raise ValidationError(sentence(problems[0] + " (for example 2026-12-24, or 12-25 for every year)"))
+            raise ValidationError(
+                sentence(problems[0] + " (for example 2026-12-24, or 12-25 for every year)")
+            )
 
     def validate_languages(self, field):
         """A short list of short names."""
         names = split_list(field.data)
         if len(names) > MAX_LANGUAGES or any(len(name) > 40 for name in names):
-            raise ValidationError(f"List at most {MAX_LANGUAGES} languages, each name under 40 characters, separated by commas.")
+            raise ValidationError(
+                f"List at most {MAX_LANGUAGES} languages, each name under 40 characters, separated by commas."
+            )
 
     def validate(self, extra_validators=None) -> bool:
         """Field checks, then the checks that involve several fields."""
@@ -161,7 +205,9 @@ class IsvAppForm(FlaskForm):
     def _check_contact(self) -> bool:
         """Developer support needs a way to reach the developer."""
         if self.isv_offered.data and not (self.isv_contact_url.data or self.isv_contact_email.data):
-            self.isv_contact_url.errors.append("Give a support web address or an e-mail address, so customers can reach you.")
+            self.isv_contact_url.errors.append(
+                "Give a support web address or an e-mail address, so customers can reach you."
+            )
             return False
         return True
 
@@ -172,7 +218,9 @@ class IsvAppForm(FlaskForm):
             self.hours_timezone.errors.append("Say which time zone your hours are in.")
             return False
         if self.hours_timezone.data and not has_windows and not self.hours_always_open.data:
-            self.hours_mon.errors.append("Add the hours you work on at least one day, or tick “Around the clock”.")
+            self.hours_mon.errors.append(
+                "Add the hours you work on at least one day, or tick “Around the clock”."
+            )
             return False
         return True
 
@@ -221,7 +269,9 @@ def hours_value(form: IsvAppForm) -> dict | None:
 
 def terms_values(form: IsvAppForm) -> dict:
     """The support-terms columns an ISV owns, from the form."""
-    targets = {sev: form[f"response_{sev}"].data for sev in SEVERITY_LABELS if form[f"response_{sev}"].data}
+    targets = {
+        sev: form[f"response_{sev}"].data for sev in SEVERITY_LABELS if form[f"response_{sev}"].data
+    }
     return {
         "forum_casual_url": form.forum_casual_url.data or None,
         "forum_dedicated": form.forum_dedicated.data,
@@ -241,16 +291,32 @@ def initial_data(app) -> dict:
     terms = app.terms
     hours = (terms.isv_hours if terms else None) or {}
     targets = (terms.isv_response_minutes if terms else None) or {}
-    data = {key: getattr(app, key) for key in ("name", "summary", "description", "version", "homepage")}
+    data = {
+        key: getattr(app, key) for key in ("name", "summary", "description", "version", "homepage")
+    }
     if terms is not None:
-        data.update({key: getattr(terms, key) for key in (
-            "forum_casual_url", "forum_dedicated", "isv_offered", "isv_contact_url", "isv_contact_email",
-            "isv_scope", "isv_conditions",
-        )})
+        data.update(
+            {
+                key: getattr(terms, key)
+                for key in (
+                    "forum_casual_url",
+                    "forum_dedicated",
+                    "isv_offered",
+                    "isv_contact_url",
+                    "isv_contact_email",
+                    "isv_scope",
+                    "isv_conditions",
+                )
+            }
+        )
         data["languages"] = ", ".join(terms.isv_languages or [])
     data["hours_timezone"] = hours.get("timezone", "")
     data["hours_always_open"] = bool(hours.get("always_open"))
-    data["hours_holidays"] = "\n".join([*(hours.get("holidays") or []), *(hours.get("yearly_holidays") or [])])
-    data.update({f"hours_{day}": format_windows((hours.get("windows") or {}).get(day)) for day in DAYS})
+    data["hours_holidays"] = "\n".join(
+        [*(hours.get("holidays") or []), *(hours.get("yearly_holidays") or [])]
+    )
+    data.update(
+        {f"hours_{day}": format_windows((hours.get("windows") or {}).get(day)) for day in DAYS}
+    )
     data.update({f"response_{sev}": targets.get(sev) for sev in SEVERITY_LABELS})
     return data

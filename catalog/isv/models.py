@@ -1,4 +1,5 @@
 """What the ISV portal records beyond the marketplace's own tables."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey

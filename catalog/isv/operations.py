@@ -1,4 +1,5 @@
 """Writes of the ISV portal. They touch only ISV-owned columns, flush, and never commit."""
+
 from datetime import datetime
 
 from sqlalchemy import select
@@ -32,12 +33,18 @@ def _apply(row, values: dict, allowed: frozenset) -> bool:
 
 def request_forum_section(app: App, user_id: int | None, now: datetime) -> None:
     """Record that the app's dedicated forum section must be created (once per app)."""
-    exists = db.session.scalar(select(ForumSectionRequest.id).where(ForumSectionRequest.app_id == app.id))
+    exists = db.session.scalar(
+        select(ForumSectionRequest.id).where(ForumSectionRequest.app_id == app.id)
+    )
     if exists is None:
-        db.session.add(ForumSectionRequest(app_id=app.id, requested_by_id=user_id, requested_at=now))
+        db.session.add(
+            ForumSectionRequest(app_id=app.id, requested_by_id=user_id, requested_at=now)
+        )
 
 
-def save_app(app: App, listing: dict, terms: dict, user_id: int | None, now: datetime) -> TermsVersion | None:
+def save_app(
+    app: App, listing: dict, terms: dict, user_id: int | None, now: datetime
+) -> TermsVersion | None:
     """Write the ISV's listing and terms; version the terms if they changed."""
     before = snapshot(app.terms, app.coverage)
     if _apply(app, listing, LISTING_FIELDS):

@@ -1,4 +1,5 @@
 """Read queries of the ISV portal: always scoped to the member's own vendor."""
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 

@@ -1,4 +1,5 @@
 """Request handlers of the ISV portal: a member sees and edits only their vendor's apps."""
+
 from flask import abort
 from flask import flash
 from flask import redirect
@@ -22,13 +23,18 @@ from catalog.legend import legend_for
 @isv_required
 def dashboard():
     """The member's apps with their legends."""
-    rows = [(app, legend_for(app.terms, app.coverage)) for app in queries.apps_of_vendor(current_user.vendor_id)]
+    rows = [
+        (app, legend_for(app.terms, app.coverage))
+        for app in queries.apps_of_vendor(current_user.vendor_id)
+    ]
     return render_template("isv/dashboard.html", rows=rows, vendor=current_user.vendor)
 
 
 def _edit_page(app, form, legend, status: int = 200, previewing: bool = False):
     """Render the edit form with a legend (saved, or previewed from the form)."""
-    return render_template("isv/edit.html", app=app, form=form, legend=legend, previewing=previewing), status
+    return render_template(
+        "isv/edit.html", app=app, form=form, legend=legend, previewing=previewing
+    ), status
 
 
 @isv_required
@@ -39,10 +45,16 @@ def edit_app(slug: str):
     if not form.validate_on_submit():
         if not form.is_submitted():
             return _edit_page(app, form, legend_for(app.terms, app.coverage))
-        return _edit_page(app, form, legend_for(channel_states(form), app.coverage), 400, previewing=True)
+        return _edit_page(
+            app, form, legend_for(channel_states(form), app.coverage), 400, previewing=True
+        )
     if form.preview.data:
-        return _edit_page(app, form, legend_for(channel_states(form), app.coverage), previewing=True)
-    version = operations.save_app(app, listing_values(form), terms_values(form), current_user.id, utcnow())
+        return _edit_page(
+            app, form, legend_for(channel_states(form), app.coverage), previewing=True
+        )
+    version = operations.save_app(
+        app, listing_values(form), terms_values(form), current_user.id, utcnow()
+    )
     db.session.commit()
     flash("Saved. The support terms are updated and versioned." if version else "Saved.", "success")
     return redirect(url_for("isv.edit_app", slug=app.slug))

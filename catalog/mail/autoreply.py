@@ -29,8 +29,9 @@ _DAEMON = re.compile(r"^(?:mailer-daemon|mail-daemon)@", re.IGNORECASE)
 _SUPPRESS = {"all", "oof", "autoreply"}
 
 
-def auto_reply_reason(headers: Mapping[str, str], subject: str | None,
-                      sender: str | None) -> str | None:
+def auto_reply_reason(
+    headers: Mapping[str, str], subject: str | None, sender: str | None
+) -> str | None:
     """Return why this message is automatic (a short text), or None for a human message.
 
     ``headers`` maps lower-cased header names to decoded values; ``sender`` is the parsed,

@@ -14,13 +14,25 @@ import binascii
 import codecs
 import re
 
-_ALIASES = {"us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-1": "cp1252", "latin1": "cp1252",
-            "latin-1": "cp1252", "iso_8859-1": "cp1252"}
-_WINDOWS_SIBLING = {"iso8859-1": "cp1252", "iso8859-2": "cp1250", "iso8859-9": "cp1254",
-                    "iso8859-7": "cp1253", "iso8859-13": "cp1257"}
+_ALIASES = {
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "iso_8859-1": "cp1252",
+}
+_WINDOWS_SIBLING = {
+    "iso8859-1": "cp1252",
+    "iso8859-2": "cp1250",
+    "iso8859-9": "cp1254",
+    "iso8859-7": "cp1253",
+    "iso8859-13": "cp1257",
+}
 _C1 = re.compile("[\x80-\x9f]")
 _UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 ENCODED_WORD_SPLIT = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)")
 

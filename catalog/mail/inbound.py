@@ -20,8 +20,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -44,8 +44,14 @@ from catalog.mail.ids import synthetic_message_id
 MAX_DEPTH = 30
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+$")
 _UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]+")
-_RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                   *(f"lpt{i}" for i in range(1, 10))}
+_RESERVED_NAMES = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 
 
 class MailParseError(ValueError):
@@ -179,7 +185,7 @@ def _date(value: str | None) -> datetime | None:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _leaves(part: EmailMessage, depth: int = 0) -> Iterator[EmailMessage]:
@@ -278,6 +284,9 @@ def sanitize_filename(name: str | None, content_type: str = "application/octet-s
         name = "_" + name
     stem, dot, extension = name.rpartition(".")
     if len(name) > 150:
-        name = (stem[: 150 - len(extension) - 1] + "." + extension) if dot and len(extension) < 16 \
+        name = (
+            (stem[: 150 - len(extension) - 1] + "." + extension)
+            if dot and len(extension) < 16
             else name[:150]
+        )
     return name

@@ -32,7 +32,8 @@ _FORWARDED = re.compile(
 _UNDERSCORES = re.compile(r"^\s*_{10,}\s*$")
 _HEADER_FROM = re.compile(r"^\s*\**(?:From|Von|De|Van|Da)\s*:\**\s*\S", re.IGNORECASE)
 _HEADER_SENT = re.compile(
-    r"^\s*\**(?:Sent|Date|Gesendet|Datum|Envoy[ée]|Verzonden|Enviado|Inviato)\s*:", re.IGNORECASE)
+    r"^\s*\**(?:Sent|Date|Gesendet|Datum|Envoy[ée]|Verzonden|Enviado|Inviato)\s*:", re.IGNORECASE
+)
 _SIGNATURE = re.compile(r"^--\s?$")
 _MOBILE = re.compile(
     r"^\s*(?:Sent from my \w+|Sent from (?:Outlook|Mail|Yahoo Mail|my mobile)\b|Get Outlook for"
@@ -82,12 +83,12 @@ def _quote_start(lines: list[str]) -> tuple[int, bool] | None:
         pair = line + " " + (lines[index + 1] if index + 1 < len(lines) else "")
         if _ATTRIBUTION.match(line) or (len(pair) < 400 and _ATTRIBUTION.match(pair)):
             single = bool(_ATTRIBUTION.match(line))
-            after = [rest for rest in lines[index + (1 if single else 2):] if rest.strip()]
+            after = [rest for rest in lines[index + (1 if single else 2) :] if rest.strip()]
             quoted = bool(after) and after[0].lstrip().startswith(">")
             return index, quoted
         if _SEPARATOR.match(line):
             return index, False
-        following = [rest for rest in lines[index + 1:index + 6] if rest.strip()]
+        following = [rest for rest in lines[index + 1 : index + 6] if rest.strip()]
         if _UNDERSCORES.match(line) and following and _HEADER_FROM.match(following[0]):
             return index, False
         if _HEADER_FROM.match(line) and any(_HEADER_SENT.match(rest) for rest in following[:3]):
@@ -102,7 +103,7 @@ def _without_history(lines: list[str]) -> list[str]:
         index, only_quote_lines = start
         if only_quote_lines:
             attribution = 1 if _ATTRIBUTION.match(lines[index]) else 2
-            lines = lines[:index] + lines[index + attribution:]
+            lines = lines[:index] + lines[index + attribution :]
         else:
             lines = lines[:index]
     return [line for line in lines if not line.lstrip().startswith(">")]

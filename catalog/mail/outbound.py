@@ -9,8 +9,8 @@ and its Message-ID, which the caller records to thread replies later.
 import re
 from dataclasses import dataclass
 from dataclasses import replace
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -78,21 +78,35 @@ def _html(note: Notification) -> str:
     if note.link and note.link.startswith(("https://", "http://")):
         link = f'<p><a href="{escape(note.link)}">View {escape(note.reference)}</a></p>'
     return _HTML.substitute(
-        title=escape(header_text(note.subject)), reference=escape(note.reference),
-        headline=escape(note.headline), author=escape(note.author or ""),
-        body=_html_body(note.body), link=link)
+        title=escape(header_text(note.subject)),
+        reference=escape(note.reference),
+        headline=escape(note.headline),
+        author=escape(note.author or ""),
+        body=_html_body(note.body),
+        link=link,
+    )
 
 
 def _text(note: Notification) -> str:
     link = f"View {note.reference}: {note.link}\n" if note.link else ""
     author = f"{note.author}\n" if note.author else ""
-    return _TEXT.substitute(headline=note.headline, author=author, body=note.body.strip() + "\n",
-                            link=link, reference=note.reference)
+    return _TEXT.substitute(
+        headline=note.headline,
+        author=author,
+        body=note.body.strip() + "\n",
+        link=link,
+        reference=note.reference,
+    )
 
 
-def compose_notification(note: Notification, *, sender: Address, domain: str,
-                         loop_token: str = "1",
-                         now: datetime | None = None) -> tuple[EmailMessage, str]:
+def compose_notification(
+    note: Notification,
+    *,
+    sender: Address,
+    domain: str,
+    loop_token: str = "1",
+    now: datetime | None = None,
+) -> tuple[EmailMessage, str]:
     """Build the notification e-mail; return it with its new Message-ID."""
     note = replace(note, reference=header_text(note.reference))
     message_id = make_message_id(domain)
@@ -100,12 +114,12 @@ def compose_notification(note: Notification, *, sender: Address, domain: str,
     message["Subject"] = f"[{note.reference}] {header_text(note.subject)}"
     message["From"] = sender
     message["To"] = [Address(addr_spec=header_text(address)) for address in note.recipients]
-    message["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = message_id
     if note.thread:
         thread = [header_text(mid) for mid in note.thread]
         message["In-Reply-To"] = thread[-1]
-        message["References"] = " ".join(thread[:1] + thread[1:][-(MAX_REFERENCES - 1):])
+        message["References"] = " ".join(thread[:1] + thread[1:][-(MAX_REFERENCES - 1) :])
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"
     message[LOOP_HEADER] = header_text(loop_token)
@@ -154,8 +168,14 @@ $hint
 """)
 
 
-def compose_refusal(refusal: Refusal, *, sender: Address, domain: str, loop_token: str = "1",
-                    now: datetime | None = None) -> tuple[EmailMessage, str]:
+def compose_refusal(
+    refusal: Refusal,
+    *,
+    sender: Address,
+    domain: str,
+    loop_token: str = "1",
+    now: datetime | None = None,
+) -> tuple[EmailMessage, str]:
     """Build the answer to a refused message (RFC 3834 ``auto-replied``); return it with its id."""
     original = header_text(refusal.original_subject or "") or "(no subject)"
     message_id = make_message_id(domain)
@@ -163,7 +183,7 @@ def compose_refusal(refusal: Refusal, *, sender: Address, domain: str, loop_toke
     message["Subject"] = f"Not delivered to a request: {original}"[:300]
     message["From"] = sender
     message["To"] = Address(addr_spec=header_text(refusal.recipient))
-    message["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = message_id
     if refusal.original_message_id:
         message["In-Reply-To"] = header_text(refusal.original_message_id)
@@ -172,8 +192,16 @@ def compose_refusal(refusal: Refusal, *, sender: Address, domain: str, loop_toke
     message["X-Auto-Response-Suppress"] = "All"
     message[LOOP_HEADER] = header_text(loop_token)
     hint = f"\n{refusal.hint}\n" if refusal.hint else ""
-    message.set_content(_REFUSAL_TEXT.substitute(subject=original, reason=refusal.reason, hint=hint))
-    message.add_alternative(_REFUSAL_HTML.substitute(
-        title=escape(message["Subject"]), subject=escape(original), reason=_html_body(refusal.reason),
-        hint=_html_body(refusal.hint or "")), subtype="html")
+    message.set_content(
+        _REFUSAL_TEXT.substitute(subject=original, reason=refusal.reason, hint=hint)
+    )
+    message.add_alternative(
+        _REFUSAL_HTML.substitute(
+            title=escape(message["Subject"]),
+            subject=escape(original),
+            reason=_html_body(refusal.reason),
+            hint=_html_body(refusal.hint or ""),
+        ),
+        subtype="html",
+    )
     return message, message_id

@@ -13,8 +13,8 @@ import smtplib
 import ssl
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal
@@ -69,8 +69,9 @@ def _smtp_text(reply: bytes | str) -> str:
 def _deliver(message: EmailMessage, settings: SmtpSettings) -> dict[str, tuple[int, bytes]]:
     context = ssl.create_default_context()
     if settings.security == "ssl":
-        client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                  context=context)
+        client = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout, context=context
+        )
     else:
         client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     with client:
@@ -103,14 +104,15 @@ def send(message: EmailMessage, settings: SmtpSettings) -> dict[str, tuple[int, 
         raise PermanentSendError(f"TLS certificate not trusted: {error}") from error
     except OSError as error:
         raise TemporarySendError(
-            f"cannot reach SMTP server {settings.host}:{settings.port}: {error}") from error
+            f"cannot reach SMTP server {settings.host}:{settings.port}: {error}"
+        ) from error
 
 
 def write_to_folder(message: EmailMessage, folder: str | os.PathLike) -> Path:
     """Write ``message`` as a new ``.eml`` file in ``folder`` (atomically); return its path."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     digest = hashlib.sha256(str(message.get("Message-ID", "")).encode()).hexdigest()[:12]
     target = folder / f"{stamp}-{digest}.eml"
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")

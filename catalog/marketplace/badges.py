@@ -3,6 +3,7 @@
 Text is XML-escaped with markupsafe; widths come from a per-character estimate, which is
 enough for a badge set in a sans-serif at 11px.
 """
+
 from markupsafe import escape
 
 from catalog.channels import GREY

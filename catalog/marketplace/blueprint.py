@@ -1,4 +1,5 @@
 """URL map of the public marketplace pages and the embeddable legend."""
+
 from flask import Blueprint
 
 from catalog.marketplace import views

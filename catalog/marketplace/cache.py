@@ -5,6 +5,7 @@ Every change to a catalog model moves ``catalog_state.version`` in the same tran
 request reads that one number, so a change made through any worker is visible on the very next
 request to every worker, while unchanged pages are served from memory.
 """
+
 from collections import OrderedDict
 from collections.abc import Callable
 from threading import Lock
@@ -29,7 +30,9 @@ STATE_ID = 1
 def bump_version(session) -> None:
     """Move the catalog version forward inside the current transaction."""
     result = session.execute(
-        update(CatalogState).where(CatalogState.id == STATE_ID).values(version=CatalogState.version + 1)
+        update(CatalogState)
+        .where(CatalogState.id == STATE_ID)
+        .values(version=CatalogState.version + 1)
     )
     if result.rowcount == 0:
         session.execute(insert(CatalogState).values(id=STATE_ID, version=1))

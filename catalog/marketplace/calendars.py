@@ -1,4 +1,5 @@
 """Checks on the business-calendar dicts that ISV terms store (hours of operation)."""
+
 import re
 from datetime import date
 from typing import Any
@@ -35,8 +36,11 @@ def calendar_problems(data: Any) -> list[str]:
 def _ends_before_start(span: Any) -> bool:
     """Whether a well-formed [start, end] pair ends earlier on the clock than it starts."""
     return (
-        isinstance(span, list) and len(span) == 2 and all(isinstance(t, str) and TIME_RE.match(t) for t in span)
-        and span[1] < span[0] and span[1] != "00:00"
+        isinstance(span, list)
+        and len(span) == 2
+        and all(isinstance(t, str) and TIME_RE.match(t) for t in span)
+        and span[1] < span[0]
+        and span[1] != "00:00"
     )
 
 
@@ -48,7 +52,11 @@ def is_known_zone(name: str) -> bool:
 def _is_date(text: Any) -> bool:
     """Whether ``text`` is a YYYY-MM-DD date."""
     try:
-        return isinstance(text, str) and len(text) == 10 and date.fromisoformat(text).year in HOLIDAY_YEARS
+        return (
+            isinstance(text, str)
+            and len(text) == 10
+            and date.fromisoformat(text).year in HOLIDAY_YEARS
+        )
     except ValueError:
         return False
 
@@ -61,13 +69,20 @@ def _is_month_day(text: Any) -> bool:
 def holiday_problems(holidays: Any, yearly: Any) -> list[str]:
     """Problems of the one-off (YYYY-MM-DD) and yearly (MM-DD) holiday lists."""
     problems = []
-    for value, check, shape in ((holidays, _is_date, "YYYY-MM-DD"), (yearly, _is_month_day, "MM-DD")):
+    for value, check, shape in (
+        (holidays, _is_date, "YYYY-MM-DD"),
+        (yearly, _is_month_day, "MM-DD"),
+    ):
         if value is None:
             continue
         if not isinstance(value, list):
             problems.append(f"holidays must be a list of {shape} dates")
             continue
-        problems.extend(f"“{str(item)[:20]}” is not a date of the form {shape}" for item in value if not check(item))
+        problems.extend(
+            f"“{str(item)[:20]}” is not a date of the form {shape}"
+            for item in value
+            if not check(item)
+        )
     return problems
 
 
@@ -83,7 +98,7 @@ def parse_windows(text: str) -> list[list[str]]:
 
 
 def _padded(time: str) -> str:
-    """"9:00" → "09:00" (other text is returned as typed, for the checks to reject)."""
+    """ "9:00" → "09:00" (other text is returned as typed, for the checks to reject)."""
     return f"0{time}" if re.fullmatch(r"\d:\d\d", time) else time
 
 
@@ -105,8 +120,14 @@ def day_problems(day: str, spans: Any) -> list[str]:
         return [f"{day}: windows must be a list of [start, end] pairs"]
     parsed = []
     for span in spans:
-        if not (isinstance(span, list) and len(span) == 2 and all(isinstance(t, str) and TIME_RE.match(t) for t in span)):
-            return [f"{day}: {_span_text(span)} is not a pair of times like 09:00-17:00 (hours 00–23, minutes 00–59)"]
+        if not (
+            isinstance(span, list)
+            and len(span) == 2
+            and all(isinstance(t, str) and TIME_RE.match(t) for t in span)
+        ):
+            return [
+                f"{day}: {_span_text(span)} is not a pair of times like 09:00-17:00 (hours 00–23, minutes 00–59)"
+            ]
         start, end = span
         if start == end:
             return [f"{day}: the window {start}–{end} is empty"]

@@ -1,4 +1,5 @@
 """Parsing the catalog's filter parameters (shared by the pages and the API)."""
+
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -27,7 +28,15 @@ class CatalogFilter:
 
     def cache_key(self) -> tuple:
         """A hashable key for the fragment cache."""
-        return (self.q, self.category, self.vendor, self.channels, self.sort, self.page, self.per_page)
+        return (
+            self.q,
+            self.category,
+            self.vendor,
+            self.channels,
+            self.sort,
+            self.page,
+            self.per_page,
+        )
 
     def args(self, **changes) -> dict:
         """Query-string arguments for a link to this filter with some values changed."""
@@ -61,7 +70,9 @@ def _positive_int(raw: str | None, name: str, default: int, maximum: int, errors
     return value
 
 
-def parse_filter(args: MultiDict, max_per_page: int = 100, default_per_page: int = 20) -> CatalogFilter:
+def parse_filter(
+    args: MultiDict, max_per_page: int = 100, default_per_page: int = 20
+) -> CatalogFilter:
     """Build a ``CatalogFilter`` from request arguments; bad values are dropped with an error."""
     errors: list[str] = []
     q = " ".join(args.get("q", "").split())
@@ -86,7 +97,9 @@ def parse_filter(args: MultiDict, max_per_page: int = 100, default_per_page: int
         channels=tuple(k for k in BY_KEY if k in channels),
         sort=sort,
         page=_positive_int(args.get("page"), "page", 1, MAX_PAGE, errors),
-        per_page=_positive_int(args.get("per_page"), "page size", default_per_page, max_per_page, errors),
+        per_page=_positive_int(
+            args.get("per_page"), "page size", default_per_page, max_per_page, errors
+        ),
         errors=tuple(errors),
         default_per_page=default_per_page,
     )

@@ -3,6 +3,7 @@
 Pure Python: a snapshot is a dict of every field of the ISV's terms and the operator's coverage;
 the history page compares consecutive snapshots and names each change as "label: old → new".
 """
+
 from decimal import Decimal
 from typing import Any
 
@@ -29,8 +30,21 @@ COVERAGE_FIELDS = {
     "rate_max": "Consulting rate up to",
 }
 LABELS = {**TERMS_FIELDS, **COVERAGE_FIELDS}
-DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
-SOURCES = {"isv": "the developer", "operator": "the operator", "import": "an import", "baseline": "before history was kept"}
+DAY_NAMES = {
+    "mon": "Mon",
+    "tue": "Tue",
+    "wed": "Wed",
+    "thu": "Thu",
+    "fri": "Fri",
+    "sat": "Sat",
+    "sun": "Sun",
+}
+SOURCES = {
+    "isv": "the developer",
+    "operator": "the operator",
+    "import": "an import",
+    "baseline": "before history was kept",
+}
 
 
 def _plain(value: Any) -> Any:
@@ -62,7 +76,11 @@ def changed_fields(old: dict | None, new: dict) -> list[str]:
     """Keys whose values differ; against no previous version, the keys that are set."""
     if old is None:
         return [key for key in LABELS if not _empty(new.get(key))]
-    return [key for key in LABELS if not (_empty(old.get(key)) and _empty(new.get(key))) and old.get(key) != new.get(key)]
+    return [
+        key
+        for key in LABELS
+        if not (_empty(old.get(key)) and _empty(new.get(key))) and old.get(key) != new.get(key)
+    ]
 
 
 def _hours_text(hours: dict) -> str:
@@ -102,4 +120,7 @@ def display(key: str, value: Any) -> str:
 def describe_changes(old: dict | None, new: dict) -> list[tuple[str, str, str]]:
     """(label, old text, new text) for each field that changed between two snapshots."""
     before = old or {}
-    return [(LABELS[key], display(key, before.get(key)), display(key, new.get(key))) for key in changed_fields(old, new)]
+    return [
+        (LABELS[key], display(key, before.get(key)), display(key, new.get(key)))
+        for key in changed_fields(old, new)
+    ]

@@ -5,6 +5,7 @@ dedicated forum, its own support terms); ``OperatorCoverage`` holds what only th
 decides (professional support and consulting, with the factors behind the decision). Keeping
 them apart makes "an ISV can never set an operator channel" a matter of which row a form writes.
 """
+
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -84,6 +85,7 @@ class App(db.Model):
     def search_doc_ids(self) -> set[str]:
         """The search documents this app's changes touch (see ``catalog.search.indexing``)."""
         return {f"app:{self.id}"}
+
     terms: Mapped["SupportTerms"] = relationship(back_populates="app", uselist=False)
     coverage: Mapped["OperatorCoverage"] = relationship(back_populates="app", uselist=False)
 

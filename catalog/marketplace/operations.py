@@ -1,4 +1,5 @@
 """Write operations of the marketplace. They flush; the caller (request or command) commits."""
+
 from collections.abc import Callable
 from collections.abc import Iterable
 
@@ -8,7 +9,6 @@ from sqlalchemy import update
 
 from catalog.db import utcnow
 from catalog.extensions import db
-from catalog.search.indexing import events as outbox
 from catalog.marketplace.cache import bump_version
 from catalog.marketplace.history import changed_fields
 from catalog.marketplace.history import snapshot
@@ -18,6 +18,7 @@ from catalog.marketplace.models import OperatorCoverage
 from catalog.marketplace.models import SupportTerms
 from catalog.marketplace.models import TermsVersion
 from catalog.marketplace.models import Vendor
+from catalog.search.indexing import events as outbox
 
 CHUNK = 500
 APP_FIELDS = ("name", "summary", "description", "version", "homepage", "published")
@@ -26,12 +27,14 @@ APP_FIELDS = ("name", "summary", "description", "version", "homepage", "publishe
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     """Split a list into pieces small enough for one IN (…) clause."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _ensure_named(model, wanted: dict[str, dict]) -> dict[str, int]:
     """Ids of vendors or categories by slug, creating the missing ones."""
-    ids = dict(db.session.execute(select(model.slug, model.id).where(model.slug.in_(list(wanted)))).all())
+    ids = dict(
+        db.session.execute(select(model.slug, model.id).where(model.slug.in_(list(wanted)))).all()
+    )
     missing = [wanted[slug] for slug in wanted if slug not in ids]
     for item in missing:
         row = model(slug=item["slug"], name=item["name"])
@@ -40,7 +43,11 @@ def _ensure_named(model, wanted: dict[str, dict]) -> dict[str, int]:
         db.session.add(row)
     db.session.flush()
     if missing:
-        ids.update(db.session.execute(select(model.slug, model.id).where(model.slug.in_([m["slug"] for m in missing]))).all())
+        ids.update(
+            db.session.execute(
+                select(model.slug, model.id).where(model.slug.in_([m["slug"] for m in missing]))
+            ).all()
+        )
     return ids
 
 
@@ -48,7 +55,9 @@ def _existing(column_key, column_value, keys: list) -> dict:
     """Map key → value for rows whose key is in ``keys``, queried in chunks."""
     found = {}
     for chunk in _chunks(keys):
-        found.update(db.session.execute(select(column_key, column_value).where(column_key.in_(chunk))).all())
+        found.update(
+            db.session.execute(select(column_key, column_value).where(column_key.in_(chunk))).all()
+        )
     return found
 
 
@@ -82,7 +91,9 @@ def existing_slugs(slugs: list[str]) -> set[str]:
     return set(_existing(App.slug, App.id, slugs))
 
 
-def import_apps(records: list[dict], progress: Callable[[int], None] = lambda n: None) -> dict[str, int]:
+def import_apps(
+    records: list[dict], progress: Callable[[int], None] = lambda n: None
+) -> dict[str, int]:
     """Insert or update apps by slug with their terms and coverage; return counts.
 
     Unchanged records write nothing, so importing the same file twice leaves the database as
@@ -95,7 +106,10 @@ def import_apps(records: list[dict], progress: Callable[[int], None] = lambda n:
     new, changed, unchanged = [], [], 0
     for r in records:
         values = {field: r[field] for field in APP_FIELDS}
-        values.update(vendor_id=vendor_ids[r["vendor"]["slug"]], category_id=category_ids[r["category"]["slug"]])
+        values.update(
+            vendor_id=vendor_ids[r["vendor"]["slug"]],
+            category_id=category_ids[r["category"]["slug"]],
+        )
         if r["updated_at"] is not None:
             values["updated_at"] = r["updated_at"]
         row = current.get(r["slug"])
@@ -109,7 +123,9 @@ def import_apps(records: list[dict], progress: Callable[[int], None] = lambda n:
     progress(unchanged)
     app_ids = _existing(App.slug, App.id, [r["slug"] for r in records])
     before = _snapshots(list(app_ids.values()))
-    _upsert_children(SupportTerms, {app_ids[r["slug"]]: r["terms"] for r in records}, now, "updated_at")
+    _upsert_children(
+        SupportTerms, {app_ids[r["slug"]]: r["terms"] for r in records}, now, "updated_at"
+    )
     coverage = {app_ids[r["slug"]]: r["coverage"] for r in records if r["coverage"] is not None}
     _upsert_children(OperatorCoverage, coverage, now, "decided_at")
     _record_import_versions(before, _snapshots(list(app_ids.values())), now)
@@ -146,17 +162,27 @@ def _versioned(app_ids: list[int]) -> set[int]:
     """The apps among ``app_ids`` that already have a recorded version."""
     found = set()
     for chunk in _chunks(app_ids):
-        found.update(db.session.scalars(select(TermsVersion.app_id).where(TermsVersion.app_id.in_(chunk)).distinct()))
+        found.update(
+            db.session.scalars(
+                select(TermsVersion.app_id).where(TermsVersion.app_id.in_(chunk)).distinct()
+            )
+        )
     return found
 
 
-def _version_rows(app_id: int, before: dict, after: dict, versioned: set[int], **fields) -> list[dict]:
+def _version_rows(
+    app_id: int, before: dict, after: dict, versioned: set[int], **fields
+) -> list[dict]:
     """The version row for one change, preceded by a baseline when history starts now."""
     rows = []
     if app_id not in versioned and changed_fields(None, before):
-        rows.append({"app_id": app_id, "source": "baseline", "snapshot": before, "changed": [], **fields})
+        rows.append(
+            {"app_id": app_id, "source": "baseline", "snapshot": before, "changed": [], **fields}
+        )
         fields = {**fields, "author_id": None}
-    rows.append({"app_id": app_id, "snapshot": after, "changed": changed_fields(before, after), **fields})
+    rows.append(
+        {"app_id": app_id, "snapshot": after, "changed": changed_fields(before, after), **fields}
+    )
     return rows
 
 
@@ -166,13 +192,17 @@ def _record_import_versions(before: dict[int, dict], after: dict[int, dict], now
     versioned = _versioned(changed)
     rows = []
     for app_id in changed:
-        for row in _version_rows(app_id, before[app_id], after[app_id], versioned, created_at=now, author_id=None):
+        for row in _version_rows(
+            app_id, before[app_id], after[app_id], versioned, created_at=now, author_id=None
+        ):
             rows.append({"source": "import", **row})
     for chunk in _chunks(rows):
         db.session.execute(insert(TermsVersion), chunk)
 
 
-def record_terms_version(app: App, before: dict, source: str, author_id: int | None, now) -> TermsVersion | None:
+def record_terms_version(
+    app: App, before: dict, source: str, author_id: int | None, now
+) -> TermsVersion | None:
     """Add a version if the app's terms or coverage differ from ``before``; flush, no commit."""
     after = snapshot(app.terms, app.coverage)
     if after == before:
@@ -183,4 +213,3 @@ def record_terms_version(app: App, before: dict, source: str, author_id: int | N
     db.session.add_all(versions)
     db.session.flush()
     return versions[-1]
-

@@ -4,6 +4,7 @@ Lists select plain columns (no ORM entities to hydrate) and join the support ter
 operator's coverage in the same statement, so a page of apps with their legends is one query
 plus one count.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -177,8 +178,12 @@ def catalog_page(f: CatalogFilter) -> Page:
 
 def filter_choices() -> tuple[list, list]:
     """Categories and vendors for the filter menus: two queries."""
-    categories = db.session.execute(select(Category.slug, Category.name).order_by(Category.name)).all()
-    vendors = db.session.execute(select(Vendor.slug, Vendor.name).order_by(Vendor.name).limit(500)).all()
+    categories = db.session.execute(
+        select(Category.slug, Category.name).order_by(Category.name)
+    ).all()
+    vendors = db.session.execute(
+        select(Vendor.slug, Vendor.name).order_by(Vendor.name).limit(500)
+    ).all()
     return categories, vendors
 
 

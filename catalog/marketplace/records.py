@@ -3,9 +3,10 @@
 Pure Python: a record is checked field by field and every problem is reported with the field's
 dotted path and a reason a person understands. Nothing here touches the database.
 """
+
 import re
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from decimal import Decimal
 from decimal import InvalidOperation
 from typing import Any
@@ -22,6 +23,7 @@ from catalog.marketplace.factors import AGREEMENT_LEVELS
 from catalog.marketplace.factors import KNOWLEDGE_LEVELS
 from catalog.marketplace.factors import STABILITY_LEVELS
 
+
 def is_web_address(text: str) -> bool:
     """An absolute http(s) address with a real host name and a valid port, without spaces."""
     parts = urlsplit(text)
@@ -29,22 +31,46 @@ def is_web_address(text: str) -> bool:
         parts.port
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in text)
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not any(c.isspace() for c in text)
+    )
 
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_FIELDS = {
-    "slug", "name", "vendor", "category", "summary", "description", "version", "homepage",
-    "updated", "published", "support",
+    "slug",
+    "name",
+    "vendor",
+    "category",
+    "summary",
+    "description",
+    "version",
+    "homepage",
+    "updated",
+    "published",
+    "support",
 }
 SUPPORT_FIELDS = {"forum_url", "dedicated_forum", "isv", "operator"}
 ISV_FIELDS = {
-    "contact_url", "contact_email", "scope", "conditions", "hours", "first_response_minutes",
+    "contact_url",
+    "contact_email",
+    "scope",
+    "conditions",
+    "hours",
+    "first_response_minutes",
     "languages",
 }
 OPERATOR_FIELDS = {
-    "professional", "consulting", "knowledge", "stability", "agreement", "justification",
-    "rate_min", "rate_max",
+    "professional",
+    "consulting",
+    "knowledge",
+    "stability",
+    "agreement",
+    "justification",
+    "rate_min",
+    "rate_max",
 }
 SEVERITY_KEYS = ("1", "2", "3")
 NO_ISV_TERMS = {
@@ -87,7 +113,9 @@ class _Checker(RecordChecker):
         value = self.text(data, key, path, 300)
         if value:
             if not is_web_address(value):
-                self.fail(path, f"“{value[:60]}” is not a web address starting with http:// or https://")
+                self.fail(
+                    path, f"“{value[:60]}” is not a web address starting with http:// or https://"
+                )
                 return None
         return value or None
 
@@ -137,11 +165,11 @@ def _timestamp(checker: _Checker, value: Any, path: str) -> datetime | None:
         checker.fail(path, f"“{value[:40]}” is not an ISO 8601 date or date-time")
         return None
     if len(value) == 10:
-        return parsed.replace(tzinfo=timezone.utc)
+        return parsed.replace(tzinfo=UTC)
     if parsed.tzinfo is None:
         checker.fail(path, "needs a time zone, e.g. 2026-10-01T12:00:00Z")
         return None
-    return parsed.astimezone(timezone.utc)
+    return parsed.astimezone(UTC)
 
 
 def _isv(checker: _Checker, data: Any) -> dict | None:
@@ -161,14 +189,20 @@ def _isv(checker: _Checker, data: Any) -> dict | None:
             checker.fail(f"{path}.contact_email", f"is not a valid e-mail address ({error})")
     contact_url = checker.url(data, "contact_url", f"{path}.contact_url")
     if not email and not contact_url:
-        checker.fail(path, "needs a contact_url or a contact_email so customers can reach the developer")
+        checker.fail(
+            path, "needs a contact_url or a contact_email so customers can reach the developer"
+        )
     hours = data.get("hours")
     if hours is not None:
         for message in calendar_problems(hours):
             checker.fail(f"{path}.hours", message)
-    minutes = _targets(checker, data.get("first_response_minutes"), f"{path}.first_response_minutes")
+    minutes = _targets(
+        checker, data.get("first_response_minutes"), f"{path}.first_response_minutes"
+    )
     languages = data.get("languages", [])
-    if not isinstance(languages, list) or not all(isinstance(x, str) and 0 < len(x) <= 40 for x in languages):
+    if not isinstance(languages, list) or not all(
+        isinstance(x, str) and 0 < len(x) <= 40 for x in languages
+    ):
         checker.fail(f"{path}.languages", "must be a list of language names or codes")
         languages = []
     return {
@@ -228,9 +262,15 @@ def _operator(checker: _Checker, data: Any) -> dict | None:
     result = {
         "professional": checker.flag(data, "professional", f"{path}.professional", False),
         "consulting": checker.flag(data, "consulting", f"{path}.consulting", False),
-        "knowledge": checker.choice(data, "knowledge", f"{path}.knowledge", KNOWLEDGE_LEVELS, "unknown"),
-        "stability": checker.choice(data, "stability", f"{path}.stability", STABILITY_LEVELS, "unknown"),
-        "agreement": checker.choice(data, "agreement", f"{path}.agreement", AGREEMENT_LEVELS, "none"),
+        "knowledge": checker.choice(
+            data, "knowledge", f"{path}.knowledge", KNOWLEDGE_LEVELS, "unknown"
+        ),
+        "stability": checker.choice(
+            data, "stability", f"{path}.stability", STABILITY_LEVELS, "unknown"
+        ),
+        "agreement": checker.choice(
+            data, "agreement", f"{path}.agreement", AGREEMENT_LEVELS, "none"
+        ),
         "justification": checker.text(data, "justification", f"{path}.justification", 2000) or "",
         "rate_min": _rate(checker, data.get("rate_min"), f"{path}.rate_min"),
         "rate_max": _rate(checker, data.get("rate_max"), f"{path}.rate_max"),
@@ -298,7 +338,13 @@ def read_records(lines) -> tuple[list[dict], list[Problem]]:
         if record is None:
             continue
         if record["slug"] in seen:
-            problems.append(Problem(number, "slug", f"“{record['slug']}” already appears on line {seen[record['slug']]}"))
+            problems.append(
+                Problem(
+                    number,
+                    "slug",
+                    f"“{record['slug']}” already appears on line {seen[record['slug']]}",
+                )
+            )
             continue
         seen[record["slug"]] = number
         records.append(record)

@@ -1,4 +1,5 @@
 """Apps as plain JSON-able dicts, for the API."""
+
 from flask import url_for
 
 from catalog.legend import build_legend
@@ -63,7 +64,11 @@ def _operator(app: App) -> dict | None:
     return {
         "professional": cov.professional,
         "consulting": cov.consulting,
-        "factors": {"knowledge": cov.knowledge, "stability": cov.stability, "agreement": cov.agreement},
+        "factors": {
+            "knowledge": cov.knowledge,
+            "stability": cov.stability,
+            "agreement": cov.agreement,
+        },
         "justification": cov.justification,
         "consulting_rate": (
             {"min": str(cov.rate_min), "max": str(cov.rate_max)}
@@ -95,7 +100,9 @@ def app_detail(app: App) -> dict:
         "operator": _operator(app),
         "links": {
             "page": url_for("marketplace.app_detail", slug=app.slug, _external=True),
-            "legend_fragment": url_for("marketplace.legend_fragment", slug=app.slug, _external=True),
+            "legend_fragment": url_for(
+                "marketplace.legend_fragment", slug=app.slug, _external=True
+            ),
             "badge": url_for("marketplace.badge", slug=app.slug, _external=True),
         },
     }

@@ -1,4 +1,5 @@
 """Request handlers of the public marketplace: they translate HTTP to queries and templates."""
+
 from flask import Response
 from flask import abort
 from flask import current_app
@@ -11,13 +12,13 @@ from catalog.legend import legend_for
 from catalog.marketplace import badges
 from catalog.marketplace import queries
 from catalog.marketplace.cache import current_version
-from catalog.marketplace.filters import SORTS
-from catalog.marketplace.history import SOURCES
-from catalog.marketplace.history import describe_changes
-from catalog.marketplace.filters import parse_filter
 from catalog.marketplace.factors import AGREEMENT_LEVELS
 from catalog.marketplace.factors import KNOWLEDGE_LEVELS
 from catalog.marketplace.factors import STABILITY_LEVELS
+from catalog.marketplace.filters import SORTS
+from catalog.marketplace.filters import parse_filter
+from catalog.marketplace.history import SOURCES
+from catalog.marketplace.history import describe_changes
 
 
 def _cache():
@@ -76,7 +77,9 @@ def app_history(slug: str):
         (version, describe_changes(previous.snapshot if previous else None, version.snapshot))
         for previous, version in zip([None, *versions], versions)
     ]
-    return render_template("marketplace/history.html", app=app, entries=entries[::-1], sources=SOURCES)
+    return render_template(
+        "marketplace/history.html", app=app, entries=entries[::-1], sources=SOURCES
+    )
 
 
 def legend_fragment(slug: str):
@@ -125,6 +128,8 @@ def support_channels():
 
 def legend_css():
     """The channel colours as CSS, generated from the one channel definition."""
-    response = Response(render_template("marketplace/legend.css", channels=CHANNELS), mimetype="text/css")
+    response = Response(
+        render_template("marketplace/legend.css", channels=CHANNELS), mimetype="text/css"
+    )
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

@@ -1,4 +1,5 @@
 """URL map of the operator console."""
+
 from flask import Blueprint
 
 from catalog.operator import views
@@ -12,7 +13,9 @@ bp.add_url_rule("/vendors", view_func=views.vendors)
 bp.add_url_rule("/vendors/new", view_func=views.vendor_new, methods=["GET", "POST"])
 bp.add_url_rule("/vendors/<slug>", view_func=views.vendor_edit, methods=["GET", "POST"])
 bp.add_url_rule("/vendors/<slug>/invite", view_func=views.vendor_invite, methods=["POST"])
-bp.add_url_rule("/vendors/<slug>/members/<int:user_id>/remove", view_func=views.member_remove, methods=["POST"])
+bp.add_url_rule(
+    "/vendors/<slug>/members/<int:user_id>/remove", view_func=views.member_remove, methods=["POST"]
+)
 bp.add_url_rule("/categories", view_func=views.categories, methods=["GET", "POST"])
 bp.add_url_rule("/categories/<slug>", view_func=views.category_edit, methods=["GET", "POST"])
 bp.add_url_rule("/users", view_func=views.users)

@@ -1,4 +1,5 @@
 """Forms of the operator console; each owns its validation."""
+
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -32,6 +33,7 @@ from catalog.marketplace.models import Vendor
 from catalog.marketplace.records import SLUG_RE
 from catalog.marketplace.records import slugify
 
+
 def choices(options: dict) -> list[SelectChoice]:
     """Select-menu choices from a {value: label} mapping."""
     return [SelectChoice(value, label) for value, label in options.items()]
@@ -59,7 +61,12 @@ class RateField(DecimalField):
 def _rate(label: str):
     """An optional hourly rate."""
     return RateField(
-        label, places=2, validators=[Optional(), NumberRange(min=Decimal("0.01"), max=Decimal("999999.99"), message=RATE_MESSAGE)]
+        label,
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(min=Decimal("0.01"), max=Decimal("999999.99"), message=RATE_MESSAGE),
+        ],
     )
 
 
@@ -74,14 +81,21 @@ class CoverageForm(FlaskForm):
     justification = TextAreaField(
         "Why (shown on the app page)",
         filters=[strip],
-        validators=[required("Explain the decision in a sentence or two; customers read it."), MaxChars(2000)],
+        validators=[
+            required("Explain the decision in a sentence or two; customers read it."),
+            MaxChars(2000),
+        ],
     )
     rate_min = _rate("Consulting rate per hour, from")
     rate_max = _rate("Consulting rate per hour, up to")
 
     def validate_rate_max(self, field):
         """The range must not be upside down."""
-        if field.data is not None and self.rate_min.data is not None and field.data < self.rate_min.data:
+        if (
+            field.data is not None
+            and self.rate_min.data is not None
+            and field.data < self.rate_min.data
+        ):
             raise ValidationError("The upper rate must not be below the lower one.")
 
     def validate_consulting(self, field):
@@ -98,7 +112,12 @@ class PublishForm(FlaskForm):
 
 def _slug_field(label: str = "Address name (slug)"):
     """An optional slug; derived from the name when empty."""
-    return StringField(label, filters=[strip, lower], description="Lower-case letters, digits and hyphens; leave empty to derive it from the name.", validators=[MaxChars(80)])
+    return StringField(
+        label,
+        filters=[strip, lower],
+        description="Lower-case letters, digits and hyphens; leave empty to derive it from the name.",
+        validators=[MaxChars(80)],
+    )
 
 
 def _check_slug(model, field, name: str) -> None:
@@ -113,9 +132,13 @@ def _check_slug(model, field, name: str) -> None:
 class VendorForm(FlaskForm):
     """A vendor's name, web site and description."""
 
-    name = StringField("Name", filters=[strip], validators=[required("The vendor needs a name."), MaxChars(120)])
+    name = StringField(
+        "Name", filters=[strip], validators=[required("The vendor needs a name."), MaxChars(120)]
+    )
     website = URLField("Web site", filters=[strip], validators=[MaxChars(300), web_address])
-    description = TextAreaField("Description", filters=[strip], description="Markdown.", validators=[MaxChars(5000)])
+    description = TextAreaField(
+        "Description", filters=[strip], description="Markdown.", validators=[MaxChars(5000)]
+    )
 
 
 class NewVendorForm(VendorForm):
@@ -134,19 +157,27 @@ class InviteForm(FlaskForm):
     email = EmailField(
         "E-mail address of the person to invite",
         filters=[strip, lower],
-        validators=[required("Enter the e-mail address to send the invitation to."), MaxChars(254), Email("Enter an e-mail address like name@example.com.")],
+        validators=[
+            required("Enter the e-mail address to send the invitation to."),
+            MaxChars(254),
+            Email("Enter an e-mail address like name@example.com."),
+        ],
     )
 
     def validate_email(self, field):
         """Invitations create accounts; an existing account is changed on the users page."""
         if field.data and email_taken(field.data):
-            raise ValidationError("This address already has an account; an admin can make it a member on the users page.")
+            raise ValidationError(
+                "This address already has an account; an admin can make it a member on the users page."
+            )
 
 
 class CategoryForm(FlaskForm):
     """A category's name."""
 
-    name = StringField("Name", filters=[strip], validators=[required("The category needs a name."), MaxChars(120)])
+    name = StringField(
+        "Name", filters=[strip], validators=[required("The category needs a name."), MaxChars(120)]
+    )
 
 
 class NewCategoryForm(CategoryForm):

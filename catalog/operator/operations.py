@@ -1,4 +1,5 @@
 """Writes of the operator console. They flush; the request commits."""
+
 from datetime import datetime
 
 from catalog.accounts.models import CUSTOMER
@@ -44,7 +45,12 @@ def set_published(app: App, published: bool, now: datetime) -> None:
 
 def create_vendor(name: str, slug: str | None, website: str | None, description: str) -> Vendor:
     """Add a vendor."""
-    vendor = Vendor(name=name, slug=slug or slugify(name), website=website or None, description=description or "")
+    vendor = Vendor(
+        name=name,
+        slug=slug or slugify(name),
+        website=website or None,
+        description=description or "",
+    )
     db.session.add(vendor)
     db.session.flush()
     return vendor

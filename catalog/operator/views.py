@@ -1,4 +1,5 @@
 """Request handlers of the operator console (staff and admin; users are admin only)."""
+
 from flask import abort
 from flask import flash
 from flask import redirect
@@ -61,7 +62,19 @@ def coverage(slug: str):
     form = CoverageForm(obj=app.coverage)
     if not form.validate_on_submit():
         return render_template("operator/coverage.html", app=app, form=form), _status(form)
-    values = {key: form[key].data for key in ("professional", "consulting", "knowledge", "stability", "agreement", "justification", "rate_min", "rate_max")}
+    values = {
+        key: form[key].data
+        for key in (
+            "professional",
+            "consulting",
+            "knowledge",
+            "stability",
+            "agreement",
+            "justification",
+            "rate_min",
+            "rate_max",
+        )
+    }
     version = operations.decide_coverage(app, values, current_user.id, utcnow())
     db.session.commit()
     flash("Decision saved and versioned." if version else "Nothing changed.", "success")
@@ -92,7 +105,9 @@ def vendor_new():
     form = NewVendorForm()
     if not form.validate_on_submit():
         return render_template("operator/vendor_new.html", form=form), _status(form)
-    vendor = operations.create_vendor(form.name.data, form.slug.data, form.website.data, form.description.data)
+    vendor = operations.create_vendor(
+        form.name.data, form.slug.data, form.website.data, form.description.data
+    )
     db.session.commit()
     flash(f"Vendor {vendor.name} added. Invite its members below.", "success")
     return redirect(url_for("operator.vendor_edit", slug=vendor.slug))
@@ -101,7 +116,9 @@ def vendor_new():
 def _vendor_page(vendor, form, invite_form, status: int = 200):
     """The vendor page: details form, members and the invitation form."""
     members = queries.members(vendor.id)
-    page = render_template("operator/vendor.html", vendor=vendor, form=form, invite_form=invite_form, members=members)
+    page = render_template(
+        "operator/vendor.html", vendor=vendor, form=form, invite_form=invite_form, members=members
+    )
     return page, status
 
 
@@ -125,8 +142,14 @@ def vendor_invite(slug: str):
     form = InviteForm()
     if not form.validate_on_submit():
         return _vendor_page(vendor, VendorForm(obj=vendor, formdata=None), form, 400)
-    link = url_for("accounts.accept_invite", token=tokens.invite_token(vendor.id, form.email.data), _external=True)
-    text = render_template("accounts/mail/invite.txt", vendor=vendor, link=link, inviter=current_user.name)
+    link = url_for(
+        "accounts.accept_invite",
+        token=tokens.invite_token(vendor.id, form.email.data),
+        _external=True,
+    )
+    text = render_template(
+        "accounts/mail/invite.txt", vendor=vendor, link=link, inviter=current_user.name
+    )
     notify.send_mail(form.email.data, f"Join {vendor.name} on the Support Catalog", text)
     flash(f"Invitation sent to {form.email.data}.", "success")
     return redirect(url_for("operator.vendor_edit", slug=vendor.slug))
@@ -150,7 +173,9 @@ def categories():
     """Every category, and a form to add one."""
     form = NewCategoryForm()
     if not form.validate_on_submit():
-        return render_template("operator/categories.html", form=form, categories=queries.categories()), _status(form)
+        return render_template(
+            "operator/categories.html", form=form, categories=queries.categories()
+        ), _status(form)
     category = operations.create_category(form.name.data, form.slug.data)
     db.session.commit()
     flash(f"Category {category.name} added.", "success")
@@ -163,7 +188,9 @@ def category_edit(slug: str):
     category = _found(Category, slug)
     form = CategoryForm(obj=category)
     if not form.validate_on_submit():
-        return render_template("operator/category.html", form=form, category=category), _status(form)
+        return render_template("operator/category.html", form=form, category=category), _status(
+            form
+        )
     operations.rename_category(category, form.name.data)
     db.session.commit()
     flash("Category renamed.", "success")
@@ -185,7 +212,9 @@ def user_edit(user_id: int):
     if not form.validate_on_submit():
         return render_template("operator/user.html", form=form, user=user), _status(form)
     if user.id == current_user.id and (form.role.data != user.role or not form.active.data):
-        form.role.errors.append("You cannot change your own role or deactivate yourself; ask another admin.")
+        form.role.errors.append(
+            "You cannot change your own role or deactivate yourself; ask another admin."
+        )
         return render_template("operator/user.html", form=form, user=user), 400
     account_operations.set_role(user, form.role.data, db.session.get(Vendor, form.vendor_id.data))
     user.active = form.active.data

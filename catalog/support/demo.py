@@ -4,6 +4,7 @@ The three levels follow the seeds: 2 / 5 / unlimited incidents a month; first re
 business days / 1 business day / 12 hours; workaround in 2 weeks / 1 week / 3 days; a fix in the
 next release / 1 month / 1 week. A business day is the operator's 8-hour day.
 """
+
 from datetime import date
 from datetime import timedelta
 
@@ -16,12 +17,12 @@ from catalog.accounts.models import Organisation
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.marketplace.models import App
-from catalog.support.wizard.intake import assess
 from catalog.support.plans.models import NamedContact
 from catalog.support.plans.models import Plan
 from catalog.support.plans.models import Subscription
 from catalog.support.tickets.models import Ticket
 from catalog.support.tickets.operations import open_ticket
+from catalog.support.wizard.intake import assess
 
 DAY = 8 * 60
 OPERATOR_CALENDAR = {
@@ -39,16 +40,40 @@ def _targets(first: int, workaround: int | None, resolution: int | None) -> dict
 
 
 PLANS = [
-    dict(slug="level-1", name="Level 1", incidents_per_month=2, targets=_targets(3 * DAY, 10 * DAY, None),
-         contact_methods=BASE_METHODS, description="Fix in the next scheduled release."),
-    dict(slug="level-2", name="Level 2", incidents_per_month=5, targets=_targets(DAY, 5 * DAY, 20 * DAY),
-         contact_methods=BASE_METHODS + ["Phone", "Chat with up to 3 experts"]),
-    dict(slug="level-3", name="Level 3", incidents_per_month=None, targets=_targets(12 * 60, 3 * DAY, 5 * DAY),
-         contact_methods=BASE_METHODS + ["Phone", "Chat with up to 7 experts", "Remote session"], sev1_24x7=True,
-         description="Severity 1 clocks run around the clock."),
-    dict(slug="basic", name="Basic (best effort)", incidents_per_month=None, targets=_targets(24 * 60, None, None),
-         contact_methods=["Knowledge forum", "E-mail"], best_effort=True,
-         calendar={"timezone": "Europe/Prague", "always_open": True}, description="Answered on a best-effort basis, generally within 24 hours."),
+    dict(
+        slug="level-1",
+        name="Level 1",
+        incidents_per_month=2,
+        targets=_targets(3 * DAY, 10 * DAY, None),
+        contact_methods=BASE_METHODS,
+        description="Fix in the next scheduled release.",
+    ),
+    dict(
+        slug="level-2",
+        name="Level 2",
+        incidents_per_month=5,
+        targets=_targets(DAY, 5 * DAY, 20 * DAY),
+        contact_methods=BASE_METHODS + ["Phone", "Chat with up to 3 experts"],
+    ),
+    dict(
+        slug="level-3",
+        name="Level 3",
+        incidents_per_month=None,
+        targets=_targets(12 * 60, 3 * DAY, 5 * DAY),
+        contact_methods=BASE_METHODS + ["Phone", "Chat with up to 7 experts", "Remote session"],
+        sev1_24x7=True,
+        description="Severity 1 clocks run around the clock.",
+    ),
+    dict(
+        slug="basic",
+        name="Basic (best effort)",
+        incidents_per_month=None,
+        targets=_targets(24 * 60, None, None),
+        contact_methods=["Knowledge forum", "E-mail"],
+        best_effort=True,
+        calendar={"timezone": "Europe/Prague", "always_open": True},
+        description="Answered on a best-effort basis, generally within 24 hours.",
+    ),
 ]
 
 # (organisation, plan, months since start, months until end (negative: ended), named contact, extra member)
@@ -79,7 +104,9 @@ def _member(email: str, organisation: Organisation):
     user = account_operations.user_by_email(email)
     if user is None:
         name = email.split("@")[0].replace("-", " ").title()
-        user = account_operations.create_user(email, name, DEMO_PASSWORD, CUSTOMER, organisation=organisation)
+        user = account_operations.create_user(
+            email, name, DEMO_PASSWORD, CUSTOMER, organisation=organisation
+        )
     return user
 
 
@@ -109,14 +136,22 @@ def ensure_demo_support() -> list[tuple[str, str]]:
     for name, slug, since, until, contact, extra in ORGANISATIONS:
         organisation = _organisation(name, contact)
         user = _member(contact, organisation)
-        subscription = db.session.scalar(select(Subscription).where(Subscription.organisation_id == organisation.id))
+        subscription = db.session.scalar(
+            select(Subscription).where(Subscription.organisation_id == organisation.id)
+        )
         if subscription is None:
-            subscription = Subscription(organisation=organisation, plan=plans[slug], starts_on=_months(today, -since),
-                                        ends_on=_months(today, until) - timedelta(days=1))
+            subscription = Subscription(
+                organisation=organisation,
+                plan=plans[slug],
+                starts_on=_months(today, -since),
+                ends_on=_months(today, until) - timedelta(days=1),
+            )
             subscription.contacts.append(NamedContact(user=user))
             db.session.add(subscription)
         state = "lapsed" if until < 0 else "active"
-        logins.append((contact, f"named contact of {organisation.name} ({plans[slug].name}, {state})"))
+        logins.append(
+            (contact, f"named contact of {organisation.name} ({plans[slug].name}, {state})")
+        )
         if extra:
             _member(extra, organisation)
             logins.append((extra, f"member of {organisation.name}, not a named contact"))
@@ -129,9 +164,18 @@ def _demo_ticket(email: str, app_slug: str) -> None:
     """One professional ticket this month, so that organisation has one incident left."""
     user = account_operations.user_by_email(email)
     app = db.session.scalar(select(App).where(App.slug == app_slug))
-    if app is None or db.session.scalar(select(Ticket.id).where(Ticket.requester_id == user.id)) is not None:
+    if (
+        app is None
+        or db.session.scalar(select(Ticket.id).where(Ticket.requester_id == user.id)) is not None
+    ):
         return
     intake = assess(app, user, 2, "incident", utcnow())
     if intake.makes_ticket:
-        open_ticket(intake, user, "Quarantine digest not sent since the upgrade",
-                    "Since upgrading to 6.3.2 the daily digest is no longer delivered to any mailbox.", utcnow(), "SUP")
+        open_ticket(
+            intake,
+            user,
+            "Quarantine digest not sent since the upgrade",
+            "Since upgrading to 6.3.2 the daily digest is no longer delivered to any mailbox.",
+            utcnow(),
+            "SUP",
+        )

@@ -1,4 +1,5 @@
 """``flask --app catalog mail …``: send the outbox, ingest a message, run the listener."""
+
 import signal
 import sys
 import threading
@@ -20,7 +21,9 @@ from catalog.ticketmail.listener import IngestController
 # sysexits.h: a mail server's pipe transport defers (retries) the message on this code.
 EX_TEMPFAIL = 75
 
-mail_cli = AppGroup("mail", help="E-mail: send queued notifications, ingest replies, run the listener.")
+mail_cli = AppGroup(
+    "mail", help="E-mail: send queued notifications, ingest replies, run the listener."
+)
 
 
 @mail_cli.command("send")
@@ -41,11 +44,18 @@ def _stop_on_signals() -> threading.Event:
 
 
 @mail_cli.command("run-sender")
-@click.option("--interval", type=click.FloatRange(min=0.1), default=None, help="Seconds between passes (default: MAIL_SENDER_INTERVAL_SECONDS).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Seconds between passes (default: MAIL_SENDER_INTERVAL_SECONDS).",
+)
 def run_sender_command(interval: float | None) -> None:
     """Send due notifications in a loop until stopped (SIGTERM or Ctrl-C)."""
     interval = interval or float(current_app.config["MAIL_SENDER_INTERVAL_SECONDS"])
-    click.echo(f"Sending the outbox every {interval:g} s with the {current_app.config['MAIL_BACKEND']} backend.")
+    click.echo(
+        f"Sending the outbox every {interval:g} s with the {current_app.config['MAIL_BACKEND']} backend."
+    )
     worker.run(interval, _stop_on_signals(), report=lambda result: click.echo(result.summary()))
 
 
@@ -70,7 +80,12 @@ def _read(source: str) -> bytes:
 
 @mail_cli.command("ingest")
 @click.argument("source", default="-", metavar="[FILE|-]")
-@click.option("--recipient", "recipients", multiple=True, help="Envelope recipient (e.g. support+app-slug@…); repeatable.")
+@click.option(
+    "--recipient",
+    "recipients",
+    multiple=True,
+    help="Envelope recipient (e.g. support+app-slug@…); repeatable.",
+)
 def ingest_command(source: str, recipients: tuple[str, ...]) -> None:
     """Take one RFC 5322 message: add it to its ticket, open a request, or refuse it."""
     raw = _read(source)
@@ -87,7 +102,9 @@ def ingest_command(source: str, recipients: tuple[str, ...]) -> None:
 @mail_cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8025, show_default=True)
-@click.option("--lmtp", is_flag=True, help="Speak LMTP (for a mail server's LMTP transport) instead of SMTP.")
+@click.option(
+    "--lmtp", is_flag=True, help="Speak LMTP (for a mail server's LMTP transport) instead of SMTP."
+)
 def serve_command(host: str, port: int, lmtp: bool) -> None:
     """Listen for mail and ingest every message delivered (until SIGTERM or Ctrl-C)."""
     controller = IngestController(current_app._get_current_object(), host, port, lmtp)

@@ -5,6 +5,7 @@ The recipe of ``catalog.search.indexing.events``: ``after_flush`` notes new ``Ti
 rolls back with the change), ``after_commit`` hands the new row ids to whoever wants to send
 at once (``MAIL_SEND_IN_REQUEST``), and ``after_rollback`` forgets everything.
 """
+
 from flask import current_app
 from flask import g
 from sqlalchemy import event
@@ -73,7 +74,9 @@ def send_after_request(response):
         g.mail_sending = True
         try:
             send_rows(rows, utcnow())
-        except Exception:  # noqa: BLE001 -- the change is committed; the sender retries later
+        except Exception:
             db.session.rollback()
-            current_app.logger.exception("sending notifications after the request failed; the outbox keeps them")
+            current_app.logger.exception(
+                "sending notifications after the request failed; the outbox keeps them"
+            )
     return response

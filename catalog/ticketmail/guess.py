@@ -5,6 +5,7 @@ In order: a ``+slug`` sub-address in a recipient (``support+mail-shield@…``), 
 subject as whole words. Anything less clear is refused: a wrong guess would route the request
 to the wrong developer.
 """
+
 import re
 from collections.abc import Iterable
 
@@ -21,7 +22,9 @@ _TAG = re.compile(r"\[([^\[\]]{1,120})\]")
 
 def _published(*conditions) -> list[App]:
     """Published apps matching every condition."""
-    return list(db.session.scalars(select(App).where(App.published.is_(True), *conditions).limit(20)))
+    return list(
+        db.session.scalars(select(App).where(App.published.is_(True), *conditions).limit(20))
+    )
 
 
 def from_subaddress(addresses: Iterable[str]) -> App | None:
@@ -48,8 +51,15 @@ def from_tag(subject: str) -> App | None:
 def from_name(subject: str) -> App | None:
     """The one published app whose name appears in the subject as whole words."""
     lowered = subject.lower()
-    candidates = _published(func.length(App.name) >= 3, literal(lowered).contains(func.lower(App.name), autoescape=False))
-    matches = [app for app in candidates if re.search(rf"(?<!\w){re.escape(app.name.lower())}(?!\w)", lowered)]
+    candidates = _published(
+        func.length(App.name) >= 3,
+        literal(lowered).contains(func.lower(App.name), autoescape=False),
+    )
+    matches = [
+        app
+        for app in candidates
+        if re.search(rf"(?<!\w){re.escape(app.name.lower())}(?!\w)", lowered)
+    ]
     return matches[0] if len(matches) == 1 else None
 
 

@@ -4,6 +4,7 @@ Used by ``flask mail ingest`` and by each delivery to the listener. Two deliveri
 message at the same moment both pass the "seen before?" check; the unique Message-ID of the
 inbound log lets only one commit, and the other is then answered as a duplicate.
 """
+
 from sqlalchemy.exc import IntegrityError
 
 from catalog.db import utcnow

@@ -5,6 +5,7 @@ slow database never blocks the listener's event loop. A failure to store answers
 delivering server keeps the message and tries again); mail that is not a message at all
 answers ``550``. LMTP gets one answer per recipient, as RFC 2033 requires.
 """
+
 import asyncio
 
 from aiosmtpd.controller import Controller
@@ -30,7 +31,7 @@ class IngestHandler:
                 outcome = ingest(content, recipients)
             except MailParseError as error:
                 return f"550 5.6.0 not an e-mail message: {error}"
-            except Exception:  # noqa: BLE001 -- the sending server keeps the mail and retries
+            except Exception:
                 db.session.rollback()
                 self.app.logger.exception("could not ingest a delivered message")
                 return "451 4.3.0 could not store the message now; try again later"
@@ -43,7 +44,9 @@ class IngestHandler:
         if isinstance(content, str):
             content = content.encode("utf-8", "surrogateescape")
         recipients = tuple(address.lower() for address in envelope.rcpt_tos)
-        reply = await asyncio.get_running_loop().run_in_executor(None, self.deliver, content, recipients)
+        reply = await asyncio.get_running_loop().run_in_executor(
+            None, self.deliver, content, recipients
+        )
         if isinstance(server, LMTP):
             return "\r\n".join([reply] * max(1, len(recipients)))
         return reply
@@ -55,8 +58,13 @@ class IngestController(Controller):
     def __init__(self, app: Flask, hostname: str, port: int, lmtp: bool = False) -> None:
         self.lmtp = lmtp
         limit = int(app.config["MAIL_INBOUND_MAX_BYTES"])
-        super().__init__(IngestHandler(app), hostname=hostname, port=port, data_size_limit=limit,
-                         ident="Support Catalog mail listener")
+        super().__init__(
+            IngestHandler(app),
+            hostname=hostname,
+            port=port,
+            data_size_limit=limit,
+            ident="Support Catalog mail listener",
+        )
 
     def factory(self) -> SMTP:
         """The protocol server for one connection."""

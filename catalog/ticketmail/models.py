@@ -1,4 +1,5 @@
 """Tables of the e-mail channel: the outbox, each ticket's Message-IDs, the inbound log."""
+
 from datetime import datetime
 
 from sqlalchemy import JSON
@@ -32,7 +33,9 @@ class MailOutbox(db.Model):
 
     __tablename__ = "mail_outbox"
     __table_args__ = (
-        CheckConstraint(f"status IN ({', '.join(repr(s) for s in OUTBOX_STATUSES)})", name="outbox_status"),
+        CheckConstraint(
+            f"status IN ({', '.join(repr(s) for s in OUTBOX_STATUSES)})", name="outbox_status"
+        ),
         Index("ix_mail_outbox_status_next", "status", "next_attempt_at"),
         {"sqlite_autoincrement": True},
     )

@@ -4,6 +4,7 @@ Events of one transaction are grouped per ticket and audience, so a quote (triag
 proposed, awaiting approval: three events) is one e-mail, not three. The first event in
 ``PRIORITY`` names the subject; every event is a line of the body.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -30,8 +31,16 @@ from catalog.ticketmail.models import TicketMailId
 # Headers up to RFC 5322's hard limit of 998 characters stay on one line: Python's folding at
 # 78 breaks long subjects right after "Subject:", which some readers keep as a leading space.
 RAW_POLICY = policy.default.clone(max_line_length=998)
-PRIORITY = ("created", "quote_proposed", "replied", "quote_approved", "quote_declined", "status_changed",
-            "clock_breached", "clock_warning")
+PRIORITY = (
+    "created",
+    "quote_proposed",
+    "replied",
+    "quote_approved",
+    "quote_declined",
+    "status_changed",
+    "clock_breached",
+    "clock_warning",
+)
 FOR_AGENTS_ONLY = {"clock_warning", "clock_breached"}
 
 
@@ -90,7 +99,10 @@ def headline(event: TicketEvent, side: str) -> tuple[str, str]:
     title, detail = event.ticket.title, event.detail
     if event.action == "created":
         if side == CUSTOMER:
-            return f"Request received: {title}", f"We received your request {event.ticket.reference}"
+            return (
+                f"Request received: {title}",
+                f"We received your request {event.ticket.reference}",
+            )
         return f"New request: {title}", f"New request from {_who(event)}"
     if event.action == "quote_proposed":
         return f"Quote waiting for your approval: {title}", "A quote is waiting for your approval"
@@ -102,7 +114,10 @@ def headline(event: TicketEvent, side: str) -> tuple[str, str]:
     if event.action == "clock_breached":
         return f"Overdue: {title}", f"The {detail.get('target', '')} target is overdue"
     if event.action == "clock_warning":
-        return f"Due soon: {title}", f"The {detail.get('target', '')} target is due soon (80 % of the time used)"
+        return (
+            f"Due soon: {title}",
+            f"The {detail.get('target', '')} target is due soon (80 % of the time used)",
+        )
     words = event.action.replace("_", " ").capitalize()
     return f"{words}: {title}", f"{_who(event)} {event_text(event)}"
 
@@ -111,15 +126,24 @@ def _message_text(event: TicketEvent) -> str | None:
     """The text of the message written with a ``created`` or ``replied`` event."""
     if event.action not in ("created", "replied"):
         return None
-    statement = (select(TicketMessage.body).where(TicketMessage.ticket_id == event.ticket_id, TicketMessage.author_id == event.actor_id,
-                                                  TicketMessage.created_at == event.at).order_by(TicketMessage.id.desc()))
+    statement = (
+        select(TicketMessage.body)
+        .where(
+            TicketMessage.ticket_id == event.ticket_id,
+            TicketMessage.author_id == event.actor_id,
+            TicketMessage.created_at == event.at,
+        )
+        .order_by(TicketMessage.id.desc())
+    )
     return db.session.scalar(statement)
 
 
 def body(events: list[TicketEvent]) -> str:
     """The messages written, then one line per event."""
     texts = [text for text in map(_message_text, events) if text]
-    lines = [f"- {event.at:%Y-%m-%d %H:%M} UTC: {_who(event)} {event_text(event)}" for event in events]
+    lines = [
+        f"- {event.at:%Y-%m-%d %H:%M} UTC: {_who(event)} {event_text(event)}" for event in events
+    ]
     return "\n\n".join(texts + ["\n".join(lines)])
 
 
@@ -133,11 +157,17 @@ def ticket_link(reference: str) -> str | None:
 
 def thread_of(ticket_id: int) -> tuple[str, ...]:
     """The Message-IDs already in the ticket's thread, oldest first."""
-    statement = select(TicketMailId.message_id).where(TicketMailId.ticket_id == ticket_id).order_by(TicketMailId.id)
+    statement = (
+        select(TicketMailId.message_id)
+        .where(TicketMailId.ticket_id == ticket_id)
+        .order_by(TicketMailId.id)
+    )
     return tuple(db.session.scalars(statement))
 
 
-def queue(audience: Audience, events: list[TicketEvent], now: datetime, thread: tuple[str, ...]) -> MailOutbox | None:
+def queue(
+    audience: Audience, events: list[TicketEvent], now: datetime, thread: tuple[str, ...]
+) -> MailOutbox | None:
     """Compose the e-mail for one audience and add it to the outbox (None: nobody to tell)."""
     ticket = events[0].ticket
     to = recipients.addresses(ticket, audience.side, audience.exclude)
@@ -145,24 +175,55 @@ def queue(audience: Audience, events: list[TicketEvent], now: datetime, thread: 
         return None
     lead = _lead(events)
     subject, title = headline(lead, audience.side)
-    note = Notification(reference=ticket.reference, subject=subject, recipients=tuple(to), headline=title,
-                        body=body(events), author=_who(lead), link=ticket_link(ticket.reference), thread=thread)
+    note = Notification(
+        reference=ticket.reference,
+        subject=subject,
+        recipients=tuple(to),
+        headline=title,
+        body=body(events),
+        author=_who(lead),
+        link=ticket_link(ticket.reference),
+        thread=thread,
+    )
     return add_to_outbox("notification", note, ticket.id, now)
 
 
-def add_to_outbox(kind: str, note: Notification, ticket_id: int | None, now: datetime) -> MailOutbox:
+def add_to_outbox(
+    kind: str, note: Notification, ticket_id: int | None, now: datetime
+) -> MailOutbox:
     """Compose ``note`` and add it to the outbox."""
-    message, message_id = compose_notification(note, sender=settings.from_address(), domain=settings.message_id_domain(), now=now)
+    message, message_id = compose_notification(
+        note, sender=settings.from_address(), domain=settings.message_id_domain(), now=now
+    )
     return enqueue(kind, message, message_id, list(note.recipients), ticket_id, now)
 
 
-def enqueue(kind: str, message: EmailMessage, message_id: str, to: list[str], ticket_id: int | None, now: datetime) -> MailOutbox:
+def enqueue(
+    kind: str,
+    message: EmailMessage,
+    message_id: str,
+    to: list[str],
+    ticket_id: int | None,
+    now: datetime,
+) -> MailOutbox:
     """Add a composed message to the outbox; its Message-ID joins the ticket's thread."""
-    row = MailOutbox(kind=kind, ticket_id=ticket_id, recipients=to, subject=str(message["Subject"]),
-                     message_id=message_id, raw=message.as_bytes(policy=RAW_POLICY), next_attempt_at=now, created_at=now)
+    row = MailOutbox(
+        kind=kind,
+        ticket_id=ticket_id,
+        recipients=to,
+        subject=str(message["Subject"]),
+        message_id=message_id,
+        raw=message.as_bytes(policy=RAW_POLICY),
+        next_attempt_at=now,
+        created_at=now,
+    )
     db.session.add(row)
     if ticket_id is not None:
-        db.session.add(TicketMailId(ticket_id=ticket_id, message_id=message_id, direction="out", created_at=now))
+        db.session.add(
+            TicketMailId(
+                ticket_id=ticket_id, message_id=message_id, direction="out", created_at=now
+            )
+        )
     return row
 
 
@@ -171,8 +232,14 @@ def queue_for_events(events: list[TicketEvent], now: datetime) -> list[MailOutbo
     grouped = group(events)
     # The thread as it stood before this transaction: sibling e-mails to the other side are
     # not something a recipient has seen, so they are not what the reply answers.
-    threads = {ticket_id: thread_of(ticket_id) for ticket_id in {audience.ticket_id for audience in grouped}}
-    rows = [queue(audience, items, now, threads[audience.ticket_id]) for audience, items in grouped.items()]
+    threads = {
+        ticket_id: thread_of(ticket_id)
+        for ticket_id in {audience.ticket_id for audience in grouped}
+    }
+    rows = [
+        queue(audience, items, now, threads[audience.ticket_id])
+        for audience, items in grouped.items()
+    ]
     for event in events:
         if event.action in PRIORITY:
             event.notified_at = now

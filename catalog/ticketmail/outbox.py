@@ -3,6 +3,7 @@
 Each function flushes; the worker commits around the network call, because a claim must be
 durable before the message leaves, and the result durable before the next claim.
 """
+
 from datetime import datetime
 from datetime import timedelta
 
@@ -16,7 +17,9 @@ from catalog.ticketmail.models import MailOutbox
 
 def due_ids(now: datetime, limit: int, only: list[int] | None = None) -> list[int]:
     """Pending rows whose next attempt is due, oldest first (only among ``only`` if given)."""
-    statement = select(MailOutbox.id).where(MailOutbox.status == "pending", MailOutbox.next_attempt_at <= now)
+    statement = select(MailOutbox.id).where(
+        MailOutbox.status == "pending", MailOutbox.next_attempt_at <= now
+    )
     if only is not None:
         statement = statement.where(MailOutbox.id.in_(only))
     return list(db.session.scalars(statement.order_by(MailOutbox.id).limit(limit)))
@@ -26,7 +29,11 @@ def claim(row_id: int, now: datetime) -> bool:
     """Take a pending row for sending; False when another sender took it first."""
     statement = (
         update(MailOutbox)
-        .where(MailOutbox.id == row_id, MailOutbox.status == "pending", MailOutbox.next_attempt_at <= now)
+        .where(
+            MailOutbox.id == row_id,
+            MailOutbox.status == "pending",
+            MailOutbox.next_attempt_at <= now,
+        )
         .values(status="sending", claimed_at=now, attempts=MailOutbox.attempts + 1)
         .execution_options(synchronize_session=False)
     )
@@ -49,7 +56,9 @@ def mark_failed_attempt(row: MailOutbox, error: MailSendError, now: datetime, po
     row.last_error = str(error)[:2000]
     if error.retryable and row.attempts < policy["MAIL_MAX_ATTEMPTS"]:
         row.status = "pending"
-        row.next_attempt_at = now + backoff(row.attempts, policy["MAIL_RETRY_BASE_SECONDS"], policy["MAIL_RETRY_MAX_SECONDS"])
+        row.next_attempt_at = now + backoff(
+            row.attempts, policy["MAIL_RETRY_BASE_SECONDS"], policy["MAIL_RETRY_MAX_SECONDS"]
+        )
     else:
         row.status = "failed"
         if error.retryable:
@@ -72,7 +81,10 @@ def fail_abandoned(now: datetime, timeout: timedelta) -> int:
     statement = (
         update(MailOutbox)
         .where(MailOutbox.status == "sending", MailOutbox.claimed_at < now - timeout)
-        .values(status="failed", last_error="the sender stopped while sending; it may or may not have gone out")
+        .values(
+            status="failed",
+            last_error="the sender stopped while sending; it may or may not have gone out",
+        )
         .execution_options(synchronize_session=False)
     )
     return db.session.execute(statement).rowcount
@@ -81,7 +93,9 @@ def fail_abandoned(now: datetime, timeout: timedelta) -> int:
 def requeue(row_ids: list[int], now: datetime) -> int:
     """Put failed rows back in the queue (an operator's decision after fixing the cause)."""
     statement = (
-        update(MailOutbox).where(MailOutbox.id.in_(row_ids), MailOutbox.status == "failed")
-        .values(status="pending", next_attempt_at=now, attempts=0).execution_options(synchronize_session=False)
+        update(MailOutbox)
+        .where(MailOutbox.id.in_(row_ids), MailOutbox.status == "failed")
+        .values(status="pending", next_attempt_at=now, attempts=0)
+        .execution_options(synchronize_session=False)
     )
     return db.session.execute(statement).rowcount

@@ -1,4 +1,5 @@
 """What became of an inbound message."""
+
 from dataclasses import dataclass
 
 from catalog.support.tickets.models import Ticket

@@ -6,6 +6,7 @@ ticket may append; anyone else gets a polite refusal, worded the same whether or
 reference exists. Automatic mail and our own mail coming back are never answered. Functions
 flush; the caller (``ingest``) commits.
 """
+
 from datetime import datetime
 
 from sqlalchemy import func
@@ -39,9 +40,17 @@ def receive(raw: bytes, now: datetime, envelope_recipients: tuple[str, ...] = ()
     if db.session.scalar(select(InboundMail.id).where(InboundMail.message_id == message_id)):
         return Outcome("duplicate", f"{message_id} was received before")
     outcome = decide(message, now, envelope_recipients)
-    db.session.add(InboundMail(message_id=message_id, from_address=message.from_address, subject=(message.subject or "")[:1000],
-                               outcome=outcome.status, detail=outcome.detail[:2000], received_at=now,
-                               ticket_id=outcome.ticket.id if outcome.ticket else None))
+    db.session.add(
+        InboundMail(
+            message_id=message_id,
+            from_address=message.from_address,
+            subject=(message.subject or "")[:1000],
+            outcome=outcome.status,
+            detail=outcome.detail[:2000],
+            received_at=now,
+            ticket_id=outcome.ticket.id if outcome.ticket else None,
+        )
+    )
     db.session.flush()
     return outcome
 
@@ -52,15 +61,22 @@ def decide(message: InboundMessage, now: datetime, envelope_recipients: tuple[st
         return Outcome("ignored", "our own mail came back (loop header)")
     if message.is_auto_reply:
         return Outcome("ignored", f"automatic mail: {message.auto_reply_reason}")
-    if not message.from_address or message.from_address == settings.from_address().addr_spec.lower():
+    if (
+        not message.from_address
+        or message.from_address == settings.from_address().addr_spec.lower()
+    ):
         return Outcome("ignored", "no usable sender address")
     sender = sender_of(message)
     ticket, reference = find_ticket(message)
     if ticket is None and reference is None:
-        return open_from_mail(message, sender, now, (*envelope_recipients, *message.to, *message.cc))
+        return open_from_mail(
+            message, sender, now, (*envelope_recipients, *message.to, *message.cc)
+        )
     role = ticket_role(sender, ticket) if sender is not None and ticket is not None else None
     if role is None:
-        return refuse(message, NOT_A_PARTICIPANT.format(reference=reference or ticket.reference), now)
+        return refuse(
+            message, NOT_A_PARTICIPANT.format(reference=reference or ticket.reference), now
+        )
     return append(ticket, sender, role, message, now)
 
 
@@ -74,7 +90,13 @@ def find_ticket(message: InboundMessage) -> tuple[Ticket | None, str | None]:
     """(ticket, reference written in the subject): by Message-IDs first, then by the subject."""
     ids = [settings.storable_id(mid) for mid in candidate_message_ids(message)][:MAX_IDS]
     if ids:
-        known = dict(db.session.execute(select(TicketMailId.message_id, TicketMailId.ticket_id).where(TicketMailId.message_id.in_(ids))).all())
+        known = dict(
+            db.session.execute(
+                select(TicketMailId.message_id, TicketMailId.ticket_id).where(
+                    TicketMailId.message_id.in_(ids)
+                )
+            ).all()
+        )
         for mid in ids:
             if mid in known:
                 return db.session.get(Ticket, known[mid]), None

@@ -5,6 +5,7 @@ subscription (the organisation's watchers). The agent side is the vendor's ISV m
 tickets, and operator staff for professional and consulting tickets (admins when there is no
 staff). Deactivated accounts get nothing.
 """
+
 from sqlalchemy import select
 
 from catalog.accounts.models import ADMIN
@@ -12,9 +13,9 @@ from catalog.accounts.models import ISV
 from catalog.accounts.models import STAFF
 from catalog.accounts.models import User
 from catalog.extensions import db
+from catalog.support.plans.models import Subscription
 from catalog.support.tickets.lifecycle import AGENT
 from catalog.support.tickets.lifecycle import CUSTOMER
-from catalog.support.plans.models import Subscription
 from catalog.support.tickets.models import Ticket
 
 
@@ -30,9 +31,15 @@ def customer_side(ticket: Ticket) -> list[User]:
 def agent_side(ticket: Ticket) -> list[User]:
     """The developer's members (ISV tickets) or the operator's staff (the other channels)."""
     if ticket.channel == "isv":
-        return list(db.session.scalars(select(User).where(User.role == ISV, User.vendor_id == ticket.app.vendor_id)))
+        return list(
+            db.session.scalars(
+                select(User).where(User.role == ISV, User.vendor_id == ticket.app.vendor_id)
+            )
+        )
     for role in (STAFF, ADMIN):
-        staff = list(db.session.scalars(select(User).where(User.role == role, User.active.is_(True))))
+        staff = list(
+            db.session.scalars(select(User).where(User.role == role, User.active.is_(True)))
+        )
         if staff:
             return staff
     return []

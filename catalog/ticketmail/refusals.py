@@ -4,6 +4,7 @@ A refusal goes only to a usable sender address, never to automatic mail (the cal
 that first), and at most ``MAX_PER_DAY`` times a day to one address, so a forged sender or a
 misconfigured robot cannot turn us into a source of backscatter.
 """
+
 from datetime import datetime
 from datetime import timedelta
 
@@ -49,17 +50,34 @@ def new_request_hint() -> str:
 def _recent_refusals(address: str, now: datetime) -> int:
     """Refusals sent to ``address`` in the last day."""
     statement = select(func.count(InboundMail.id)).where(
-        InboundMail.from_address == address, InboundMail.outcome == "bounced", InboundMail.received_at > now - timedelta(days=1))
+        InboundMail.from_address == address,
+        InboundMail.outcome == "bounced",
+        InboundMail.received_at > now - timedelta(days=1),
+    )
     return db.session.scalar(statement)
 
 
-def refuse(message: InboundMessage, reason: str, now: datetime, hint: str | None = None,
-           ticket: Ticket | None = None) -> Outcome:
+def refuse(
+    message: InboundMessage,
+    reason: str,
+    now: datetime,
+    hint: str | None = None,
+    ticket: Ticket | None = None,
+) -> Outcome:
     """Queue a polite refusal to the sender (within the daily limit); nothing is stored."""
     if _recent_refusals(message.from_address, now) >= MAX_PER_DAY:
-        return Outcome("refused", f"{reason} (no answer: {MAX_PER_DAY} refusals sent to this address today)")
-    refusal = Refusal(recipient=message.from_address, reason=reason, original_subject=message.subject,
-                      original_message_id=None if message.message_id_synthesized else message.message_id, hint=hint)
-    composed, message_id = compose_refusal(refusal, sender=settings.from_address(), domain=settings.message_id_domain(), now=now)
+        return Outcome(
+            "refused", f"{reason} (no answer: {MAX_PER_DAY} refusals sent to this address today)"
+        )
+    refusal = Refusal(
+        recipient=message.from_address,
+        reason=reason,
+        original_subject=message.subject,
+        original_message_id=None if message.message_id_synthesized else message.message_id,
+        hint=hint,
+    )
+    composed, message_id = compose_refusal(
+        refusal, sender=settings.from_address(), domain=settings.message_id_domain(), now=now
+    )
     enqueue("refusal", composed, message_id, [message.from_address], None, now)
     return Outcome("bounced", reason, ticket)

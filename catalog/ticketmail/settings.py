@@ -1,4 +1,5 @@
 """Read the mail configuration into the mail core's settings objects."""
+
 import hashlib
 from email.headerregistry import Address
 from email.utils import parseaddr
@@ -15,9 +16,12 @@ def smtp_settings() -> SmtpSettings:
     """The SMTP server of the ``smtp`` backend."""
     config = current_app.config
     return SmtpSettings(
-        host=config["MAIL_SMTP_HOST"], port=int(config["MAIL_SMTP_PORT"]),
-        security=config["MAIL_SMTP_SECURITY"], username=config["MAIL_SMTP_USERNAME"],
-        password=config["MAIL_SMTP_PASSWORD"], timeout=float(config["MAIL_SMTP_TIMEOUT"]),
+        host=config["MAIL_SMTP_HOST"],
+        port=int(config["MAIL_SMTP_PORT"]),
+        security=config["MAIL_SMTP_SECURITY"],
+        username=config["MAIL_SMTP_USERNAME"],
+        password=config["MAIL_SMTP_PASSWORD"],
+        timeout=float(config["MAIL_SMTP_TIMEOUT"]),
     )
 
 
@@ -35,14 +39,18 @@ def message_id_domain() -> str:
 def reference_prefixes() -> list[str]:
     """Every ticket reference prefix ever used, the current one included."""
     config = current_app.config
-    return list(dict.fromkeys([config["TICKET_REF_PREFIX"], *(config["TICKET_REF_PREFIXES"] or [])]))
+    return list(
+        dict.fromkeys([config["TICKET_REF_PREFIX"], *(config["TICKET_REF_PREFIXES"] or [])])
+    )
 
 
 def parse_limits() -> ParseLimits:
     """Attachment limits of inbound mail: the same as for attachments on the ticket page."""
     config = current_app.config
     size, count = config["TICKET_ATTACHMENT_MAX_BYTES"], config["TICKET_ATTACHMENT_MAX_FILES"]
-    return ParseLimits(max_attachment_bytes=size, max_attachments=count, max_total_attachment_bytes=size * count)
+    return ParseLimits(
+        max_attachment_bytes=size, max_attachments=count, max_total_attachment_bytes=size * count
+    )
 
 
 def storable_id(message_id: str) -> str:

@@ -1,4 +1,5 @@
 """Store an inbound message on a ticket: its new text, its allowed attachments, its Message-ID."""
+
 from datetime import datetime
 from pathlib import PurePath
 
@@ -22,7 +23,10 @@ from catalog.ticketmail.refusals import refuse
 def allowed_files(message: InboundMessage) -> tuple[list[tuple[str, str, bytes]], list[str]]:
     """Attachments of a type tickets accept, and a note for each one left out."""
     extensions = set(current_app.config["TICKET_ATTACHMENT_EXTENSIONS"])
-    kept, notes = [], [f"{d.filename} ({d.size:,} bytes): {d.reason}" for d in message.dropped_attachments]
+    kept, notes = (
+        [],
+        [f"{d.filename} ({d.size:,} bytes): {d.reason}" for d in message.dropped_attachments],
+    )
     for item in message.attachments:
         if PurePath(item.filename).suffix.lower().lstrip(".") in extensions:
             kept.append((item.filename[-200:], item.content_type, item.content))
@@ -39,7 +43,9 @@ def stored_text(message: InboundMessage, notes: list[str]) -> str:
     return text
 
 
-def append(ticket: Ticket, sender: User, role: str, message: InboundMessage, now: datetime) -> Outcome:
+def append(
+    ticket: Ticket, sender: User, role: str, message: InboundMessage, now: datetime
+) -> Outcome:
     """Add the message to the ticket as a reply of the sender."""
     files, notes = allowed_files(message)
     try:
@@ -50,13 +56,22 @@ def append(ticket: Ticket, sender: User, role: str, message: InboundMessage, now
     return Outcome("stored", f"added to {ticket.reference}", ticket)
 
 
-def remember(ticket: Ticket, message: InboundMessage, ticket_message_id: int, now: datetime) -> None:
+def remember(
+    ticket: Ticket, message: InboundMessage, ticket_message_id: int, now: datetime
+) -> None:
     """Record the message's id in the ticket's thread (later replies to it thread here)."""
     message_id = settings.storable_id(message.message_id)
     if db.session.scalar(select(TicketMailId.id).where(TicketMailId.message_id == message_id)):
         return
-    db.session.add(TicketMailId(ticket_id=ticket.id, message_id=message_id,
-                                direction="in", ticket_message_id=ticket_message_id, created_at=now))
+    db.session.add(
+        TicketMailId(
+            ticket_id=ticket.id,
+            message_id=message_id,
+            direction="in",
+            ticket_message_id=ticket_message_id,
+            created_at=now,
+        )
+    )
     db.session.flush()
 
 

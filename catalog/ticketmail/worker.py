@@ -4,6 +4,7 @@ This is a unit-of-work runner like a CLI command, so it commits: the claim befor
 leaves (another sender then skips the row), the result right after. A mail server that cannot
 be reached ends the pass early; the rows not tried stay pending and keep their attempts.
 """
+
 import threading
 from dataclasses import dataclass
 from dataclasses import field
@@ -52,7 +53,7 @@ def _deliver_row(row: MailOutbox) -> None:
         deliver(message)
     except MailSendError:
         raise
-    except Exception as error:  # noqa: BLE001 -- a backend bug must not strand the row in "sending"
+    except Exception as error:
         current_app.logger.exception("mail backend failed on outbox row %s", row.id)
         raise TemporarySendError(f"{type(error).__name__}: {error}") from error
 
@@ -75,7 +76,9 @@ def _send_one(row_id: int, now: datetime, result: PassResult) -> bool:
     return True
 
 
-def send_pass(now: datetime | None = None, only: list[int] | None = None, limit: int = BATCH) -> PassResult:
+def send_pass(
+    now: datetime | None = None, only: list[int] | None = None, limit: int = BATCH
+) -> PassResult:
     """Send every due row once (or only the rows in ``only``); return what happened."""
     now = now or utcnow()
     result = PassResult()
@@ -106,7 +109,7 @@ def run(interval: float, stop: threading.Event, report=None) -> None:
     while not stop.is_set():
         try:
             result = send_pass()
-        except Exception:  # noqa: BLE001 -- e.g. the database restarting; try again next round
+        except Exception:
             db.session.rollback()
             current_app.logger.exception("sender pass failed")
         else:

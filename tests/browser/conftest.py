@@ -3,6 +3,7 @@
 Playwright never downloads a browser here: it drives ``/usr/bin/chromium`` (Debian's package,
 installed by ``make test``). Chromium gets the flags that keep it off the network.
 """
+
 import os
 import shutil
 import threading
@@ -11,10 +12,17 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-CHROMIUM = os.environ.get("CATALOG_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = (
+    os.environ.get("CATALOG_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+)
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -33,9 +41,13 @@ def live_server(app):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session."""
-    assert os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM}: run `make test`, which installs it"
+    assert os.path.exists(CHROMIUM), (
+        f"Chromium not found at {CHROMIUM}: run `make test`, which installs it"
+    )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -52,8 +64,12 @@ def page(browser):
 @pytest.fixture
 def phone(browser):
     """A fresh phone-sized page (390 × 844, touch, device scale 3)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     yield page
     context.close()

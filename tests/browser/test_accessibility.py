@@ -4,6 +4,7 @@ axe-core comes from the npm registry (``tests/browser/axe``, installed by ``make
 ``npm ci``) and is injected into each page. The site's Content-Security-Policy forbids scripts it
 did not serve, so these pages run in a context that bypasses CSP; nothing else does.
 """
+
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,9 @@ BLOCKING = ("serious", "critical")
 @pytest.fixture
 def axe_page(browser):
     """A desktop-sized page whose context lets the injected axe-core run despite the CSP."""
-    assert AXE.exists(), f"axe-core is missing: run `make axe` (npm ci --prefix tests/browser/axe) — {AXE}"
+    assert AXE.exists(), (
+        f"axe-core is missing: run `make axe` (npm ci --prefix tests/browser/axe) — {AXE}"
+    )
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     yield page
@@ -44,7 +47,8 @@ def axe(page) -> list[str]:
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at {', '.join(' '.join(n['target']) for n in v['nodes'][:5])}"
-        for v in result["violations"] if v["impact"] in BLOCKING
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
     ]
 
 
@@ -55,9 +59,19 @@ def site(app, apps, forum):
     reference = make_ticket(app, user_id(app, apps["customer"]))
     build_index(app)
     return {
-        "anonymous": ["/", "/apps", f"/apps/{APP_A}", f"/vendors/{VENDOR_A}", "/support-channels", "/forum",
-                      f"/forum/t/{forum['thread_id']}", "/search?q=digest", "/search?q=zzqqxx", "/account/login",
-                      "/account/sign-up"],
+        "anonymous": [
+            "/",
+            "/apps",
+            f"/apps/{APP_A}",
+            f"/vendors/{VENDOR_A}",
+            "/support-channels",
+            "/forum",
+            f"/forum/t/{forum['thread_id']}",
+            "/search?q=digest",
+            "/search?q=zzqqxx",
+            "/account/login",
+            "/account/sign-up",
+        ],
         "customer": ["/support/new", f"/support/tickets/{reference}", "/support/tickets"],
         "isv_a": [f"/isv/apps/{APP_A}"],
         "staff": ["/operator", f"/operator/apps/{APP_A}/coverage"],
@@ -65,7 +79,9 @@ def site(app, apps, forum):
 
 
 @pytest.mark.parametrize("role", ["anonymous", "customer", "isv_a", "staff"])
-def test_main_pages_have_no_serious_accessibility_violations(site, apps, live_server, axe_page, role):
+def test_main_pages_have_no_serious_accessibility_violations(
+    site, apps, live_server, axe_page, role
+):
     if role != "anonymous":
         log_in(axe_page, live_server, apps[role])
     found = []
@@ -83,7 +99,9 @@ def test_the_check_does_find_violations(axe_page, live_server):
     assert "image-alt (critical)" in found and "button-name (critical)" in found
 
 
-def test_every_wizard_step_and_the_phone_layout_pass_too(site, apps, live_server, axe_page, browser):
+def test_every_wizard_step_and_the_phone_layout_pass_too(
+    site, apps, live_server, axe_page, browser
+):
     from tests.support.conftest import PRO_APP
 
     log_in(axe_page, live_server, apps["customer"])
@@ -103,7 +121,9 @@ def test_every_wizard_step_and_the_phone_layout_pass_too(site, apps, live_server
     found += axe(axe_page)
     assert axe_page.get_by_role("button", name="Submit the request").is_visible()
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, bypass_csp=True).new_page()
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, bypass_csp=True
+    ).new_page()
     for path in ("/", f"/apps/{APP_A}", "/apps"):
         phone.goto(live_server + path)
         found += axe(phone)

@@ -1,4 +1,5 @@
 """The catalog in a real browser: filters, the legend on a phone, keyboard use."""
+
 import re
 
 import pytest
@@ -12,12 +13,26 @@ def shop(app):
     """Three apps with different channels."""
     add_apps(
         app,
-        app_record("mail-shield", name="Mail Shield", support={"isv": {"contact_email": "a@b.example"},
-                                                               "forum_url": "https://f.example/m"}),
+        app_record(
+            "mail-shield",
+            name="Mail Shield",
+            support={"isv": {"contact_email": "a@b.example"}, "forum_url": "https://f.example/m"},
+        ),
         app_record("backup-pro", name="Backup Pro", support={"operator": {"professional": True}}),
-        app_record("zeta-notes", name="Zeta Notes with a rather long name that must wrap on a phone",
-                   support={"dedicated_forum": True, "isv": {"contact_email": "z@b.example"},
-                            "operator": {"professional": True, "consulting": True, "rate_min": 100, "rate_max": 250}}),
+        app_record(
+            "zeta-notes",
+            name="Zeta Notes with a rather long name that must wrap on a phone",
+            support={
+                "dedicated_forum": True,
+                "isv": {"contact_email": "z@b.example"},
+                "operator": {
+                    "professional": True,
+                    "consulting": True,
+                    "rate_min": 100,
+                    "rate_max": 250,
+                },
+            },
+        ),
     )
     return app
 
@@ -36,7 +51,9 @@ def test_channel_filter_narrows_the_list(shop, live_server, page):
 
 def test_legend_fits_a_phone_and_says_not_offered_in_words(shop, live_server, phone):
     phone.goto(f"{live_server}/apps/backup-pro")
-    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = phone.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0
     chips = phone.locator(".legend--full .chip")
     assert chips.count() == 5
@@ -50,7 +67,9 @@ def test_legend_fits_a_phone_and_says_not_offered_in_words(shop, live_server, ph
 
 def test_catalog_rows_fit_a_phone(shop, live_server, phone):
     phone.goto(f"{live_server}/apps")
-    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = phone.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0
     hidden_status = phone.locator(".legend--compact .chip__status").first
     assert hidden_status.inner_text() in (": offered", ": not offered")

@@ -1,4 +1,5 @@
 """An ISV member, in a real browser, changes its support terms and sees them published."""
+
 import re
 import time
 
@@ -19,7 +20,9 @@ def test_isv_goes_from_login_to_published_versioned_terms_within_a_minute(world,
     preview = page.locator(".preview .chip--isv")
     assert "chip--off" in preview.get_attribute("class")
     page.get_by_label("Developer support: we take support requests for this app").check()
-    assert "chip--off" not in preview.get_attribute("class"), "the live preview follows the checkbox"
+    assert "chip--off" not in preview.get_attribute("class"), (
+        "the live preview follows the checkbox"
+    )
 
     page.get_by_label("Support e-mail").fill("help@northwind.example")
     page.get_by_label("Time zone of your hours").fill("Europe/Prague")

@@ -1,4 +1,5 @@
 """A customer, in a real browser, goes from an app's "Get support" button to a ticket."""
+
 import re
 import time
 
@@ -17,7 +18,9 @@ def log_in(page, base: str, email: str) -> None:
     page.wait_for_load_state()
 
 
-def test_named_contact_files_a_professional_incident_with_the_due_times_shown(app, apps, live_server, page):
+def test_named_contact_files_a_professional_incident_with_the_due_times_shown(
+    app, apps, live_server, page
+):
     subscribe(app, apps["customer"], plan="level-2")
     started = time.monotonic()
     log_in(page, live_server, apps["customer"])
@@ -26,7 +29,9 @@ def test_named_contact_files_a_professional_incident_with_the_due_times_shown(ap
 
     assert "Step 2 of 5" in page.locator("main").inner_text(), "the app page chose the app already"
     page.get_by_label("Title").fill("Nightly export stops halfway")
-    page.get_by_label("What happened?").fill("Since this morning the nightly export stops at 50 % with a timeout.")
+    page.get_by_label("What happened?").fill(
+        "Since this morning the nightly export stops at 50 % with a timeout."
+    )
     page.get_by_role("button", name="Continue").click()
 
     page.get_by_label(re.compile(r"^2 — Major")).check()
@@ -47,8 +52,12 @@ def test_named_contact_files_a_professional_incident_with_the_due_times_shown(ap
     page.wait_for_url(re.compile(r"/support/tickets/SUP-\d+$"))
     assert re.search(r"Your request is ticket SUP-\d+\.", page.locator(".flashes").inner_text())
     clocks = {
-        re.sub(r"\s+", " ", text).split(": due ")[0]: re.sub(r"\s+", " ", text).split(": due ")[1].split(" — ")[0].strip()
-        for text in page.locator(".clock").all_inner_texts() if ": due " in text
+        re.sub(r"\s+", " ", text).split(": due ")[0]: re.sub(r"\s+", " ", text)
+        .split(": due ")[1]
+        .split(" — ")[0]
+        .strip()
+        for text in page.locator(".clock").all_inner_texts()
+        if ": due " in text
     }
     assert clocks == shown, "the ticket keeps the due times shown before submitting"
     assert time.monotonic() - started < 30, "well under the two minutes a customer may spend"

@@ -12,17 +12,51 @@ from catalog.mail.matching import candidate_message_ids
 from catalog.mail.matching import reference_in_subject
 from catalog.mail.matching import strip_quoted
 
-FUZZ = settings(max_examples=300, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
-HEADER_NAMES = ["From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
-                "Content-Type", "Content-Transfer-Encoding", "Content-Disposition",
-                "Auto-Submitted", "Return-Path", "MIME-Version"]
-FRAGMENTS = ["multipart/mixed; boundary=b", "multipart/alternative; boundary=\"b\"",
-             "text/plain; charset=", "text/html; charset=unknown-8bit", "message/rfc822",
-             "base64", "quoted-printable", "=?utf-8?B?", "=?x?Q?=FF?=", "?=", "<a@b>", "<",
-             "attachment; filename*=utf-8''%C3%A9", "\r\n--b\r\n", "\r\n--b--\r\n", "\r\n\r\n",
-             "\xff\xfe", "é", "Mon, 32 Foo 99999 99:99 +9999", "\x00", ";", "\"", "\\"]
+HEADER_NAMES = [
+    "From",
+    "To",
+    "Cc",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "In-Reply-To",
+    "References",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Content-Disposition",
+    "Auto-Submitted",
+    "Return-Path",
+    "MIME-Version",
+]
+FRAGMENTS = [
+    "multipart/mixed; boundary=b",
+    'multipart/alternative; boundary="b"',
+    "text/plain; charset=",
+    "text/html; charset=unknown-8bit",
+    "message/rfc822",
+    "base64",
+    "quoted-printable",
+    "=?utf-8?B?",
+    "=?x?Q?=FF?=",
+    "?=",
+    "<a@b>",
+    "<",
+    "attachment; filename*=utf-8''%C3%A9",
+    "\r\n--b\r\n",
+    "\r\n--b--\r\n",
+    "\r\n\r\n",
+    "\xff\xfe",
+    "é",
+    "Mon, 32 Foo 99999 99:99 +9999",
+    "\x00",
+    ";",
+    '"',
+    "\\",
+]
 
 
 def accept_or_parse_error(raw):

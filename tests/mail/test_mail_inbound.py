@@ -1,8 +1,8 @@
 """Parsing real inbound mail: clients, charsets, broken headers, attachments, automatic mail."""
 
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 from email.message import EmailMessage
 
 import pytest
@@ -17,13 +17,15 @@ def test_thunderbird_reply_prefers_plain_text_and_keeps_threading(raw_message):
     msg = parse_message(raw_message("thunderbird_reply"))
     assert msg.message_id == "<f3a9c1e2-7b1d-4c55-9d0e-2f6f8a1b3c4d@acme.example>"
     assert msg.in_reply_to == ("<1710237300.bb22@support.example.com>",)
-    assert msg.references == ("<1710234000.aa11@support.example.com>",
-                              "<1710237300.bb22@support.example.com>")
+    assert msg.references == (
+        "<1710234000.aa11@support.example.com>",
+        "<1710237300.bb22@support.example.com>",
+    )
     assert msg.from_address == "jan.novak@acme.example"
     assert msg.from_name == "Jan Novák"
     assert msg.to == ("support@support.example.com",)
     assert msg.subject == "Re: [SUP-000123] App crashes on start"
-    assert msg.date == datetime(2024, 3, 12, 10, 2, 40, tzinfo=timezone.utc)
+    assert msg.date == datetime(2024, 3, 12, 10, 2, 40, tzinfo=UTC)
     assert msg.text.startswith("Hi,\n\nthe crash is gone")
     assert "> Please update" in msg.text  # plain part chosen: its quoting, not the HTML's
     assert not msg.is_auto_reply and not msg.is_loop
@@ -40,18 +42,22 @@ def test_outlook_html_only_reply_becomes_readable_text(raw_message):
 def test_gmail_html_blockquote_is_marked_as_quote():
     message = EmailMessage()
     message["From"] = "a@gmail.example"
-    message.set_content('<div>New text</div><blockquote class="gmail_quote">Old text</blockquote>',
-                        subtype="html")
+    message.set_content(
+        '<div>New text</div><blockquote class="gmail_quote">Old text</blockquote>', subtype="html"
+    )
     assert parse_message(message.as_bytes()).text == "New text\n\n> Old text"
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("iso_8859_2", "Zażółć gęślą jaźń - aplikacja nie działa."),
-    ("windows_1250_declared_iso_8859_2", "Příliš žluťoučký kůň úpěl ďábelské ódy."),
-    ("latin1_undeclared", "Schöne Grüße aus Köln"),
-    ("unknown_8bit", "Naïve café – ok"),
-    ("invalid_utf8", "valid start é then \ufffd\ufffd\ufffd garbage end"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("iso_8859_2", "Zażółć gęślą jaźń - aplikacja nie działa."),
+        ("windows_1250_declared_iso_8859_2", "Příliš žluťoučký kůň úpěl ďábelské ódy."),
+        ("latin1_undeclared", "Schöne Grüße aus Köln"),
+        ("unknown_8bit", "Naïve café – ok"),
+        ("invalid_utf8", "valid start é then \ufffd\ufffd\ufffd garbage end"),
+    ],
+)
 def test_non_utf8_and_broken_charsets_decode(raw_message, name, expected):
     assert parse_message(raw_message(name)).text == expected
 
@@ -68,18 +74,25 @@ def test_unknown_charset_in_a_multipart_part_falls_back_and_keeps_other_parts():
     assert parse_message(message.as_bytes()).text == "first part\n\nzweiter Teil: Grüße"
 
 
-@pytest.mark.parametrize("subject, expected", [
-    ("=?utf-8?B?UMWZaWhsw6HFoWVuw60gbmVmdW5ndWplIFtTVVAtMDAwMzIxXQ==?=",
-     "Přihlášení nefunguje [SUP-000321]"),
-    ("=?iso-8859-2?Q?Zg=B3oszenie_b=B3=EAdu?= [SUP-000200]", "Zgłoszenie błędu [SUP-000200]"),
-    ("=?utf-8?q?Re:_?= =?utf-8?q?=5BSUP-1=5D?=", "Re: [SUP-1]"),
-    ("=?utf-8?B?###?= =?x-nonexistent?Q?caf=E9?= =?utf-8?Q?trunc",
-     "=?utf-8?B?###?= café =?utf-8?Q?trunc"),
-    ("=?utf-8?B?SGVsbG8?=", "Hello"),  # missing padding
-    # "UTF-8" without one valid sequence is more likely mislabelled windows-1252:
-    ("=?utf-8?Q?caf=C3?= ok", "cafÃ ok"),
-    ("=?utf-8?Q?caf=C3=A9_=C3?=", "café \ufffd"),
-])
+@pytest.mark.parametrize(
+    "subject, expected",
+    [
+        (
+            "=?utf-8?B?UMWZaWhsw6HFoWVuw60gbmVmdW5ndWplIFtTVVAtMDAwMzIxXQ==?=",
+            "Přihlášení nefunguje [SUP-000321]",
+        ),
+        ("=?iso-8859-2?Q?Zg=B3oszenie_b=B3=EAdu?= [SUP-000200]", "Zgłoszenie błędu [SUP-000200]"),
+        ("=?utf-8?q?Re:_?= =?utf-8?q?=5BSUP-1=5D?=", "Re: [SUP-1]"),
+        (
+            "=?utf-8?B?###?= =?x-nonexistent?Q?caf=E9?= =?utf-8?Q?trunc",
+            "=?utf-8?B?###?= café =?utf-8?Q?trunc",
+        ),
+        ("=?utf-8?B?SGVsbG8?=", "Hello"),  # missing padding
+        # "UTF-8" without one valid sequence is more likely mislabelled windows-1252:
+        ("=?utf-8?Q?caf=C3?= ok", "cafÃ ok"),
+        ("=?utf-8?Q?caf=C3=A9_=C3?=", "café \ufffd"),
+    ],
+)
 def test_encoded_words_in_subject_decode_even_when_broken(subject, expected):
     raw = f"From: a@b.example\r\nSubject: {subject}\r\n\r\nbody\r\n".encode()
     assert parse_message(raw).subject == expected
@@ -113,15 +126,18 @@ def test_malformed_headers_never_raise(raw_message):
     assert msg.text == "Body survives."
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("Tue, 12 Mar 2024 11:02:40 +0100", datetime(2024, 3, 12, 10, 2, 40, tzinfo=timezone.utc)),
-    ("12 Mar 2024 11:02:40 -0000", datetime(2024, 3, 12, 11, 2, 40, tzinfo=timezone.utc)),
-    ("Tue, 12 Mar 2024 11:02:40 GMT", datetime(2024, 3, 12, 11, 2, 40, tzinfo=timezone.utc)),
-    ("Mon, 32 Jan 2024 25:61:00 +0100", None),
-    ("Tue, 12 Mar 2024 11:02:40 +9999", None),
-    ("yesterday", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("Tue, 12 Mar 2024 11:02:40 +0100", datetime(2024, 3, 12, 10, 2, 40, tzinfo=UTC)),
+        ("12 Mar 2024 11:02:40 -0000", datetime(2024, 3, 12, 11, 2, 40, tzinfo=UTC)),
+        ("Tue, 12 Mar 2024 11:02:40 GMT", datetime(2024, 3, 12, 11, 2, 40, tzinfo=UTC)),
+        ("Mon, 32 Jan 2024 25:61:00 +0100", None),
+        ("Tue, 12 Mar 2024 11:02:40 +9999", None),
+        ("yesterday", None),
+        ("", None),
+    ],
+)
 def test_date_is_aware_or_none(value, expected):
     msg = parse_message(f"Date: {value}\r\n\r\nx".encode())
     assert msg.date == expected
@@ -131,20 +147,22 @@ def test_date_is_aware_or_none(value, expected):
 def test_message_id_is_normalised():
     msg = parse_message(b"Message-ID:   <  abc@host.example >  (comment)\r\n\r\nx")
     assert msg.message_id == "<abc@host.example>"
-    assert parse_message(b"Message-ID: abc@host.example\r\n\r\nx").message_id == \
-        "<abc@host.example>"
+    assert (
+        parse_message(b"Message-ID: abc@host.example\r\n\r\nx").message_id == "<abc@host.example>"
+    )
 
 
 def test_addresses_are_lower_cased_and_garbage_skipped():
-    raw = (b"From: \"Doe, John\" <John.Doe@Example.COM>\r\n"
-           b"To: a@b.example, not an address, =?utf-8?q?X,_Y?= <XY@c.example>\r\n"
-           b"Cc: <>, c@d.example\r\n\r\nx")
+    raw = (
+        b'From: "Doe, John" <John.Doe@Example.COM>\r\n'
+        b"To: a@b.example, not an address, =?utf-8?q?X,_Y?= <XY@c.example>\r\n"
+        b"Cc: <>, c@d.example\r\n\r\nx"
+    )
     msg = parse_message(raw)
     assert (msg.from_name, msg.from_address) == ("Doe, John", "john.doe@example.com")
     assert msg.to == ("a@b.example", "xy@c.example")
     assert msg.cc == ("c@d.example",)
-    assert parse_message(b"From: encodedword7x <a@b.example>\r\n\r\nx").from_name == \
-        "encodedword7x"
+    assert parse_message(b"From: encodedword7x <a@b.example>\r\n\r\nx").from_name == "encodedword7x"
 
 
 def _with_attachments(*attachments):
@@ -153,8 +171,9 @@ def _with_attachments(*attachments):
     message["Subject"] = "files"
     message.set_content("see attached")
     for content, filename in attachments:
-        message.add_attachment(content, maintype="application", subtype="octet-stream",
-                               filename=filename)
+        message.add_attachment(
+            content, maintype="application", subtype="octet-stream", filename=filename
+        )
     return message.as_bytes()
 
 
@@ -162,8 +181,9 @@ def test_huge_attachment_is_dropped_with_a_reason_and_the_rest_kept():
     huge = bytes(30 * 1024 * 1024)
     msg = parse_message(_with_attachments((b"small log", "app.log"), (huge, "dump.bin")))
     assert msg.text == "see attached"
-    assert [(a.filename, a.size, a.content) for a in msg.attachments] == \
-        [("app.log", 9, b"small log")]
+    assert [(a.filename, a.size, a.content) for a in msg.attachments] == [
+        ("app.log", 9, b"small log")
+    ]
     (dropped,) = msg.dropped_attachments
     assert (dropped.filename, dropped.size) == ("dump.bin", 30 * 1024 * 1024)
     assert "larger than" in dropped.reason
@@ -179,16 +199,19 @@ def test_attachment_count_and_total_limits():
     assert all("together" in d.reason for d in msg.dropped_attachments)
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("../../etc/passwd", "passwd"),
-    ("C:\\Users\\me\\report.pdf", "report.pdf"),
-    ("evil\r\nname<>.txt", "evil_name_.txt"),
-    ("...", "attachment.bin"),
-    (None, "attachment.bin"),
-    ("CON.txt", "_CON.txt"),
-    ("=?utf-8?q?R=C3=A9sum=C3=A9.pdf?=", "Résumé.pdf"),
-    ("a" * 300 + ".pdf", "a" * 146 + ".pdf"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\report.pdf", "report.pdf"),
+        ("evil\r\nname<>.txt", "evil_name_.txt"),
+        ("...", "attachment.bin"),
+        (None, "attachment.bin"),
+        ("CON.txt", "_CON.txt"),
+        ("=?utf-8?q?R=C3=A9sum=C3=A9.pdf?=", "Résumé.pdf"),
+        ("a" * 300 + ".pdf", "a" * 146 + ".pdf"),
+    ],
+)
 def test_attachment_filenames_are_sanitised(name, expected):
     assert sanitize_filename(name) == expected
 
@@ -214,24 +237,40 @@ def test_bounce_from_mailer_daemon_is_automatic_and_keeps_the_returned_message(r
     assert not msg.is_loop  # the loop header is inside the returned message, not on the bounce
 
 
-@pytest.mark.parametrize("header", [
-    "Auto-Submitted: auto-generated", "Auto-Submitted: auto-notified; owner-email=x@y",
-    "X-Autoreply: yes", "X-Autorespond: vacation", "Precedence: bulk", "Precedence: junk",
-    "Precedence: list", "X-Auto-Response-Suppress: All", "Return-Path: <>",
-    "From: MAILER-DAEMON@mx.example", "Subject: Out of Office: [SUP-1] hi",
-    "Subject: Automatische Antwort: Re: [SUP-1]", "Subject: Undeliverable: [SUP-1] hi",
-    "Content-Type: multipart/report; report-type=delivery-status; boundary=x",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Auto-Submitted: auto-generated",
+        "Auto-Submitted: auto-notified; owner-email=x@y",
+        "X-Autoreply: yes",
+        "X-Autorespond: vacation",
+        "Precedence: bulk",
+        "Precedence: junk",
+        "Precedence: list",
+        "X-Auto-Response-Suppress: All",
+        "Return-Path: <>",
+        "From: MAILER-DAEMON@mx.example",
+        "Subject: Out of Office: [SUP-1] hi",
+        "Subject: Automatische Antwort: Re: [SUP-1]",
+        "Subject: Undeliverable: [SUP-1] hi",
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=x",
+    ],
+)
 def test_automatic_mail_is_recognised(header):
     assert parse_message(f"{header}\r\n\r\nx".encode()).is_auto_reply
 
 
-@pytest.mark.parametrize("header", [
-    "Auto-Submitted: no", "List-Id: <support.lists.example>",
-    "List-Unsubscribe: <mailto:leave@lists.example>", "X-Auto-Response-Suppress: DR, RN, NRN",
-    "Subject: Re: [SUP-1] crash when the out of office flag is set",
-    "From: postmaster-team@example.com",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Auto-Submitted: no",
+        "List-Id: <support.lists.example>",
+        "List-Unsubscribe: <mailto:leave@lists.example>",
+        "X-Auto-Response-Suppress: DR, RN, NRN",
+        "Subject: Re: [SUP-1] crash when the out of office flag is set",
+        "From: postmaster-team@example.com",
+    ],
+)
 def test_human_mail_is_not_taken_for_automatic(header):
     assert not parse_message(f"{header}\r\n\r\nx".encode()).is_auto_reply
 
@@ -249,8 +288,10 @@ def test_empty_input_is_not_a_message(raw):
 
 def test_deeply_nested_multipart_does_not_recurse_forever():
     depth = 200
-    raw = b"".join(b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i)
-                   for i in range(depth))
+    raw = b"".join(
+        b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i)
+        for i in range(depth)
+    )
     raw += b"Content-Type: text/plain\r\n\r\ndeep\r\n"
     msg = parse_message(raw)
     assert msg.text in {"", "deep"}

@@ -1,7 +1,7 @@
 """Composing notifications: reference, threading headers, escaping, no header injection."""
 
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from email import policy
 from email.parser import BytesParser
 
@@ -20,10 +20,15 @@ XSS = "<script>alert('x')</script>"
 
 
 def note(**changes) -> Notification:
-    fields = dict(reference="SUP-000123", subject="App crashes on start",
-                  recipients=("customer@acme.example",), headline="New reply from support",
-                  body="Please update to 2.1.\n\nThen try again.", author="Marketplace Support",
-                  link="https://support.example.com/tickets/SUP-000123")
+    fields = dict(
+        reference="SUP-000123",
+        subject="App crashes on start",
+        recipients=("customer@acme.example",),
+        headline="New reply from support",
+        body="Please update to 2.1.\n\nThen try again.",
+        author="Marketplace Support",
+        link="https://support.example.com/tickets/SUP-000123",
+    )
     fields.update(changes)
     return Notification(**fields)
 
@@ -40,7 +45,7 @@ def reparse(message):
 
 
 def test_notification_headers():
-    message, message_id = compose(note(), now=datetime(2024, 3, 12, 10, 15, tzinfo=timezone.utc))
+    message, message_id = compose(note(), now=datetime(2024, 3, 12, 10, 15, tzinfo=UTC))
     parsed = reparse(message)
     assert parsed["Subject"] == "[SUP-000123] App crashes on start"
     assert parsed["Message-ID"] == message_id
@@ -72,8 +77,14 @@ def test_message_ids_are_unique_and_need_a_sane_domain():
 
 
 def test_user_text_is_escaped_in_the_html_part():
-    message, _ = compose(note(subject=XSS, headline=f"New reply from {XSS}", author=XSS,
-                              body=f"Hi {XSS}\n<img src=x onerror=alert(1)> & more"))
+    message, _ = compose(
+        note(
+            subject=XSS,
+            headline=f"New reply from {XSS}",
+            author=XSS,
+            body=f"Hi {XSS}\n<img src=x onerror=alert(1)> & more",
+        )
+    )
     html = message.get_body(("html",)).get_content()
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
@@ -91,8 +102,10 @@ def test_only_http_links_are_linked():
 
 def test_crlf_in_user_text_cannot_inject_headers():
     evil = "Hello\r\nBcc: victim@evil.example\r\n\r\n<b>body</b>"
-    message, _ = compose(note(subject=evil, reference="SUP-1\r\nX-Evil: 1", thread=(evil,)),
-                         sender=sender_address(evil, "support@support.example.com"))
+    message, _ = compose(
+        note(subject=evil, reference="SUP-1\r\nX-Evil: 1", thread=(evil,)),
+        sender=sender_address(evil, "support@support.example.com"),
+    )
     head = message.as_bytes().split(b"\n\n", 1)[0]
     parsed = reparse(message)
     assert parsed["Bcc"] is None and parsed["X-Evil"] is None
@@ -114,13 +127,23 @@ def test_non_ascii_subject_round_trips_through_our_parser():
 
 
 def test_refusal_answers_the_original_as_an_auto_reply_with_escaped_text():
-    refusal = Refusal(recipient="x@evil.example", reason=f"Not yours {XSS}", original_subject=f"Re: [SUP-1] {XSS}\r\nBcc: y@z",
-                      original_message_id="<orig@evil.example>", hint="Use https://catalog.example/support/new")
-    message, message_id = compose_refusal(refusal, sender=sender_address("Support", "support@support.example.com"),
-                                          domain="support.example.com")
+    refusal = Refusal(
+        recipient="x@evil.example",
+        reason=f"Not yours {XSS}",
+        original_subject=f"Re: [SUP-1] {XSS}\r\nBcc: y@z",
+        original_message_id="<orig@evil.example>",
+        hint="Use https://catalog.example/support/new",
+    )
+    message, message_id = compose_refusal(
+        refusal,
+        sender=sender_address("Support", "support@support.example.com"),
+        domain="support.example.com",
+    )
     parsed = reparse(message)
     assert parsed["Message-ID"] == message_id and parsed["In-Reply-To"] == "<orig@evil.example>"
-    assert parsed["Auto-Submitted"] == "auto-replied" and parsed[LOOP_HEADER] and parsed["Bcc"] is None
+    assert (
+        parsed["Auto-Submitted"] == "auto-replied" and parsed[LOOP_HEADER] and parsed["Bcc"] is None
+    )
     html = parsed.get_body(("html",)).get_content()
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert parse_message(message.as_bytes()).is_loop

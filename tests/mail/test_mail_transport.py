@@ -23,11 +23,18 @@ from tests.mail.conftest import free_port
 
 
 def notification_message(subject="<script>alert(1)</script> crash"):
-    note = Notification(reference="SUP-000123", subject=subject,
-                        recipients=("customer@acme.example", "colleague@acme.example"),
-                        headline="New reply", body="Try <b>this</b> & that.")
-    return compose_notification(note, domain="support.example.com",
-                                sender=sender_address("Support", "support@support.example.com"))
+    note = Notification(
+        reference="SUP-000123",
+        subject=subject,
+        recipients=("customer@acme.example", "colleague@acme.example"),
+        headline="New reply",
+        body="Try <b>this</b> & that.",
+    )
+    return compose_notification(
+        note,
+        domain="support.example.com",
+        sender=sender_address("Support", "support@support.example.com"),
+    )
 
 
 def test_smtp_round_trip_keeps_message_id_reference_and_escaping(smtp_server):
@@ -42,8 +49,12 @@ def test_smtp_round_trip_keeps_message_id_reference_and_escaping(smtp_server):
     assert received.message_id == message_id
     assert reference_in_subject(received.subject, ["SUP"]) == "SUP-000123"
     assert received.is_loop
-    html = BytesParser(policy=policy.default).parsebytes(envelope.content) \
-        .get_body(("html",)).get_content()
+    html = (
+        BytesParser(policy=policy.default)
+        .parsebytes(envelope.content)
+        .get_body(("html",))
+        .get_content()
+    )
     assert "&lt;script&gt;alert(1)&lt;/script&gt; crash" in html
     assert "<script>" not in html
 
@@ -57,8 +68,7 @@ def test_envelope_sender_can_be_a_bounce_address(smtp_server):
 
 def test_closed_port_is_a_retryable_error():
     with pytest.raises(MailSendError) as caught:
-        send(notification_message()[0], SmtpSettings(host="127.0.0.1", port=free_port(),
-                                                     timeout=2))
+        send(notification_message()[0], SmtpSettings(host="127.0.0.1", port=free_port(), timeout=2))
     assert caught.value.retryable
     assert isinstance(caught.value, TemporarySendError)
 
@@ -72,10 +82,13 @@ def test_server_that_never_greets_times_out_as_retryable():
             send(notification_message()[0], settings)
 
 
-@pytest.mark.parametrize("reply, retryable", [
-    ("451 4.3.0 Mailbox temporarily unavailable", True),
-    ("550 5.1.1 No such user", False),
-])
+@pytest.mark.parametrize(
+    "reply, retryable",
+    [
+        ("451 4.3.0 Mailbox temporarily unavailable", True),
+        ("550 5.1.1 No such user", False),
+    ],
+)
 def test_smtp_reply_codes_decide_whether_to_retry(smtp_server, reply, retryable):
     handler, port = smtp_server
     handler.rcpt_reply = reply

@@ -22,8 +22,16 @@ def test_new_document_is_found_after_apply(index_folder):
 
 
 def test_edit_finds_new_text_and_not_old(index_folder):
-    apply(index_folder, [make_doc("thread:4", "Installation fails behind a firewall",
-                                  "The installer times out behind the firewall.")])
+    apply(
+        index_folder,
+        [
+            make_doc(
+                "thread:4",
+                "Installation fails behind a firewall",
+                "The installer times out behind the firewall.",
+            )
+        ],
+    )
     assert ids(search(index_folder, "firewall", EVERYONE)) == ["thread:4"]
     assert ids(search(index_folder, "proxy", EVERYONE)) == []
 

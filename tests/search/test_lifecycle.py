@@ -34,8 +34,13 @@ def test_rebuild_swaps_in_a_new_searchable_index(index_folder):
 
 def test_rebuild_with_two_processes_reports_progress(tmp_path):
     seen = []
-    count = rebuild(str(tmp_path / "ix"), CORPUS * 1, total=len(CORPUS), procs=2,
-                    progress=lambda done, total: seen.append((done, total)))
+    count = rebuild(
+        str(tmp_path / "ix"),
+        CORPUS * 1,
+        total=len(CORPUS),
+        procs=2,
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert count == len(CORPUS) and seen[-1] == (len(CORPUS), len(CORPUS))
     assert search(str(tmp_path / "ix"), "refund", EVERYONE).total == 5
 
@@ -73,8 +78,11 @@ def test_create_makes_an_empty_usable_index(tmp_path):
 def _post_many(folder, worker, count):
     """Apply ``count`` single-document batches, as one gunicorn worker would."""
     for n in range(count):
-        apply(folder, [make_doc(f"thread:{worker}{n:03d}", f"Concurrent {worker} {n}",
-                                "racing writers")], timeout=60)
+        apply(
+            folder,
+            [make_doc(f"thread:{worker}{n:03d}", f"Concurrent {worker} {n}", "racing writers")],
+            timeout=60,
+        )
 
 
 def test_concurrent_writers_lose_nothing(index_folder):

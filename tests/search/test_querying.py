@@ -36,20 +36,26 @@ def test_boolean_operators_and_field_filters(shared_index):
 
 
 def test_title_match_ranks_above_body_match(index_folder):
-    apply(index_folder, [
-        make_doc("thread:20", "Printing labels", "Mention of gizmo once in the body only."),
-        make_doc("thread:21", "Gizmo setup", "How to set things up quickly."),
-    ])
+    apply(
+        index_folder,
+        [
+            make_doc("thread:20", "Printing labels", "Mention of gizmo once in the body only."),
+            make_doc("thread:21", "Gizmo setup", "How to set things up quickly."),
+        ],
+    )
     assert ids(search(index_folder, "gizmo", EVERYONE))[:2] == ["thread:21", "thread:20"]
 
 
 def test_articles_and_accepted_answers_rank_above_plain_posts(index_folder):
     text = "The widget export stalls at ninety percent."
-    apply(index_folder, [
-        make_doc("thread:30", "Widget export", text),
-        make_doc("reply:31", "Widget export", text, accepted=True),
-        make_doc("article:32", "Widget export", text),
-    ])
+    apply(
+        index_folder,
+        [
+            make_doc("thread:30", "Widget export", text),
+            make_doc("reply:31", "Widget export", text, accepted=True),
+            make_doc("article:32", "Widget export", text),
+        ],
+    )
     ranked = ids(search(index_folder, "widget export", EVERYONE))
     assert ranked.index("thread:30") == 2
 
@@ -88,19 +94,28 @@ def test_filters_narrow_results(shared_index):
 
 
 def test_pagination_returns_disjoint_pages(index_folder):
-    apply(index_folder, [make_doc(f"thread:{n}", f"Pager topic {n}", "pagination body")
-                         for n in range(100, 125)])
-    pages = [ids(search(index_folder, "pagination", EVERYONE, page=p, per_page=10))
-             for p in (1, 2, 3)]
+    apply(
+        index_folder,
+        [make_doc(f"thread:{n}", f"Pager topic {n}", "pagination body") for n in range(100, 125)],
+    )
+    pages = [
+        ids(search(index_folder, "pagination", EVERYONE, page=p, per_page=10)) for p in (1, 2, 3)
+    ]
     assert [len(p) for p in pages] == [10, 10, 5]
     assert len(set(pages[0] + pages[1] + pages[2])) == 25
     assert search(index_folder, "pagination", EVERYONE, per_page=10).pages == 3
 
 
 def test_date_sort_puts_newest_first(index_folder):
-    apply(index_folder, [make_doc(f"thread:{n}", "Dated", "chronology",
-                                  created=BASE + datetime.timedelta(days=n))
-                         for n in (40, 42, 41)])
+    apply(
+        index_folder,
+        [
+            make_doc(
+                f"thread:{n}", "Dated", "chronology", created=BASE + datetime.timedelta(days=n)
+            )
+            for n in (40, 42, 41)
+        ],
+    )
     results = search(index_folder, "chronology", EVERYONE, sort="date")
     assert ids(results) == ["thread:42", "thread:41", "thread:40"]
     assert results.hits[0].created == BASE + datetime.timedelta(days=42)

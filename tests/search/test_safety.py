@@ -15,8 +15,11 @@ from tests.search.conftest import make_doc
 PUBLIC = ("public",)
 CUSTOMERS = ("public", "customers")
 STAFF = ("public", "customers", "staff")
-PAYLOADS = ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>',
-            "'><svg onload=alert(1)>")
+PAYLOADS = (
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'><svg onload=alert(1)>",
+)
 
 
 def ids(results):
@@ -61,8 +64,14 @@ def test_suggest_offers_articles_and_solved_threads_only(shared_index):
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_highlights_escape_markup_in_titles_and_bodies(index_folder, payload):
-    apply(index_folder, [make_doc("thread:50", f"Exploit {payload} title",
-                                  f"The exploit {payload} sits in the body.")])
+    apply(
+        index_folder,
+        [
+            make_doc(
+                "thread:50", f"Exploit {payload} title", f"The exploit {payload} sits in the body."
+            )
+        ],
+    )
     for query in ("exploit", "script alert", "img onerror", "svg onload", "title"):
         for hit in search(index_folder, query, STAFF).hits:
             for html in (hit.title_html, hit.snippet):
@@ -77,11 +86,38 @@ def test_highlight_marks_matches(shared_index):
     assert hit.title_html == "Installation fails behind a <mark>proxy</mark>"
 
 
-MALFORMED = ['"unbalanced', "(refund OR", "refund)", "AND OR NOT", "NOT", "title:", "app:",
-             "*", "a*", "*refund", "re?und", '"', '""', "\x00\x01\x1b[31m", "x" * 10000,
-             "refund " * 3000, "title:(", "type:[a TO z]", "refund^1000", "*:*", "\\", "~2",
-             "((((((((((refund))))))))))", "ref* AND co* OR in*", "visibility:staff",
-             "id:article:6", "title:\"\"", "NOT NOT NOT refund", "-refund +refund", "🙂 refund"]
+MALFORMED = [
+    '"unbalanced',
+    "(refund OR",
+    "refund)",
+    "AND OR NOT",
+    "NOT",
+    "title:",
+    "app:",
+    "*",
+    "a*",
+    "*refund",
+    "re?und",
+    '"',
+    '""',
+    "\x00\x01\x1b[31m",
+    "x" * 10000,
+    "refund " * 3000,
+    "title:(",
+    "type:[a TO z]",
+    "refund^1000",
+    "*:*",
+    "\\",
+    "~2",
+    "((((((((((refund))))))))))",
+    "ref* AND co* OR in*",
+    "visibility:staff",
+    "id:article:6",
+    'title:""',
+    "NOT NOT NOT refund",
+    "-refund +refund",
+    "🙂 refund",
+]
 
 
 @pytest.mark.parametrize("text", MALFORMED)
@@ -90,10 +126,40 @@ def test_malformed_queries_never_raise(shared_index, text):
     assert "article:6" not in ids(results)
 
 
-OPERATOR_TOKENS = st.sampled_from(["AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "(", ")", '"', "*",
-                                   "?", "title:", "app:", "section:", "type:", "body:", "^2",
-                                   "~", "[", "]", "{", "}", "TO", ":", "refund", "insta*",
-                                   "quarantine", "-", "+", "\\", "'"])
+OPERATOR_TOKENS = st.sampled_from(
+    [
+        "AND",
+        "OR",
+        "NOT",
+        "ANDNOT",
+        "ANDMAYBE",
+        "(",
+        ")",
+        '"',
+        "*",
+        "?",
+        "title:",
+        "app:",
+        "section:",
+        "type:",
+        "body:",
+        "^2",
+        "~",
+        "[",
+        "]",
+        "{",
+        "}",
+        "TO",
+        ":",
+        "refund",
+        "insta*",
+        "quarantine",
+        "-",
+        "+",
+        "\\",
+        "'",
+    ]
+)
 QUERIES = st.lists(st.one_of(OPERATOR_TOKENS, st.text(max_size=12)), max_size=40).map(" ".join)
 
 

@@ -1,7 +1,8 @@
 """Business-time arithmetic: windows, weekends, holidays, time zones and daylight saving."""
+
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +15,7 @@ from catalog.businesstime.engine import next_open
 
 WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
 ALL_DAYS = WORKDAYS + ("sat", "sun")
-UTC = timezone.utc
+UTC = UTC
 H = timedelta(hours=1)
 
 
@@ -44,6 +45,7 @@ LUNCH = calendar(hours=(("09:00", "12:00"), ("13:00", "17:00")))
 
 
 # --- ordinary office hours -------------------------------------------------------------------
+
 
 def test_duration_inside_one_window_is_due_the_same_day():
     assert add_business_time(OFFICE, prague(2026, 3, 2, 10, 0), 2 * H) == prague(2026, 3, 2, 12, 0)
@@ -113,6 +115,7 @@ def test_seconds_and_microseconds_are_kept():
 
 # --- holidays --------------------------------------------------------------------------------
 
+
 def test_one_off_holiday_on_a_monday_is_skipped():
     cal = calendar(holidays=["2026-03-09"])
     assert add_business_time(cal, prague(2026, 3, 6, 16, 0), 2 * H) == prague(2026, 3, 10, 10, 0)
@@ -160,7 +163,8 @@ def test_window_belongs_to_the_day_it_starts_on():
 def test_holidays_close_a_24x7_calendar_only_when_listed():
     open_always = Calendar.from_dict({"timezone": "UTC", "always_open": True})
     with_christmas = Calendar.from_dict(
-        {"timezone": "UTC", "always_open": True, "yearly_holidays": ["12-25"]})
+        {"timezone": "UTC", "always_open": True, "yearly_holidays": ["12-25"]}
+    )
     start = datetime(2026, 12, 24, 12, tzinfo=UTC)
     assert add_business_time(open_always, start, 24 * H) == datetime(2026, 12, 25, 12, tzinfo=UTC)
     due = add_business_time(with_christmas, start, 24 * H)
@@ -195,7 +199,8 @@ def test_24x7_is_plain_elapsed_time():
     start = datetime(2026, 3, 7, 13, 45, tzinfo=UTC)
     assert add_business_time(cal, start, timedelta(days=14)) == start + timedelta(days=14)
     assert business_time_between(cal, start, start + timedelta(days=3, minutes=5)) == timedelta(
-        days=3, minutes=5)
+        days=3, minutes=5
+    )
 
 
 def test_touching_windows_count_as_one_continuous_stretch():
@@ -300,6 +305,7 @@ def test_day_that_never_happened_in_samoa():
 
 # --- zones far from UTC ----------------------------------------------------------------------
 
+
 def test_kiritimati_monday_is_still_sunday_in_utc():
     cal = calendar("Pacific/Kiritimati")
     arrival = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)  # Monday 10:00 on Kiritimati
@@ -330,6 +336,7 @@ def test_results_are_in_the_calendars_time_zone():
 
 # --- elapsed time and next_open --------------------------------------------------------------
 
+
 def test_elapsed_time_across_a_weekend():
     elapsed = business_time_between(LUNCH, prague(2026, 3, 6, 11, 0), prague(2026, 3, 9, 14, 0))
     assert elapsed == 9 * H
@@ -354,6 +361,7 @@ def test_next_open_at_window_start_and_end():
 
 
 # --- refusals --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "call",
@@ -380,8 +388,12 @@ def test_calendar_without_windows_cannot_be_built():
 
 
 def test_calendar_closed_every_day_of_the_year_gives_up_instead_of_looping():
-    every_day = [f"{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 32) if (m, d) not in
-                 {(2, 30), (2, 31), (4, 31), (6, 31), (9, 31), (11, 31)}]
+    every_day = [
+        f"{m:02d}-{d:02d}"
+        for m in range(1, 13)
+        for d in range(1, 32)
+        if (m, d) not in {(2, 30), (2, 31), (4, 31), (6, 31), (9, 31), (11, 31)}
+    ]
     cal = calendar(yearly_holidays=every_day)
     with pytest.raises(CalendarError, match="no business time"):
         add_business_time(cal, prague(2026, 3, 2, 9), H)

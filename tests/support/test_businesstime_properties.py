@@ -1,7 +1,8 @@
 """Properties that hold for any start and duration: elapsed time is the inverse of adding it."""
+
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 
 from hypothesis import given
 from hypothesis import settings
@@ -14,42 +15,53 @@ from catalog.businesstime.engine import next_open
 
 WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
 CALENDARS = [
-    Calendar.from_dict({
-        "timezone": "Europe/Prague",
-        "windows": {day: [["09:00", "12:00"], ["13:00", "17:00"]] for day in WORKDAYS},
-        "country": "CZ",
-    }),
-    Calendar.from_dict({
-        "timezone": "America/New_York",
-        "windows": {day: [["22:00", "06:00"]] for day in WORKDAYS + ("sun",)},
-        "yearly_holidays": ["07-04"],
-    }),
-    Calendar.from_dict({
-        "timezone": "Europe/Prague",
-        "windows": {"sun": [["00:00", "02:30"], ["02:30", "03:00"], ["03:00", "05:00"]]},
-    }),
+    Calendar.from_dict(
+        {
+            "timezone": "Europe/Prague",
+            "windows": {day: [["09:00", "12:00"], ["13:00", "17:00"]] for day in WORKDAYS},
+            "country": "CZ",
+        }
+    ),
+    Calendar.from_dict(
+        {
+            "timezone": "America/New_York",
+            "windows": {day: [["22:00", "06:00"]] for day in WORKDAYS + ("sun",)},
+            "yearly_holidays": ["07-04"],
+        }
+    ),
+    Calendar.from_dict(
+        {
+            "timezone": "Europe/Prague",
+            "windows": {"sun": [["00:00", "02:30"], ["02:30", "03:00"], ["03:00", "05:00"]]},
+        }
+    ),
     Calendar.twenty_four_seven("Pacific/Auckland"),
-    Calendar.from_dict({
-        "timezone": "Asia/Kolkata",
-        "windows": {day: [["09:00", "17:30"]] for day in WORKDAYS},
-        "holidays": ["2026-01-26"],
-    }),
-    Calendar.from_dict({
-        "timezone": "Pacific/Kiritimati",
-        "windows": {"sat": [["10:00", "14:00"]]},
-    }),
+    Calendar.from_dict(
+        {
+            "timezone": "Asia/Kolkata",
+            "windows": {day: [["09:00", "17:30"]] for day in WORKDAYS},
+            "holidays": ["2026-01-26"],
+        }
+    ),
+    Calendar.from_dict(
+        {
+            "timezone": "Pacific/Kiritimati",
+            "windows": {"sat": [["10:00", "14:00"]]},
+        }
+    ),
 ]
 
 calendars = st.sampled_from(CALENDARS)
 instants = st.integers(0, 3 * 366 * 86400).map(
-    lambda seconds: datetime(2025, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=seconds))
+    lambda seconds: datetime(2025, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
+)
 durations = st.integers(0, 21 * 86400).map(lambda seconds: timedelta(seconds=seconds))
 FAST = settings(max_examples=300, deadline=None)
 
 
 def utc(moment):
     """The instant in UTC: comparing two times of one zone would compare wall clocks."""
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 @FAST

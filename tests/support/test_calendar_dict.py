@@ -1,4 +1,5 @@
 """The stored JSON form of a calendar: round trips, canonical output and validation messages."""
+
 import json
 from datetime import date
 
@@ -85,16 +86,24 @@ def test_touching_and_long_windows_are_valid(windows):
     [
         ("Mon 9-5", "must be a JSON object"),
         ({"windows": {"mon": [["09:00", "17:00"]]}}, "needs a time zone"),
-        (with_windows(mon=[["09:00", "17:00"]]) | {"timezone": "Europe/Prag"},
-         "Unknown time zone 'Europe/Prag'"),
+        (
+            with_windows(mon=[["09:00", "17:00"]]) | {"timezone": "Europe/Prag"},
+            "Unknown time zone 'Europe/Prag'",
+        ),
         ({"timezone": "UTC"}, "no working windows"),
         ({"timezone": "UTC", "windows": {}}, "no working windows"),
-        (with_windows(mon=[["09:00", "12:00"], ["11:00", "13:00"]]),
-         "Monday 09:00–12:00 overlaps Monday 11:00–13:00."),
-        (with_windows(fri=[["22:00", "02:00"]], sat=[["01:00", "05:00"]]),
-         "Friday 22:00–02:00 overlaps Saturday 01:00–05:00."),
-        (with_windows(sun=[["22:00", "02:00"]], mon=[["01:00", "05:00"]]),
-         "Sunday 22:00–02:00 overlaps Monday 01:00–05:00."),
+        (
+            with_windows(mon=[["09:00", "12:00"], ["11:00", "13:00"]]),
+            "Monday 09:00–12:00 overlaps Monday 11:00–13:00.",
+        ),
+        (
+            with_windows(fri=[["22:00", "02:00"]], sat=[["01:00", "05:00"]]),
+            "Friday 22:00–02:00 overlaps Saturday 01:00–05:00.",
+        ),
+        (
+            with_windows(sun=[["22:00", "02:00"]], mon=[["01:00", "05:00"]]),
+            "Sunday 22:00–02:00 overlaps Monday 01:00–05:00.",
+        ),
         (with_windows(mon=[["09:00", "17:00"], ["09:00", "17:00"]]), "overlaps"),
         (with_windows(mon=[["09:00", "09:00"]]), "Monday: the window 09:00–09:00 has no length."),
         (with_windows(mon=[["24:00", "10:00"]]), "Monday: a window cannot start at 24:00"),
@@ -107,29 +116,51 @@ def test_touching_and_long_windows_are_valid(windows):
         (with_windows(mon="09:00-17:00"), "Monday: windows must be a list"),
         (with_windows(monday=[["09:00", "17:00"]]), "Unknown weekday 'monday'"),
         ({"timezone": "UTC", "windows": [["09:00", "17:00"]]}, "'windows' must map weekdays"),
-        (with_windows(mon=[["09:00", "17:00"]]) | {"holidays": ["2026-02-30"]},
-         "Holiday '2026-02-30' is not a date"),
-        (with_windows(mon=[["09:00", "17:00"]]) | {"holidays": ["24.12.2026"]},
-         "Holiday '24.12.2026' is not a date"),
-        (with_windows(mon=[["09:00", "17:00"]]) | {"holidays": "2026-12-24"},
-         "'holidays' must be a list"),
-        (with_windows(mon=[["09:00", "17:00"]]) | {"yearly_holidays": ["13-01"]},
-         "Yearly holiday '13-01' is not a day of the year"),
-        (with_windows(mon=[["09:00", "17:00"]]) | {"yearly_holidays": ["2026-12-25"]},
-         "Yearly holiday '2026-12-25' is not a day of the year"),
-        (with_windows(mon=[["09:00", "17:00"]]) | {"country": "XX"},
-         "Public holidays are not known for country 'XX'."),
-        (with_windows(mon=[["09:00", "17:00"]]) | {"country": "US", "subdivision": "ZZ"},
-         "'ZZ' is not a known subdivision of US."),
-        (with_windows(mon=[["09:00", "17:00"]]) | {"subdivision": "BY"},
-         "A subdivision needs a country."),
+        (
+            with_windows(mon=[["09:00", "17:00"]]) | {"holidays": ["2026-02-30"]},
+            "Holiday '2026-02-30' is not a date",
+        ),
+        (
+            with_windows(mon=[["09:00", "17:00"]]) | {"holidays": ["24.12.2026"]},
+            "Holiday '24.12.2026' is not a date",
+        ),
+        (
+            with_windows(mon=[["09:00", "17:00"]]) | {"holidays": "2026-12-24"},
+            "'holidays' must be a list",
+        ),
+        (
+            with_windows(mon=[["09:00", "17:00"]]) | {"yearly_holidays": ["13-01"]},
+            "Yearly holiday '13-01' is not a day of the year",
+        ),
+        (
+            with_windows(mon=[["09:00", "17:00"]]) | {"yearly_holidays": ["2026-12-25"]},
+            "Yearly holiday '2026-12-25' is not a day of the year",
+        ),
+        (
+            with_windows(mon=[["09:00", "17:00"]]) | {"country": "XX"},
+            "Public holidays are not known for country 'XX'.",
+        ),
+        (
+            with_windows(mon=[["09:00", "17:00"]]) | {"country": "US", "subdivision": "ZZ"},
+            "'ZZ' is not a known subdivision of US.",
+        ),
+        (
+            with_windows(mon=[["09:00", "17:00"]]) | {"subdivision": "BY"},
+            "A subdivision needs a country.",
+        ),
         (with_windows(mon=[["09:00", "17:00"]]) | {"country": 42}, "'country' must be a code"),
-        (with_windows(mon=[["09:00", "17:00"]]) | {"always_open": "yes"},
-         "'always_open' must be true or false."),
-        (with_windows(mon=[["09:00", "17:00"]]) | {"always_open": True},
-         "cannot also list working windows"),
-        (with_windows(mon=[["09:00", "17:00"]]) | {"timezon": "UTC"},
-         "Unknown calendar setting 'timezon'."),
+        (
+            with_windows(mon=[["09:00", "17:00"]]) | {"always_open": "yes"},
+            "'always_open' must be true or false.",
+        ),
+        (
+            with_windows(mon=[["09:00", "17:00"]]) | {"always_open": True},
+            "cannot also list working windows",
+        ),
+        (
+            with_windows(mon=[["09:00", "17:00"]]) | {"timezon": "UTC"},
+            "Unknown calendar setting 'timezon'.",
+        ),
     ],
 )
 def test_bad_calendars_are_refused_with_a_clear_message(data, expected):

@@ -1,7 +1,8 @@
 """Due times from plans and ISV terms, 24×7 severity 1, pauses while waiting on the customer, flags."""
+
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 from types import SimpleNamespace
 
 from catalog.businesstime.engine import Calendar
@@ -13,13 +14,21 @@ from catalog.support.tickets.snapshots import isv_snapshot
 from catalog.support.tickets.snapshots import plan_snapshot
 from tests.support.conftest import PRAGUE_HOURS
 
-UTC = timezone.utc
+UTC = UTC
 CAL = Calendar.from_dict(PRAGUE_HOURS)
 WED_10 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)  # 10:00 in Prague
 PLAN = SimpleNamespace(
-    slug="level-3", name="Level 3", incidents_per_month=None, contact_methods=[], named_contacts=2, best_effort=False,
-    sev1_24x7=True, calendar=PRAGUE_HOURS,
-    targets={s: {"first_response": 720, "workaround": 1440, "resolution": None} for s in ("1", "2", "3")},
+    slug="level-3",
+    name="Level 3",
+    incidents_per_month=None,
+    contact_methods=[],
+    named_contacts=2,
+    best_effort=False,
+    sev1_24x7=True,
+    calendar=PRAGUE_HOURS,
+    targets={
+        s: {"first_response": 720, "workaround": 1440, "resolution": None} for s in ("1", "2", "3")
+    },
 )
 SUBSCRIPTION = SimpleNamespace(id=1, starts_on=datetime(2026, 1, 1).date(), ends_on=None)
 
@@ -42,10 +51,18 @@ def test_severity_one_runs_around_the_clock_when_the_plan_says_so():
 
 
 def test_isv_terms_give_a_first_response_only_on_the_isv_calendar():
-    terms = SimpleNamespace(isv_response_minutes={"1": 120}, isv_hours=PRAGUE_HOURS, isv_scope="", isv_conditions="",
-                            isv_languages=[], isv_contact_email=None)
+    terms = SimpleNamespace(
+        isv_response_minutes={"1": 120},
+        isv_hours=PRAGUE_HOURS,
+        isv_scope="",
+        isv_conditions="",
+        isv_languages=[],
+        isv_contact_email=None,
+    )
     specs = clock_specs(isv_snapshot(terms), 1)
-    assert [(s.target, s.minutes, s.around_the_clock) for s in specs] == [("first_response", 120, False)]
+    assert [(s.target, s.minutes, s.around_the_clock) for s in specs] == [
+        ("first_response", 120, False)
+    ]
     assert clock_specs(isv_snapshot(terms), 2) == []
 
 
@@ -57,11 +74,16 @@ def test_a_pause_moves_the_due_time_by_the_business_time_it_covered():
 
 def test_a_pause_outside_business_hours_changes_nothing():
     night = [(datetime(2026, 3, 4, 18, 0, tzinfo=UTC), datetime(2026, 3, 5, 6, 0, tzinfo=UTC))]
-    assert due_after_pauses(CAL, WED_10, timedelta(hours=10), night) == due_after_pauses(CAL, WED_10, timedelta(hours=10), [])
+    assert due_after_pauses(CAL, WED_10, timedelta(hours=10), night) == due_after_pauses(
+        CAL, WED_10, timedelta(hours=10), []
+    )
 
 
 def test_an_open_pause_means_no_due_time_and_pauses_after_the_due_time_do_not_count():
-    assert due_after_pauses(CAL, WED_10, timedelta(hours=2), [(WED_10 + timedelta(hours=1), None)]) is None
+    assert (
+        due_after_pauses(CAL, WED_10, timedelta(hours=2), [(WED_10 + timedelta(hours=1), None)])
+        is None
+    )
     late = [(WED_10 + timedelta(hours=5), WED_10 + timedelta(hours=6))]
     assert due_after_pauses(CAL, WED_10, timedelta(hours=2), late) == WED_10 + timedelta(hours=2)
 

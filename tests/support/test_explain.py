@@ -1,7 +1,8 @@
 """Explanations of due times: the spans counted, the days skipped and the English lines."""
+
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from catalog.businesstime.engine import Calendar
@@ -10,14 +11,18 @@ from catalog.businesstime.explain import explain
 
 PRAGUE = ZoneInfo("Europe/Prague")
 H = timedelta(hours=1)
-CZ_OFFICE = Calendar.from_dict({
-    "timezone": "Europe/Prague",
-    "windows": {day: [["09:00", "12:00"], ["13:00", "17:00"]] for day in ("mon", "tue", "wed",
-                                                                          "thu", "fri")},
-    "holidays": ["2026-12-28"],
-    "yearly_holidays": ["12-31"],
-    "country": "CZ",
-})
+CZ_OFFICE = Calendar.from_dict(
+    {
+        "timezone": "Europe/Prague",
+        "windows": {
+            day: [["09:00", "12:00"], ["13:00", "17:00"]]
+            for day in ("mon", "tue", "wed", "thu", "fri")
+        },
+        "holidays": ["2026-12-28"],
+        "yearly_holidays": ["12-31"],
+        "country": "CZ",
+    }
+)
 
 
 def prague(*fields):
@@ -70,7 +75,8 @@ def test_arrival_before_hours_says_when_the_clock_starts():
 def test_arrival_after_hours_skips_the_rest_of_the_day():
     result = explain(CZ_OFFICE, prague(2026, 3, 2, 18, 0), H)
     assert [(skip.day.day, skip.reason) for skip in result.skipped] == [
-        (2, "arrived after the day's working hours")]
+        (2, "arrived after the day's working hours")
+    ]
     assert result.clock_start == prague(2026, 3, 3, 9, 0)
 
 
@@ -88,24 +94,31 @@ def test_zero_duration_on_a_weekend_skips_only_the_weekend():
 
 
 def test_due_at_midnight_does_not_list_the_next_day():
-    cal = Calendar.from_dict({"timezone": "Europe/Prague", "windows": {"mon": [["20:00", "24:00"]]},
-                              "always_open": False})
+    cal = Calendar.from_dict(
+        {
+            "timezone": "Europe/Prague",
+            "windows": {"mon": [["20:00", "24:00"]]},
+            "always_open": False,
+        }
+    )
     result = explain(cal, prague(2026, 3, 2, 20, 0), 4 * H)
     assert result.lines()[1] == "Counted Mon 2 Mar 2026 20:00–24:00 CET: 4 h."
     assert result.skipped == ()
 
 
 def test_span_across_midnight_and_the_clock_change_shows_both_zones():
-    cal = Calendar.from_dict({"timezone": "Europe/Prague",
-                              "windows": {"sat": [["22:00", "06:00"]]}})
+    cal = Calendar.from_dict(
+        {"timezone": "Europe/Prague", "windows": {"sat": [["22:00", "06:00"]]}}
+    )
     result = explain(cal, prague(2026, 3, 28, 22, 0), 7 * H)
     assert result.lines()[1] == (
-        "Counted Sat 28 Mar 2026 22:00 – Sun 29 Mar 2026 06:00 CET to CEST: 7 h.")
+        "Counted Sat 28 Mar 2026 22:00 – Sun 29 Mar 2026 06:00 CET to CEST: 7 h."
+    )
 
 
 def test_24x7_explanation_in_another_zone():
     cal = Calendar.twenty_four_seven("Asia/Kolkata")
-    result = explain(cal, datetime(2026, 3, 2, 3, 0, tzinfo=timezone.utc), timedelta(minutes=45))
+    result = explain(cal, datetime(2026, 3, 2, 3, 0, tzinfo=UTC), timedelta(minutes=45))
     assert result.lines()[-1] == "Due Mon 2 Mar 2026 09:15 IST, after 45 min of business time."
 
 

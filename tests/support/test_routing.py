@@ -1,4 +1,5 @@
 """The router, checked on every combination of channels, subscription, severity and kind."""
+
 from itertools import combinations
 from itertools import product
 
@@ -39,7 +40,8 @@ def expected(offered, external, state, covers, kind):
 CASES = [
     (offered, external, state, covers, severity, kind)
     for (offered, external), state, covers, severity, kind in product(
-        channel_sets(), STATES, (True, False), (1, 2, 3), KINDS)
+        channel_sets(), STATES, (True, False), (1, 2, 3), KINDS
+    )
 ]
 
 
@@ -47,8 +49,15 @@ def case_id(case):
     """A readable test id such as ``isv+professional|active|covered|sev1|incident``."""
     offered, external, state, covers, severity, kind = case
     channels = "+".join(key for key in KEYS if key in offered) or "nothing"
-    return "|".join([channels + ("(external)" if external else ""), state,
-                     "covered" if covers else "uncovered", f"sev{severity}", kind])
+    return "|".join(
+        [
+            channels + ("(external)" if external else ""),
+            state,
+            "covered" if covers else "uncovered",
+            f"sev{severity}",
+            kind,
+        ]
+    )
 
 
 def test_the_table_is_complete():
@@ -64,7 +73,8 @@ def test_every_combination_routes_as_the_rules_say(case):
     assert decision.reason
     assert [verdict.channel for verdict in decision.verdicts] == list(KEYS)
     assert [v.channel for v in decision.verdicts if v.chosen] == [decision.channel] * (
-        decision.channel is not None)
+        decision.channel is not None
+    )
     for verdict in decision.verdicts:
         assert verdict.reason.strip() and verdict.reason.endswith("."), verdict
         if verdict.channel not in offered:
@@ -76,8 +86,9 @@ def test_every_combination_routes_as_the_rules_say(case):
 EVERYTHING = frozenset(KEYS)
 
 
-def decide(offered=EVERYTHING, state="active", covers=True, external=False, severity=2,
-           kind="incident"):
+def decide(
+    offered=EVERYTHING, state="active", covers=True, external=False, severity=2, kind="incident"
+):
     """Route one request with sensible defaults."""
     return route(RoutingRequest(offered, state, covers, external, severity, kind))
 
@@ -102,7 +113,8 @@ def test_entitled_incident_goes_to_professional_and_says_why_not_the_others():
 
 def test_question_counts_as_an_incident():
     assert decide(kind="question").reason.endswith(
-        "A question counts as one of this month's incidents.")
+        "A question counts as one of this month's incidents."
+    )
 
 
 @pytest.mark.parametrize(
@@ -110,8 +122,11 @@ def test_question_counts_as_an_incident():
     [
         ("none", True, "Your organisation has no support subscription."),
         ("lapsed", True, "Your organisation's subscription has lapsed or has not started yet."),
-        ("active", False,
-         "Your subscription plan does not cover professional support for this app."),
+        (
+            "active",
+            False,
+            "Your subscription plan does not cover professional support for this app.",
+        ),
         ("quota_used", True, "Your organisation has used all of this month's incidents."),
         ("not_named_contact", True, "You are not a named support contact of your organisation."),
     ],
@@ -121,7 +136,8 @@ def test_why_professional_support_was_not_used(state, covers, why):
     assert decision.channel == "isv"
     assert decision.verdict("professional") == ChannelVerdict("professional", False, why)
     assert decision.verdict("forum_casual").reason == (
-        "Not needed: the developer takes support requests for this app.")
+        "Not needed: the developer takes support requests for this app."
+    )
 
 
 def test_custom_work_gets_a_quote_from_consulting():
@@ -148,14 +164,16 @@ def test_dedicated_forum_is_preferred_to_the_public_forum():
     decision = decide(offered={"forum_dedicated", "forum_casual"}, state="none")
     assert decision.outcome == "forum_thread"
     assert decision.verdict("forum_casual").reason == (
-        "Not needed: the app's dedicated forum section comes first.")
+        "Not needed: the app's dedicated forum section comes first."
+    )
 
 
 def test_critical_request_reaching_only_a_forum_is_warned():
     decision = decide(offered={"forum_casual"}, severity=1, state="none")
     assert decision.channel == "forum_casual"
-    assert decision.reason.endswith("Forums carry no response time, which matters for a critical "
-                                    "problem.")
+    assert decision.reason.endswith(
+        "Forums carry no response time, which matters for a critical problem."
+    )
     assert "critical" not in decide(offered={"forum_casual"}, severity=2).reason
 
 

@@ -1,4 +1,5 @@
 """The request wizard end to end through the test client, and the route preview API."""
+
 import re
 
 from catalog.extensions import db
@@ -23,9 +24,11 @@ def walk(auth, client, app_slug: str, severity: int = 2, kind: str = "incident")
     """Go through every step up to the decision page; return its HTML."""
     html = client.get(f"/support/new?app={app_slug}").get_data(as_text=True)
     assert "Step 2 of 5" in html
-    steps = [("describe", {"title": "Digest not sent", "text": "Since Monday no digest arrives."}),
-             ("classify", {"severity": str(severity), "kind": kind}),
-             ("deflect", {})]
+    steps = [
+        ("describe", {"title": "Digest not sent", "text": "Since Monday no digest arrives."}),
+        ("classify", {"severity": str(severity), "kind": kind}),
+        ("deflect", {}),
+    ]
     for step, data in steps:
         response = auth.post("/support/new", {"state": _state(html), "step": step, **data})
         assert response.status_code == 200, response.get_data(as_text=True)
@@ -55,6 +58,7 @@ def test_professional_request_stores_the_due_times_shown_before_submitting(app, 
         stored = {clock.target: clock.due_at for clock in ticket.clocks}
         assert ticket.channel == "professional" and ticket.reference == "SUP-000001"
     from datetime import datetime
+
     assert {key: datetime.fromisoformat(value) for key, value in shown.items()} == stored
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "SUP-000001" in page and "opened the request" in page
@@ -99,17 +103,26 @@ def test_forum_only_app_ends_with_the_forum_link(client, auth, apps):
 def _to_deflection(auth, client, title: str, text: str) -> str:
     """Walk the wizard for ISV_APP up to the deflection step; return its page."""
     html = client.get(f"/support/new?app={ISV_APP}").get_data(as_text=True)
-    for step, data in [("describe", {"title": title, "text": text}), ("classify", {"severity": "3", "kind": "question"})]:
-        html = auth.post("/support/new", {"state": _state(html), "step": step, **data}).get_data(as_text=True)
+    for step, data in [
+        ("describe", {"title": title, "text": text}),
+        ("classify", {"severity": "3", "kind": "question"}),
+    ]:
+        html = auth.post("/support/new", {"state": _state(html), "step": step, **data}).get_data(
+            as_text=True
+        )
     return html
 
 
 def test_deflection_step_says_so_when_nothing_matches(client, auth, apps):
     auth.login(apps["customer"])
-    assert "No suggestions" in _to_deflection(auth, client, "Licence key rejected", "The key says expired.")
+    assert "No suggestions" in _to_deflection(
+        auth, client, "Licence key rejected", "The key says expired."
+    )
 
 
-def test_deflection_suggests_matching_knowledge_and_records_this_solved_it(app, client, auth, apps, forum):
+def test_deflection_suggests_matching_knowledge_and_records_this_solved_it(
+    app, client, auth, apps, forum
+):
     from catalog.search.indexing.sync import reindex
 
     with app.app_context():
@@ -119,7 +132,9 @@ def test_deflection_suggests_matching_knowledge_and_records_this_solved_it(app, 
     assert "Runbook public zebrafinch" in html and "Runbook customers zebrafinch" in html
     assert "Runbook staff zebrafinch" not in html
     ref = f"article:{forum['article']['public']}"
-    response = auth.post("/support/new/solved", {"state": _state(html), "kind": "article", "ref": ref})
+    response = auth.post(
+        "/support/new/solved", {"state": _state(html), "kind": "article", "ref": ref}
+    )
     assert response.status_code == 302
     with app.app_context():
         row = db.session.scalar(db.select(Deflection))
@@ -129,21 +144,33 @@ def test_deflection_suggests_matching_knowledge_and_records_this_solved_it(app, 
 
 def test_a_tampered_state_starts_again(auth, apps):
     auth.login(apps["customer"])
-    response = auth.post("/support/new", {"state": "forged", "step": "describe", "title": "x", "text": "y"})
+    response = auth.post(
+        "/support/new", {"state": "forged", "step": "describe", "title": "x", "text": "y"}
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/support/new")
 
 
 def test_step_errors_are_shown_with_400(client, auth, apps):
     auth.login(apps["customer"])
     html = client.get(f"/support/new?app={PRO_APP}").get_data(as_text=True)
-    response = auth.post("/support/new", {"state": _state(html), "step": "describe", "title": "", "text": ""})
-    assert response.status_code == 400 and "Give your request a short title." in response.get_data(as_text=True)
+    response = auth.post(
+        "/support/new", {"state": _state(html), "step": "describe", "title": "", "text": ""}
+    )
+    assert response.status_code == 400 and "Give your request a short title." in response.get_data(
+        as_text=True
+    )
 
 
 def test_route_api_returns_the_decision_with_every_verdict(client, apps):
     body = client.get(f"/api/v1/route?app={PRO_APP}&severity=1&kind=incident").get_json()
     assert body["channel"] == "isv" and body["outcome"] == "ticket"
-    assert [v["channel"] for v in body["verdicts"]] == ["forum_casual", "forum_dedicated", "isv", "professional", "consulting"]
+    assert [v["channel"] for v in body["verdicts"]] == [
+        "forum_casual",
+        "forum_dedicated",
+        "isv",
+        "professional",
+        "consulting",
+    ]
     assert all(v["reason"] for v in body["verdicts"])
     assert body["targets"][0]["target"] == "first_response" and body["targets"][0]["explanation"]
     assert client.get("/api/v1/route?app=nope").status_code == 404
@@ -153,8 +180,15 @@ def test_route_api_returns_the_decision_with_every_verdict(client, apps):
 def test_suggestions_about_the_requests_app_come_first_keeping_their_ranking(monkeypatch):
     from catalog.support.wizard import deflection
 
-    ranked = [{"id": f"thread:{n}", "type": "thread", "title": f"T{n}", "url": f"/t/{n}", "app": app}
-              for n, app in enumerate(["other", "mine", "other", "mine", None])]
+    ranked = [
+        {"id": f"thread:{n}", "type": "thread", "title": f"T{n}", "url": f"/t/{n}", "app": app}
+        for n, app in enumerate(["other", "mine", "other", "mine", None])
+    ]
     monkeypatch.setattr(deflection, "suggest_for", lambda user, title, text, limit: list(ranked))
     assert [s.ref for s in deflection.suggestions(None, "t", "x", "mine")] == [
-        "thread:1", "thread:3", "thread:0", "thread:2", "thread:4"]
+        "thread:1",
+        "thread:3",
+        "thread:0",
+        "thread:2",
+        "thread:4",
+    ]

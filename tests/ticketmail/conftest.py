@@ -1,4 +1,5 @@
 """Fixtures for the ticket e-mail channel: a real SMTP server, tickets, the outbox, ingesting."""
+
 from email import message_from_bytes
 from email import policy
 from email.message import EmailMessage
@@ -11,9 +12,9 @@ from catalog.accounts.models import User
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.marketplace.models import App
-from catalog.support.wizard.intake import assess
 from catalog.support.tickets.models import Ticket
 from catalog.support.tickets.operations import open_ticket
+from catalog.support.wizard.intake import assess
 from catalog.ticketmail.ingest import ingest
 from catalog.ticketmail.models import MailOutbox
 from tests.mail.conftest import RecordingHandler
@@ -45,7 +46,10 @@ class SmtpServer:
 
     def received(self) -> list[EmailMessage]:
         """The messages delivered so far, parsed."""
-        return [message_from_bytes(e.original_content, policy=policy.default) for e in self.handler.envelopes]
+        return [
+            message_from_bytes(e.original_content, policy=policy.default)
+            for e in self.handler.envelopes
+        ]
 
 
 @pytest.fixture
@@ -53,8 +57,14 @@ def smtp(app):
     """A running SMTP server, with the app's smtp backend pointed at it."""
     server = SmtpServer()
     server.start()
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=server.port, MAIL_SMTP_TIMEOUT=5,
-                      MAIL_FROM=f"Marketplace Support <{SUPPORT}>", MAIL_DOMAIN="catalog.test")
+    app.config.update(
+        MAIL_BACKEND="smtp",
+        MAIL_SMTP_HOST="127.0.0.1",
+        MAIL_SMTP_PORT=server.port,
+        MAIL_SMTP_TIMEOUT=5,
+        MAIL_FROM=f"Marketplace Support <{SUPPORT}>",
+        MAIL_DOMAIN="catalog.test",
+    )
     yield server
     server.stop()
 
@@ -65,13 +75,21 @@ def user_id(app, email: str) -> int:
         return db.session.scalar(select(User.id).where(User.email == email))
 
 
-def open_request(app, email: str, slug: str = ISV_APP, title: str = "Backups stopped", text: str = "Since Monday.") -> str:
+def open_request(
+    app,
+    email: str,
+    slug: str = ISV_APP,
+    title: str = "Backups stopped",
+    text: str = "Since Monday.",
+) -> str:
     """Open a ticket the way the wizard does; returns its reference."""
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
         target = db.session.scalar(select(App).where(App.slug == slug))
         intake = assess(target, user, 3, "question", utcnow())
-        reference = open_ticket(intake, user, title, text, utcnow(), app.config["TICKET_REF_PREFIX"]).reference
+        reference = open_ticket(
+            intake, user, title, text, utcnow(), app.config["TICKET_REF_PREFIX"]
+        ).reference
         db.session.commit()
         return reference
 

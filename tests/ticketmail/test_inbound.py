@@ -1,4 +1,5 @@
 """Replies by e-mail: threading, who may append, stripping, attachments, robustness, duplicates."""
+
 from email.message import EmailMessage
 
 import pytest
@@ -35,11 +36,20 @@ def messages(app, reference) -> list[TicketMessage]:
         return found
 
 
-def test_a_multipart_reply_threads_by_in_reply_to_and_is_stored_without_quotes_and_signature(app, apps, ticket):
+def test_a_multipart_reply_threads_by_in_reply_to_and_is_stored_without_quotes_and_signature(
+    app, apps, ticket
+):
     reference, ack = ticket
-    reply = mail(apps["customer"], "Re: your request", "Version 6.3.2.\n\n-- \nJan, ACME\n\nOn Monday, Support wrote:\n> Which version?",
-                 In_Reply_To=ack, Message_ID="<r1@example.com>")
-    reply.add_alternative("<p>Version 6.3.2.</p><blockquote>Which version?</blockquote>", subtype="html")
+    reply = mail(
+        apps["customer"],
+        "Re: your request",
+        "Version 6.3.2.\n\n-- \nJan, ACME\n\nOn Monday, Support wrote:\n> Which version?",
+        In_Reply_To=ack,
+        Message_ID="<r1@example.com>",
+    )
+    reply.add_alternative(
+        "<p>Version 6.3.2.</p><blockquote>Which version?</blockquote>", subtype="html"
+    )
     assert deliver(app, reply.as_bytes()) == ("stored", f"added to {reference}")
     last = messages(app, reference)[-1]
     assert last.body == "Version 6.3.2." and last.author.email == apps["customer"]
@@ -50,28 +60,50 @@ def test_a_reply_with_only_the_reference_after_aw_re_and_an_old_prefix_threads(a
     reference, _ = ticket
     app.config.update(TICKET_REF_PREFIX="HELP", TICKET_REF_PREFIXES=["SUP"])
     number = reference.split("-")[1]
-    assert deliver(app, mail(apps["customer"], f"AW: Re: [sup-{int(number)}] Backups", "Still broken").as_bytes())[0] == "stored"
+    assert (
+        deliver(
+            app,
+            mail(
+                apps["customer"], f"AW: Re: [sup-{int(number)}] Backups", "Still broken"
+            ).as_bytes(),
+        )[0]
+        == "stored"
+    )
     assert messages(app, reference)[-1].body == "Still broken"
 
 
 def test_a_developer_may_answer_by_mail_and_the_customer_is_told(app, apps, ticket):
     reference, _ = ticket
-    assert deliver(app, mail(apps["isv_b"], f"Re: [{reference}]", "Fixed in 6.4").as_bytes())[0] == "stored"
+    assert (
+        deliver(app, mail(apps["isv_b"], f"Re: [{reference}]", "Fixed in 6.4").as_bytes())[0]
+        == "stored"
+    )
     assert outbox(app)[-1].recipients == [apps["customer"]]
 
 
 def test_a_colleague_in_the_requesters_organisation_may_append(app, apps, ticket):
     reference, _ = ticket
     customer(app, "colleague@example.com", organisation_of=apps["customer"])
-    assert deliver(app, mail("Colleague <COLLEAGUE@example.com>", f"[{reference}]", "Me too").as_bytes())[0] == "stored"
+    assert (
+        deliver(
+            app, mail("Colleague <COLLEAGUE@example.com>", f"[{reference}]", "Me too").as_bytes()
+        )[0]
+        == "stored"
+    )
 
 
-@pytest.mark.parametrize("sender", ["stranger@evil.example", "other@example.com", "dev@northwind.example"])
-def test_a_non_participant_quoting_a_valid_reference_cannot_append_and_gets_a_polite_bounce(app, apps, ticket, sender):
+@pytest.mark.parametrize(
+    "sender", ["stranger@evil.example", "other@example.com", "dev@northwind.example"]
+)
+def test_a_non_participant_quoting_a_valid_reference_cannot_append_and_gets_a_polite_bounce(
+    app, apps, ticket, sender
+):
     reference, ack = ticket
     customer(app, "other@example.com")  # a customer of another organisation
     before = len(messages(app, reference))
-    status, detail = deliver(app, mail(sender, f"Re: [{reference}]", "Let me in", In_Reply_To=ack).as_bytes())
+    status, detail = deliver(
+        app, mail(sender, f"Re: [{reference}]", "Let me in", In_Reply_To=ack).as_bytes()
+    )
     assert status == "bounced" and "does not take part" in detail
     assert len(messages(app, reference)) == before
     bounce = outbox(app)[-1]
@@ -89,15 +121,28 @@ def test_html_only_non_utf8_and_encoded_word_mail_is_stored_readably(app, apps, 
     reference, _ = ticket
     html = EmailMessage()
     html["From"], html["Subject"] = apps["customer"], f"RE: [{reference}]"
-    html.set_content("<html><body><p>Fehler &bdquo;E42&ldquo; bleibt</p><script>x()</script></body></html>", subtype="html")
+    html.set_content(
+        "<html><body><p>Fehler &bdquo;E42&ldquo; bleibt</p><script>x()</script></body></html>",
+        subtype="html",
+    )
     assert deliver(app, html.as_bytes())[0] == "stored"
-    latin = (f"From: {apps['customer']}\nSubject: =?iso-8859-1?q?Re=3A_=5B{reference}=5D_Gr=FC=DFe?=\n"
-             "Content-Type: text/plain; charset=iso-8859-1\n\nSch\xf6ne Gr\xfc\xdfe aus K\xf6ln\n").encode("latin-1")
+    latin = (
+        f"From: {apps['customer']}\nSubject: =?iso-8859-1?q?Re=3A_=5B{reference}=5D_Gr=FC=DFe?=\n"
+        "Content-Type: text/plain; charset=iso-8859-1\n\nSch\xf6ne Gr\xfc\xdfe aus K\xf6ln\n"
+    ).encode("latin-1")
     assert deliver(app, latin)[0] == "stored"
-    undeclared = f"From: {apps['customer']}\nSubject: [{reference}]\n\nZa\xbf\xf3\xb3\xe6 ok\n".encode("latin-1")
+    undeclared = (
+        f"From: {apps['customer']}\nSubject: [{reference}]\n\nZa\xbf\xf3\xb3\xe6 ok\n".encode(
+            "latin-1"
+        )
+    )
     assert deliver(app, undeclared)[0] == "stored"
     bodies = [m.body for m in messages(app, reference)[-3:]]
-    assert bodies[0] == "Fehler „E42“ bleibt" and bodies[1] == "Schöne Grüße aus Köln" and "\ufffd" not in bodies[2]
+    assert (
+        bodies[0] == "Fehler „E42“ bleibt"
+        and bodies[1] == "Schöne Grüße aus Köln"
+        and "\ufffd" not in bodies[2]
+    )
 
 
 def test_missing_headers_still_thread_by_subject_and_a_redelivery_is_stored_once(app, apps, ticket):
@@ -110,7 +155,9 @@ def test_missing_headers_still_thread_by_subject_and_a_redelivery_is_stored_once
 
 def test_the_same_message_delivered_twice_is_stored_once(app, apps, ticket):
     reference, ack = ticket
-    raw = mail(apps["customer"], "Re: x", "Once", In_Reply_To=ack, Message_ID="<same@example.com>").as_bytes()
+    raw = mail(
+        apps["customer"], "Re: x", "Once", In_Reply_To=ack, Message_ID="<same@example.com>"
+    ).as_bytes()
     assert [deliver(app, raw)[0] for _ in range(3)] == ["stored", "duplicate", "duplicate"]
     assert [m.body for m in messages(app, reference)].count("Once") == 1
 
@@ -120,8 +167,12 @@ def test_attachments_keep_allowed_types_within_limits_and_note_the_rest(app, app
     app.config.update(TICKET_ATTACHMENT_MAX_BYTES=1000)
     message = mail(apps["customer"], f"[{reference}] logs", "Logs attached.")
     message.add_attachment(b"line\n" * 10, maintype="text", subtype="plain", filename="app.log")
-    message.add_attachment(b"x" * 50_000, maintype="application", subtype="zip", filename="huge.zip")
-    message.add_attachment(b"MZ", maintype="application", subtype="octet-stream", filename="tool.exe")
+    message.add_attachment(
+        b"x" * 50_000, maintype="application", subtype="zip", filename="huge.zip"
+    )
+    message.add_attachment(
+        b"MZ", maintype="application", subtype="octet-stream", filename="tool.exe"
+    )
     assert deliver(app, message.as_bytes())[0] == "stored"
     last = messages(app, reference)[-1]
     assert [a.filename for a in last.attachments] == ["app.log"]
@@ -129,10 +180,17 @@ def test_attachments_keep_allowed_types_within_limits_and_note_the_rest(app, app
     assert "[Attachment not kept: tool.exe: this type of file cannot be attached]" in last.body
 
 
-def test_auto_replies_and_our_own_mail_coming_back_are_ignored_and_never_answered(app, apps, ticket):
+def test_auto_replies_and_our_own_mail_coming_back_are_ignored_and_never_answered(
+    app, apps, ticket
+):
     reference, _ = ticket
     before_mail, before_messages = len(outbox(app)), len(messages(app, reference))
-    vacation = mail(apps["customer"], f"Automatic reply: [{reference}]", "I am away", Auto_Submitted="auto-replied")
+    vacation = mail(
+        apps["customer"],
+        f"Automatic reply: [{reference}]",
+        "I am away",
+        Auto_Submitted="auto-replied",
+    )
     assert deliver(app, vacation.as_bytes())[0] == "ignored"
     stranger_vacation = mail("stranger@evil.example", f"Out of office: [{reference}]", "Away")
     assert deliver(app, stranger_vacation.as_bytes())[0] == "ignored"
@@ -151,8 +209,13 @@ def test_a_reply_to_a_closed_ticket_is_refused_with_the_reason(app, apps, ticket
 
 
 def test_refusals_to_one_address_stop_after_five_a_day(app, apps):
-    statuses = [deliver(app, mail("stranger@evil.example", f"[SUP-00000{i}] x", Message_ID=f"<{i}@e>").as_bytes())[0]
-                for i in range(7)]
+    statuses = [
+        deliver(
+            app,
+            mail("stranger@evil.example", f"[SUP-00000{i}] x", Message_ID=f"<{i}@e>").as_bytes(),
+        )[0]
+        for i in range(7)
+    ]
     assert statuses == ["bounced"] * 5 + ["refused"] * 2
     assert len(outbox(app, kind="refusal")) == 5
 
@@ -171,9 +234,14 @@ def test_ingest_command_exit_codes(app, apps, ticket, runner, tmp_path):
     stored.write_bytes(mail(apps["customer"], f"[{reference}]", "From a file").as_bytes())
     result = runner.invoke(args=["mail", "ingest", str(stored)])
     assert result.exit_code == 0 and result.output.startswith("stored:")
-    bounced = runner.invoke(args=["mail", "ingest", "-"], input=mail("x@evil.example", f"[{reference}]").as_bytes())
+    bounced = runner.invoke(
+        args=["mail", "ingest", "-"], input=mail("x@evil.example", f"[{reference}]").as_bytes()
+    )
     assert bounced.exit_code == 0 and bounced.output.startswith("bounced:")
-    auto = runner.invoke(args=["mail", "ingest"], input=mail("x@evil.example", "hi", Auto_Submitted="auto-generated").as_bytes())
+    auto = runner.invoke(
+        args=["mail", "ingest"],
+        input=mail("x@evil.example", "hi", Auto_Submitted="auto-generated").as_bytes(),
+    )
     assert auto.exit_code == 0 and auto.output.startswith("ignored:")
     empty = runner.invoke(args=["mail", "ingest", "-"], input=b"  \n")
     assert empty.exit_code != 0 and "not an e-mail message" in empty.output
@@ -181,11 +249,14 @@ def test_ingest_command_exit_codes(app, apps, ticket, runner, tmp_path):
     assert missing.exit_code != 0 and "cannot read" in missing.output
 
 
-
-def test_ingest_asks_the_mail_server_to_retry_when_the_database_fails(app, apps, runner, monkeypatch):
+def test_ingest_asks_the_mail_server_to_retry_when_the_database_fails(
+    app, apps, runner, monkeypatch
+):
     def broken(*args):
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
     monkeypatch.setattr("catalog.ticketmail.cli.ingest", broken)
-    result = runner.invoke(args=["mail", "ingest", "-"], input=mail(apps["customer"], "x").as_bytes())
+    result = runner.invoke(
+        args=["mail", "ingest", "-"], input=mail(apps["customer"], "x").as_bytes()
+    )
     assert result.exit_code == 75 and "try again later" in result.output

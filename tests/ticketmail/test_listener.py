@@ -1,4 +1,5 @@
 """The listener end to end: a real SMTP/LMTP conversation delivers into tickets."""
+
 import os
 import signal
 import smtplib
@@ -46,7 +47,9 @@ def _bodies(app, reference):
 def test_smtp_delivery_is_stored_on_the_ticket(app, apps, listener):
     reference = open_request(app, apps["customer"])
     with smtplib.SMTP("127.0.0.1", listener()) as client:
-        refused = client.send_message(mail(apps["customer"], f"Re: [{reference}]", "By SMTP"), to_addrs=[SUPPORT])
+        refused = client.send_message(
+            mail(apps["customer"], f"Re: [{reference}]", "By SMTP"), to_addrs=[SUPPORT]
+        )
     assert refused == {}
     assert _bodies(app, reference)[-1] == "By SMTP"
 
@@ -68,10 +71,14 @@ def test_lmtp_answers_once_per_recipient_and_stores_once(app, apps, listener):
 def test_a_non_participant_gets_250_and_a_queued_bounce(app, apps, listener):
     reference = open_request(app, apps["customer"])
     with smtplib.SMTP("127.0.0.1", listener()) as client:
-        client.send_message(mail("stranger@evil.example", f"[{reference}]", "Hi"), to_addrs=[SUPPORT])
+        client.send_message(
+            mail("stranger@evil.example", f"[{reference}]", "Hi"), to_addrs=[SUPPORT]
+        )
     assert _bodies(app, reference) == ["Since Monday."]
     with app.app_context():
-        assert db.session.scalar(db.select(MailOutbox.recipients).where(MailOutbox.kind == "refusal")) == ["stranger@evil.example"]
+        assert db.session.scalar(
+            db.select(MailOutbox.recipients).where(MailOutbox.kind == "refusal")
+        ) == ["stranger@evil.example"]
 
 
 def test_a_message_over_the_size_limit_is_refused_before_it_is_read(app, apps, listener):
@@ -95,10 +102,20 @@ def test_a_storage_failure_answers_451_so_the_mail_server_retries(app, apps, lis
 
 def _flask(database_url: str, *args: str) -> subprocess.Popen:
     """Start ``flask --app catalog …`` as its own process on the test's database."""
-    env = {**os.environ, "CATALOG_SQLALCHEMY_DATABASE_URI": database_url, "PYTHONPATH": str(ROOT),
-           "CATALOG_SERVER_NAME": "catalog.test"}
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "catalog", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "CATALOG_SQLALCHEMY_DATABASE_URI": database_url,
+        "PYTHONPATH": str(ROOT),
+        "CATALOG_SERVER_NAME": "catalog.test",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "catalog", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _wait_for_port(port: int, process: subprocess.Popen) -> None:
@@ -112,14 +129,19 @@ def _wait_for_port(port: int, process: subprocess.Popen) -> None:
     raise AssertionError(f"nothing listens on {port}: {process.communicate(timeout=5)[0]}")
 
 
-def test_the_serve_command_delivers_into_tickets_and_stops_cleanly_on_sigterm(app, apps, database_url):
+def test_the_serve_command_delivers_into_tickets_and_stops_cleanly_on_sigterm(
+    app, apps, database_url
+):
     reference = open_request(app, apps["customer"])
     port = free_port()
     server = _flask(database_url, "mail", "serve", "--host", "127.0.0.1", "--port", str(port))
     try:
         _wait_for_port(port, server)
         with smtplib.SMTP("127.0.0.1", port) as client:
-            client.send_message(mail(apps["customer"], f"Re: [{reference}]", "Through the command"), to_addrs=[SUPPORT])
+            client.send_message(
+                mail(apps["customer"], f"Re: [{reference}]", "Through the command"),
+                to_addrs=[SUPPORT],
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=20)[0]

@@ -1,4 +1,5 @@
 """Mail about no ticket: a known customer's opens a request through the router, or is refused."""
+
 from email import message_from_bytes
 from email import policy
 
@@ -16,27 +17,56 @@ def _parsed(row: MailOutbox):
     return message_from_bytes(row.raw, policy=policy.default)
 
 
-def test_mail_to_a_plus_address_opens_a_question_routed_like_the_wizard_and_acknowledges_it(app, apps):
-    message = mail(apps["customer"], "Fwd: Backups fail at night", "Every night at 2:00.", Message_ID="<new@example.com>")
+def test_mail_to_a_plus_address_opens_a_question_routed_like_the_wizard_and_acknowledges_it(
+    app, apps
+):
+    message = mail(
+        apps["customer"],
+        "Fwd: Backups fail at night",
+        "Every night at 2:00.",
+        Message_ID="<new@example.com>",
+    )
     message.add_attachment(b"error 42", maintype="text", subtype="plain", filename="night.log")
-    status, detail = deliver(app, message.as_bytes(), recipients=(f"support+{ISV_APP}@catalog.test",))
+    status, detail = deliver(
+        app, message.as_bytes(), recipients=(f"support+{ISV_APP}@catalog.test",)
+    )
     assert status == "opened" and detail.startswith("opened SUP-")
     reference = detail.split()[1]
     with app.app_context():
         ticket = ticket_of(reference)
-        assert (ticket.channel, ticket.severity, ticket.kind, ticket.title) == ("isv", 3, "question", "Backups fail at night")
-        assert ticket.messages[0].body == "Every night at 2:00." and ticket.messages[0].attachments[0].filename == "night.log"
+        assert (ticket.channel, ticket.severity, ticket.kind, ticket.title) == (
+            "isv",
+            3,
+            "question",
+            "Backups fail at night",
+        )
+        assert (
+            ticket.messages[0].body == "Every night at 2:00."
+            and ticket.messages[0].attachments[0].filename == "night.log"
+        )
         assert ticket.clocks and ticket.routing_reason
         db.session.expunge_all()
-    acknowledgement = _parsed(next(row for row in outbox(app) if row.recipients == [apps["customer"]]))
+    acknowledgement = _parsed(
+        next(row for row in outbox(app) if row.recipients == [apps["customer"]])
+    )
     assert acknowledgement["Subject"] == f"[{reference}] Request received: Backups fail at night"
-    assert acknowledgement["In-Reply-To"] == "<new@example.com>"  # threads under the customer's own mail
-    assert deliver(app, message.as_bytes(), recipients=(f"support+{ISV_APP}@catalog.test",))[0] == "duplicate"
+    assert (
+        acknowledgement["In-Reply-To"] == "<new@example.com>"
+    )  # threads under the customer's own mail
+    assert (
+        deliver(app, message.as_bytes(), recipients=(f"support+{ISV_APP}@catalog.test",))[0]
+        == "duplicate"
+    )
 
 
 def test_the_app_can_be_named_by_a_tag_or_by_its_name_in_the_subject(app, apps):
-    assert deliver(app, mail(apps["customer"], f"[{ISV_APP}] restore fails").as_bytes())[0] == "opened"
-    assert deliver(app, mail(apps["customer"], "Question about Isv App licences").as_bytes())[0] == "opened"
+    assert (
+        deliver(app, mail(apps["customer"], f"[{ISV_APP}] restore fails").as_bytes())[0] == "opened"
+    )
+    assert (
+        deliver(app, mail(apps["customer"], "Question about Isv App licences").as_bytes())[0]
+        == "opened"
+    )
 
 
 def test_mail_that_names_no_app_is_refused_with_a_pointer_to_the_request_form(app, apps):
@@ -49,10 +79,16 @@ def test_mail_that_names_no_app_is_refused_with_a_pointer_to_the_request_form(ap
 
 def test_an_app_without_tickets_here_is_refused_with_the_routers_reason(app, apps):
     status, detail = deliver(app, mail(apps["customer"], f"[{FORUM_APP}] how do I").as_bytes())
-    assert status == "bounced" and "not handled as tickets here" in detail and "forum" in detail.lower()
+    assert (
+        status == "bounced"
+        and "not handled as tickets here" in detail
+        and "forum" in detail.lower()
+    )
 
 
 def test_a_stranger_cannot_open_a_request_by_mail(app, apps):
     status, detail = deliver(app, mail("stranger@evil.example", f"[{ISV_APP}] hi").as_bytes())
     assert status == "bounced" and "no customer account" in detail
-    assert deliver(app, mail(apps["isv_a"], f"[{ISV_APP}] hi").as_bytes())[0] == "bounced"  # developers do not file requests
+    assert (
+        deliver(app, mail(apps["isv_a"], f"[{ISV_APP}] hi").as_bytes())[0] == "bounced"
+    )  # developers do not file requests

@@ -1,4 +1,5 @@
 """Notifications: written with the change, sent after commit through a real SMTP server."""
+
 import threading
 from datetime import timedelta
 
@@ -17,15 +18,17 @@ from tests.support.conftest import PRO_APP
 from tests.support.conftest import customer
 from tests.support.conftest import subscribe
 from tests.support.tickets import quoted_ticket
-from tests.ticketmail.conftest import outbox
 from tests.ticketmail.conftest import open_request
+from tests.ticketmail.conftest import outbox
 from tests.ticketmail.conftest import ticket_of
 from tests.ticketmail.conftest import user_id
 
 XSS = "<script>alert('x')</script> & more"
 
 
-def test_new_request_is_sent_after_commit_with_ref_subject_escaped_html_and_recorded_id(app, runner, apps, smtp):
+def test_new_request_is_sent_after_commit_with_ref_subject_escaped_html_and_recorded_id(
+    app, runner, apps, smtp
+):
     reference = open_request(app, apps["customer"], title=f"Backups {XSS}", text=f"It says {XSS}")
     assert smtp.received() == []  # nothing leaves before the sender runs
     result = runner.invoke(args=["mail", "send"])
@@ -35,10 +38,17 @@ def test_new_request_is_sent_after_commit_with_ref_subject_escaped_html_and_reco
     assert to_developer["Subject"] == f"[{reference}] New request: Backups {XSS}"
     assert to_customer["Subject"].startswith(f"[{reference}] Request received:")
     html = to_developer.get_body(("html",)).get_content()
-    assert "<script>" not in html and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in html
+    assert (
+        "<script>" not in html
+        and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in html
+    )
     assert f"It says {XSS}" in to_developer.get_body(("plain",)).get_content()
     with app.app_context():
-        recorded = set(db.session.scalars(select(TicketMailId.message_id).where(TicketMailId.direction == "out")))
+        recorded = set(
+            db.session.scalars(
+                select(TicketMailId.message_id).where(TicketMailId.direction == "out")
+            )
+        )
         assert {to_developer["Message-ID"], to_customer["Message-ID"]} == recorded
         assert all(event.notified_at for event in ticket_of(reference).events)
     assert [row.status for row in outbox(app)] == ["sent", "sent"]
@@ -54,14 +64,22 @@ def test_a_rolled_back_change_queues_nothing(app, apps, smtp):
     assert len(outbox(app)) == before
 
 
-def test_a_reply_goes_to_the_other_side_only_and_threads_on_earlier_mail(app, client, auth, apps, smtp):
+def test_a_reply_goes_to_the_other_side_only_and_threads_on_earlier_mail(
+    app, client, auth, apps, smtp
+):
     reference = open_request(app, apps["customer"])
     with app.app_context():
         thread = list(db.session.scalars(select(TicketMailId.message_id).order_by(TicketMailId.id)))
     auth.login(apps["isv_b"])
-    assert auth.post(f"/support/tickets/{reference}/reply", {"body": "Which version?"}).status_code == 302
+    assert (
+        auth.post(f"/support/tickets/{reference}/reply", {"body": "Which version?"}).status_code
+        == 302
+    )
     row = outbox(app)[-1]
-    assert row.recipients == [apps["customer"]] and row.subject == f"[{reference}] New reply: Backups stopped"
+    assert (
+        row.recipients == [apps["customer"]]
+        and row.subject == f"[{reference}] New reply: Backups stopped"
+    )
     with app.app_context():
         send_pass()
     message = smtp.received()[-1]
@@ -72,21 +90,34 @@ def test_a_reply_goes_to_the_other_side_only_and_threads_on_earlier_mail(app, cl
 def test_customer_side_includes_the_named_contacts_of_the_subscription(app, apps, smtp):
     subscribe(app, apps["customer"])
     customer(app, "colleague@example.com", organisation_of=apps["customer"])
-    subscribe(app, "colleague@example.com", organisation="ignored")  # another org: not a watcher here
+    subscribe(
+        app, "colleague@example.com", organisation="ignored"
+    )  # another org: not a watcher here
     reference = open_request(app, apps["customer"], slug=PRO_APP)
     with app.app_context():
         ticket = ticket_of(reference)
         assert ticket.channel == "professional"
-        operations.reply(ticket, db.session.get(type(ticket.requester), user_id(app, apps["staff"])), "agent", "On it", [], utcnow())
+        operations.reply(
+            ticket,
+            db.session.get(type(ticket.requester), user_id(app, apps["staff"])),
+            "agent",
+            "On it",
+            [],
+            utcnow(),
+        )
         db.session.commit()
     assert outbox(app)[-1].recipients == [apps["customer"]]
-    assert outbox(app)[0].recipients == [apps["staff"]]  # the operator's staff for professional tickets
+    assert outbox(app)[0].recipients == [
+        apps["staff"]
+    ]  # the operator's staff for professional tickets
 
 
 def test_a_quote_is_one_mail_that_asks_for_approval(app, apps, smtp):
     reference, _ = quoted_ticket(app, user_id(app, apps["customer"]), user_id(app, apps["staff"]))
     rows = outbox(app, ticket_id=_ticket_id(app, reference))
-    assert [row.subject for row in rows] == [f"[{reference}] Quote waiting for your approval: Test ticket"]
+    assert [row.subject for row in rows] == [
+        f"[{reference}] Quote waiting for your approval: Test ticket"
+    ]
     assert rows[0].recipients == [apps["customer"]]
 
 
@@ -99,10 +130,14 @@ def test_due_soon_clocks_tell_the_agents(app, apps, smtp):
         assert flag_clocks(utcnow())["warning"] == 1
         db.session.commit()
     row = outbox(app)[-1]
-    assert row.subject == f"[{reference}] Due soon: Backups stopped" and row.recipients == [apps["isv_b"]]
+    assert row.subject == f"[{reference}] Due soon: Backups stopped" and row.recipients == [
+        apps["isv_b"]
+    ]
 
 
-def test_a_server_that_is_down_keeps_notifications_pending_and_they_go_out_once_it_is_back(app, client, auth, apps, smtp, runner):
+def test_a_server_that_is_down_keeps_notifications_pending_and_they_go_out_once_it_is_back(
+    app, client, auth, apps, smtp, runner
+):
     app.config["MAIL_RETRY_BASE_SECONDS"] = 0  # retry at once (the back-off has its own test)
     reference = open_request(app, apps["customer"])
     runner.invoke(args=["mail", "send"])
@@ -111,17 +146,25 @@ def test_a_server_that_is_down_keeps_notifications_pending_and_they_go_out_once_
     for text in ("First answer", "Second answer"):
         assert auth.post(f"/support/tickets/{reference}/reply", {"body": text}).status_code == 302
     with app.app_context():
-        assert [m.body for m in ticket_of(reference).messages][-2:] == ["First answer", "Second answer"]
+        assert [m.body for m in ticket_of(reference).messages][-2:] == [
+            "First answer",
+            "Second answer",
+        ]
     result = runner.invoke(args=["mail", "send"])
     assert "stopped early: the mail server cannot be reached" in result.output
     waiting = outbox(app, status="pending")
-    assert len(waiting) == 2 and waiting[0].attempts == 1 and "cannot reach" in waiting[0].last_error
+    assert (
+        len(waiting) == 2 and waiting[0].attempts == 1 and "cannot reach" in waiting[0].last_error
+    )
     assert waiting[1].attempts == 0  # not tried once the server was known to be down
     smtp.start()
     runner.invoke(args=["mail", "send"])
     runner.invoke(args=["mail", "send"])
     replies = [m for m in smtp.received() if "New reply" in m["Subject"]]
-    assert sorted("First answer" in m.get_body(("plain",)).get_content() for m in replies) == [False, True]
+    assert sorted("First answer" in m.get_body(("plain",)).get_content() for m in replies) == [
+        False,
+        True,
+    ]
     assert len(replies) == 2 and {row.status for row in outbox(app)} == {"sent"}
 
 
@@ -133,7 +176,11 @@ def test_temporary_errors_back_off_exponentially_then_give_up(app, apps, smtp):
     with app.app_context():
         send_pass(now)
     first = outbox(app)[0]
-    assert (first.status, first.attempts, first.next_attempt_at - now) == ("pending", 1, timedelta(seconds=60))
+    assert (first.status, first.attempts, first.next_attempt_at - now) == (
+        "pending",
+        1,
+        timedelta(seconds=60),
+    )
     with app.app_context():
         assert send_pass(now + timedelta(seconds=59)).sent == 0  # not due yet: nothing tried
         send_pass(now + timedelta(seconds=60))
@@ -141,7 +188,11 @@ def test_temporary_errors_back_off_exponentially_then_give_up(app, apps, smtp):
     with app.app_context():
         send_pass(now + timedelta(seconds=180))
     row = outbox(app)[0]
-    assert row.status == "failed" and row.last_error.startswith("gave up after 3 attempts") and smtp.received() == []
+    assert (
+        row.status == "failed"
+        and row.last_error.startswith("gave up after 3 attempts")
+        and smtp.received() == []
+    )
 
 
 def test_a_permanent_error_fails_the_row_with_the_reason(app, apps, smtp):

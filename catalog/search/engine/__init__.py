@@ -25,6 +25,17 @@ from catalog.search.engine.searcher import search
 from catalog.search.engine.searcher import suggest
 
 __all__ = [
-    "Document", "Health", "Hit", "IndexBusy", "SearchError", "SearchResults",
-    "SearchUnavailable", "apply", "create", "health", "rebuild", "search", "suggest",
+    "Document",
+    "Health",
+    "Hit",
+    "IndexBusy",
+    "SearchError",
+    "SearchResults",
+    "SearchUnavailable",
+    "apply",
+    "create",
+    "health",
+    "rebuild",
+    "search",
+    "suggest",
 ]

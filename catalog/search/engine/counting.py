@@ -5,6 +5,7 @@ So counts are exact only when Whoosh's cheap upper-bound estimate says the query
 FACET_EXACT_LIMIT documents; broader searches count the best FACET_SAMPLE matches, read from the
 columns (no stored fields), and the page says so.
 """
+
 from whoosh import sorting
 
 FACETS = ("app", "section", "type")

@@ -179,8 +179,9 @@ def _writer(ix, timeout):
 def _write_all(ix, documents, total, progress, procs):
     """Add every document to ``ix`` with one (multi-process) writer; return the count."""
     if procs > 1:
-        writer = ix.writer(procs=procs, multisegment=True, batchsize=BUILD_BATCH,
-                           limitmb=BUILD_MEMORY_MB)
+        writer = ix.writer(
+            procs=procs, multisegment=True, batchsize=BUILD_BATCH, limitmb=BUILD_MEMORY_MB
+        )
     else:
         writer = ix.writer(limitmb=BUILD_MEMORY_MB)
     count = 0
@@ -203,7 +204,7 @@ def _write_all(ix, documents, total, progress, procs):
 def _new_build_dir(folder):
     """Create and return a fresh, uniquely named build directory in ``folder``."""
     os.makedirs(folder, exist_ok=True)
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%f")
     path = os.path.join(folder, f"{BUILD_PREFIX}{stamp}-{os.getpid()}")
     os.makedirs(path)
     return os.path.realpath(path)

@@ -171,7 +171,8 @@ def bound_prefixes(query, reader):
         best = heapq.nlargest(MAX_PREFIX_TERMS, terms, key=lambda item: item[1].doc_frequency())
         if not best:
             return wq.NullQuery
-        return wq.Or([wq.Term(node.fieldname, text.decode("utf-8")) for text, _ in best],
-                     boost=node.boost)
+        return wq.Or(
+            [wq.Term(node.fieldname, text.decode("utf-8")) for text, _ in best], boost=node.boost
+        )
 
     return query.accept(expand).normalize()

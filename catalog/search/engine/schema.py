@@ -28,8 +28,8 @@ import re
 from whoosh.analysis import STOP_WORDS
 from whoosh.analysis import Token
 from whoosh.analysis import Tokenizer
-from whoosh.fields import BOOLEAN
 from whoosh.columns import NumericColumn
+from whoosh.fields import BOOLEAN
 from whoosh.fields import COLUMN
 from whoosh.fields import ID
 from whoosh.fields import STORED
@@ -68,16 +68,28 @@ class WordAnalyzer(Tokenizer):
     def __eq__(self, other):
         return type(self) is type(other) and self.__dict__ == other.__dict__
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True,
-                 mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         """Yield Whoosh tokens for ``value`` (one reused Token object, as Whoosh does)."""
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             words = [(0, value, 0, len(value))]
         else:
-            words = ((pos, m.group(0), m.start(), m.end())
-                     for pos, m in enumerate(_WORD_RE.finditer(value)))
+            words = (
+                (pos, m.group(0), m.start(), m.end())
+                for pos, m in enumerate(_WORD_RE.finditer(value))
+            )
         stoplist, minsize, maxsize = self.stoplist, self.minsize, self.maxsize
         stem = self.stem and not kwargs.get("no_morph")
         for pos, word, start, end in words:
@@ -163,13 +175,13 @@ def to_timestamp(when):
     if when is None:
         return 0
     if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
+        when = when.replace(tzinfo=datetime.UTC)
     return int(when.timestamp())
 
 
 def from_timestamp(seconds):
     """Return the timezone-aware UTC datetime of a stored timestamp."""
-    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC)
 
 
 def spelling_words(doc, seen=None):

@@ -185,13 +185,25 @@ def _visible(entry, allowed):
 
 def _with_filters(query, filters):
     """AND the app/section/type filters into ``query`` (cheap: skips along postings)."""
-    terms = [wq.Term(field, str(value)) for field, value in sorted((filters or {}).items())
-             if field in counting.FACETS and value]
+    terms = [
+        wq.Term(field, str(value))
+        for field, value in sorted((filters or {}).items())
+        if field in counting.FACETS and value
+    ]
     return wq.And([query] + terms) if terms else query
 
 
-def search(folder, q, allowed_visibilities, filters=None, sort="relevance", page=1,
-           per_page=10, highlight=True, facets=True):
+def search(
+    folder,
+    q,
+    allowed_visibilities,
+    filters=None,
+    sort="relevance",
+    page=1,
+    per_page=10,
+    highlight=True,
+    facets=True,
+):
     """Search ``folder`` for the user input ``q``; return :class:`SearchResults`.
 
     ``filters`` maps app / section / type to a slug; ``sort`` is "relevance" or
@@ -214,25 +226,46 @@ def search(folder, q, allowed_visibilities, filters=None, sort="relevance", page
     except Exception:  # A query Whoosh chokes on: search the plain words instead.
         parsed = dataclasses.replace(parsed, query=plain_query(parsed.words), fallback=True)
         try:
-            results, sampled = _run(entry, parsed.query, filters, allow, sort, page * per_page, facets)
+            results, sampled = _run(
+                entry, parsed.query, filters, allow, sort, page * per_page, facets
+            )
         except Exception as exc:
             raise SearchUnavailable(f"search failed: {exc!r}") from exc
     if results is None:
-        return SearchResults(parsed.text, [], 0, True, page, per_page,
-                             {name: {} for name in counting.FACETS} if facets else {},
-                             truncated=parsed.truncated, fallback=parsed.fallback)
+        return SearchResults(
+            parsed.text,
+            [],
+            0,
+            True,
+            page,
+            per_page,
+            {name: {} for name in counting.FACETS} if facets else {},
+            truncated=parsed.truncated,
+            fallback=parsed.fallback,
+        )
     if not facets:
         counts = {}
     else:
         counts = counting.sampled_counts(results) if sampled else counting.exact_counts(results)
     total, exact = _total(results, {} if sampled else counts, page * per_page)
     start = (page - 1) * per_page
-    hits = [_hit(hit, highlight) for hit in results[start:start + per_page]]
+    hits = [_hit(hit, highlight) for hit in results[start : start + per_page]]
     suggestion = None
     if total < DID_YOU_MEAN_BELOW and parsed.words:
         suggestion = did_you_mean(entry, parsed.words, allow)
-    return SearchResults(parsed.text, hits, total, exact, page, per_page, counts, suggestion,
-                         parsed.truncated, parsed.fallback, facets_sampled=sampled)
+    return SearchResults(
+        parsed.text,
+        hits,
+        total,
+        exact,
+        page,
+        per_page,
+        counts,
+        suggestion,
+        parsed.truncated,
+        parsed.fallback,
+        facets_sampled=sampled,
+    )
 
 
 def _total(results, counts, limit):
@@ -260,7 +293,11 @@ def _run(entry, query, filters, allow, sort, limit, facets):
     if query is wq.NullQuery:
         return None, False
     sampled = facets and counting.too_broad(query, reader)
-    kwargs = {"limit": max(limit, counting.FACET_SAMPLE) if sampled else limit, "filter": allow, "terms": True}
+    kwargs = {
+        "limit": max(limit, counting.FACET_SAMPLE) if sampled else limit,
+        "filter": allow,
+        "terms": True,
+    }
     if sort == "date":
         kwargs["sortedby"] = sorting.FieldFacet("created", reverse=True)
     if facets and not sampled:
@@ -283,10 +320,15 @@ def _hit(hit, highlight):
         snippet = hit.highlights("body", text=body, top=2)
     created = hit.searcher.reader().column_reader("created")[hit.docnum]
     return Hit(
-        id=fields["id"], type=fields.get("type", ""), title=title,
-        app=fields.get("app", ""), section=fields.get("section", ""),
-        parent=fields.get("parent", ""), accepted=bool(fields.get("accepted")),
-        created=from_timestamp(created), score=hit.score or 0.0,
+        id=fields["id"],
+        type=fields.get("type", ""),
+        title=title,
+        app=fields.get("app", ""),
+        section=fields.get("section", ""),
+        parent=fields.get("parent", ""),
+        accepted=bool(fields.get("accepted")),
+        created=from_timestamp(created),
+        score=hit.score or 0.0,
         title_html=title_html or html.escape(title, quote=True),
         snippet=snippet or _plain_snippet(body),
     )
@@ -352,8 +394,9 @@ def suggest(folder, title, text, allowed_visibilities, limit=5):
     reader = entry.searcher.reader()
     draft = f"{title or ''} {title or ''} {text or ''}"[:4000]
     stems = {t.text for t in TEXT_ANALYZER(draft)}
-    frequencies = ((reader.doc_frequency("body", s) + reader.doc_frequency("title", s), s)
-                   for s in stems)
+    frequencies = (
+        (reader.doc_frequency("body", s) + reader.doc_frequency("title", s), s) for s in stems
+    )
     chosen = sorted((df, s) for df, s in frequencies if df)[:SUGGEST_TERMS]
     if not chosen:
         return []
@@ -368,6 +411,7 @@ def suggest(folder, title, text, allowed_visibilities, limit=5):
 
 def _answers(entry):
     """Return the cached document set of articles and solved threads."""
-    query = wq.Or([wq.Term("type", "article"),
-                   wq.And([wq.Term("type", "thread"), wq.Term("accepted", True)])])
+    query = wq.Or(
+        [wq.Term("type", "article"), wq.And([wq.Term("type", "thread"), wq.Term("accepted", True)])]
+    )
     return entry.docs("answers", query)

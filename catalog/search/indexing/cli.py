@@ -1,4 +1,5 @@
 """``flask --app catalog search …``: reindex, sync, status and the long-running indexer."""
+
 import logging
 import sys
 import time
@@ -8,13 +9,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from catalog.search import engine as search
 from catalog.db import utcnow
 from catalog.extensions import db
+from catalog.models import create_tables
+from catalog.search import engine as search
 from catalog.search.indexing import cursor as cursors
 from catalog.search.indexing import documents
 from catalog.search.indexing import sync
-from catalog.models import create_tables
 
 search_cli = AppGroup("search", help="Build and update the Whoosh search index.")
 log = logging.getLogger(__name__)
@@ -29,9 +30,13 @@ def reindex_with_progress(label: str = "Indexing") -> int:
     """Rebuild the index with a click progress bar on stderr; return the documents indexed."""
     total = sum(documents.database_counts().values())
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+
         def progress(done, _total):
             bar.update(done - bar.pos)
-        count = sync.reindex(_folder(), progress=progress, procs=current_app.config["SEARCH_BUILD_PROCS"])
+
+        count = sync.reindex(
+            _folder(), progress=progress, procs=current_app.config["SEARCH_BUILD_PROCS"]
+        )
     db.session.remove()
     return count
 
@@ -50,7 +55,9 @@ def sync_command() -> None:
     config = current_app.config
     result = sync.sync(_folder(), config["SEARCH_WRITE_TIMEOUT"], config["SEARCH_SYNC_OVERLAP"])
     if result.unavailable or not search.health(_folder()).ok:
-        raise click.ClickException("The search index is missing or damaged; run `flask --app catalog search reindex`.")
+        raise click.ClickException(
+            "The search index is missing or damaged; run `flask --app catalog search reindex`."
+        )
     if result.busy:
         raise click.ClickException("The index stayed busy; nothing more was applied. Try again.")
     click.echo(f"Applied {result.entries} outbox entries ({result.documents} document changes).")
@@ -65,27 +72,45 @@ def status_command() -> None:
     click.echo(f"Index folder: {folder}")
     click.echo(f"Index state:  {health.state}{' — ' + health.detail if health.detail else ''}")
     click.echo(f"Indexed documents: {health.doc_count}")
-    click.echo(f"Database documents: {sum(counts.values())} ({', '.join(f'{k} {v}' for k, v in counts.items())})")
-    click.echo(f"Outbox: cursor at {cursors.read(folder).last_id}, newest entry {sync.outbox_max_id()}, "
-               f"backlog {sync.outbox_backlog(folder)}")
+    click.echo(
+        f"Database documents: {sum(counts.values())} ({', '.join(f'{k} {v}' for k, v in counts.items())})"
+    )
+    click.echo(
+        f"Outbox: cursor at {cursors.read(folder).last_id}, newest entry {sync.outbox_max_id()}, "
+        f"backlog {sync.outbox_backlog(folder)}"
+    )
 
 
 @search_cli.command("purge-outbox")
-@click.option("--older-than", "days", type=click.IntRange(min=1), required=True,
-              help="Delete entries written more than DAYS days ago.")
-@click.option("--index-dir", "folders", multiple=True, type=click.Path(file_okay=False),
-              help="Another index folder whose cursor must be respected (repeatable).")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Delete entries written more than DAYS days ago.",
+)
+@click.option(
+    "--index-dir",
+    "folders",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Another index folder whose cursor must be respected (repeatable).",
+)
 def purge_outbox_command(days: int, folders: tuple[str, ...]) -> None:
     """Delete old outbox entries; never one that a known index (this machine's, --index-dir) has not applied."""
     known = [folder for folder in (_folder(), *folders) if cursors.known(folder)]
     slowest = min((cursors.read(folder).last_id for folder in known), default=None)
     deleted = sync.purge_outbox(utcnow() - timedelta(days=days), slowest)
     db.session.commit()
-    kept = f", none after entry {slowest} (the slowest of {len(known)} known cursors)" if known else ""
+    kept = (
+        f", none after entry {slowest} (the slowest of {len(known)} known cursors)" if known else ""
+    )
     click.echo(f"Deleted {deleted} outbox entries older than {days} days{kept}.")
 
 
-def run_indexer(folder: str, interval: float, timeout: float, overlap: float, should_stop=lambda: False) -> None:
+def run_indexer(
+    folder: str, interval: float, timeout: float, overlap: float, should_stop=lambda: False
+) -> None:
     """Apply the outbox every ``interval`` seconds until ``should_stop()``; unexpected errors propagate."""
     warned = False
     while not should_stop():
@@ -100,13 +125,17 @@ def run_indexer(folder: str, interval: float, timeout: float, overlap: float, sh
 
 
 @search_cli.command("run-indexer")
-@click.option("--interval", default=0.5, show_default=True, help="Seconds between polls of the outbox.")
+@click.option(
+    "--interval", default=0.5, show_default=True, help="Seconds between polls of the outbox."
+)
 def run_indexer_command(interval: float) -> None:
     """Keep the index in step with the outbox; run one next to the web server (see docs/search.md)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = current_app.config
     click.echo(f"Indexer following the outbox into {_folder()} every {interval}s (Ctrl+C stops).")
     try:
-        run_indexer(_folder(), interval, config["SEARCH_WRITE_TIMEOUT"], config["SEARCH_SYNC_OVERLAP"])
+        run_indexer(
+            _folder(), interval, config["SEARCH_WRITE_TIMEOUT"], config["SEARCH_SYNC_OVERLAP"]
+        )
     except KeyboardInterrupt:
         click.echo("Indexer stopped.")

@@ -8,6 +8,7 @@ again by re-scanning the window; ``recent`` keeps them from being applied twice.
 A per-folder ``flock`` serialises the "read cursor → apply → write cursor" cycle of every
 process, and a rebuild holds it while it swaps the new index in and resets the cursor.
 """
+
 import contextlib
 import fcntl
 import json
@@ -40,7 +41,9 @@ def read(folder: str) -> Cursor:
     try:
         with open(os.path.join(folder, CURSOR_FILE), encoding="utf-8") as handle:
             data = json.load(handle)
-        return Cursor(int(data["last_id"]), {int(k): float(v) for k, v in data.get("recent", {}).items()})
+        return Cursor(
+            int(data["last_id"]), {int(k): float(v) for k, v in data.get("recent", {}).items()}
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return Cursor()
 
@@ -56,7 +59,10 @@ def write(folder: str, cursor: Cursor) -> None:
     path = os.path.join(folder, CURSOR_FILE)
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump({"last_id": cursor.last_id, "recent": {str(k): v for k, v in cursor.recent.items()}}, handle)
+        json.dump(
+            {"last_id": cursor.last_id, "recent": {str(k): v for k, v in cursor.recent.items()}},
+            handle,
+        )
     os.replace(tmp, path)
 
 

@@ -4,6 +4,7 @@
 upsert and which to delete: a row that is missing, hidden, unpublished or a draft is a delete.
 ``all_documents()`` streams every indexable row for a full rebuild.
 """
+
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -41,9 +42,13 @@ def _where(section: Section) -> dict:
 def thread_document(thread: Thread, opening: Post | None) -> Document:
     """A thread: its title and opening post; "accepted" means solved."""
     return Document(
-        id=f"thread:{thread.id}", type="thread", title=thread.title,
-        body=plain_text(opening.body if opening else ""), accepted=thread.accepted_post_id is not None,
-        created=thread.created_at, **_where(thread.section),
+        id=f"thread:{thread.id}",
+        type="thread",
+        title=thread.title,
+        body=plain_text(opening.body if opening else ""),
+        accepted=thread.accepted_post_id is not None,
+        created=thread.created_at,
+        **_where(thread.section),
     )
 
 
@@ -51,31 +56,49 @@ def reply_document(post: Post) -> Document:
     """A reply, titled after its thread and linked to it."""
     thread = post.thread
     return Document(
-        id=f"reply:{post.id}", type="reply", title=f"Re: {thread.title}", body=plain_text(post.body),
-        accepted=thread.accepted_post_id == post.id, created=post.created_at,
-        parent=f"thread:{thread.id}", **_where(thread.section),
+        id=f"reply:{post.id}",
+        type="reply",
+        title=f"Re: {thread.title}",
+        body=plain_text(post.body),
+        accepted=thread.accepted_post_id == post.id,
+        created=post.created_at,
+        parent=f"thread:{thread.id}",
+        **_where(thread.section),
     )
 
 
 def article_document(article: Article) -> Document:
     """A published knowledge article with its visibility."""
     return Document(
-        id=f"article:{article.id}", type="article", title=article.title, body=plain_text(article.body),
-        section=article.section.slug if article.section else "", app=article.app.slug if article.app else "",
-        visibility=article.visibility, created=article.created_at,
+        id=f"article:{article.id}",
+        type="article",
+        title=article.title,
+        body=plain_text(article.body),
+        section=article.section.slug if article.section else "",
+        app=article.app.slug if article.app else "",
+        visibility=article.visibility,
+        created=article.created_at,
     )
 
 
 def app_document(app: App) -> Document:
     """A published app, found by its name."""
     body = f"{app.summary}\n\n{plain_text(app.description)}"
-    return Document(id=f"app:{app.id}", type="app", title=app.name, body=body, app=app.slug, created=app.created_at)
+    return Document(
+        id=f"app:{app.id}",
+        type="app",
+        title=app.name,
+        body=body,
+        app=app.slug,
+        created=app.created_at,
+    )
 
 
 def _threads(ids) -> Iterator[Document]:
     """Documents of the visible threads among ``ids``."""
     statement = (
-        select(Thread, Post).join(Post, (Post.thread_id == Thread.id) & Post.is_opening.is_(True), isouter=True)
+        select(Thread, Post)
+        .join(Post, (Post.thread_id == Thread.id) & Post.is_opening.is_(True), isouter=True)
         .options(joinedload(Thread.section).joinedload(Section.app))
         .where(Thread.hidden.is_(False))
     )
@@ -88,7 +111,8 @@ def _threads(ids) -> Iterator[Document]:
 def _replies(ids) -> Iterator[Document]:
     """Documents of the visible replies among ``ids`` (their thread visible too)."""
     statement = (
-        select(Post).join(Thread, Thread.id == Post.thread_id)
+        select(Post)
+        .join(Thread, Thread.id == Post.thread_id)
         .options(joinedload(Post.thread).joinedload(Thread.section).joinedload(Section.app))
         .where(Post.is_opening.is_(False), Post.hidden.is_(False), Thread.hidden.is_(False))
     )
@@ -100,7 +124,11 @@ def _replies(ids) -> Iterator[Document]:
 
 def _articles(ids) -> Iterator[Document]:
     """Documents of the published articles among ``ids``."""
-    statement = select(Article).options(joinedload(Article.app), joinedload(Article.section)).where(Article.status == "published")
+    statement = (
+        select(Article)
+        .options(joinedload(Article.app), joinedload(Article.section))
+        .where(Article.status == "published")
+    )
     if ids is not None:
         statement = statement.where(Article.id.in_(ids))
     for article in db.session.scalars(statement.order_by(Article.id)):
@@ -127,7 +155,7 @@ def load(doc_ids) -> tuple[list[Document], list[str]]:
         if loader is None:
             continue
         for start in range(0, len(ids), CHUNK):
-            upserts.extend(loader(ids[start:start + CHUNK]))
+            upserts.extend(loader(ids[start : start + CHUNK]))
         wanted |= {f"{kind}:{i}" for i in ids}
     found = {doc.id for doc in upserts}
     return upserts, sorted(wanted - found)
@@ -145,9 +173,12 @@ def database_counts() -> dict[str, int]:
     return {
         "thread": db.session.scalar(select(func.count(Thread.id)).where(visible_thread)),
         "reply": db.session.scalar(
-            select(func.count(Post.id)).join(Thread, Thread.id == Post.thread_id)
+            select(func.count(Post.id))
+            .join(Thread, Thread.id == Post.thread_id)
             .where(Post.is_opening.is_(False), Post.hidden.is_(False), visible_thread)
         ),
-        "article": db.session.scalar(select(func.count(Article.id)).where(Article.status == "published")),
+        "article": db.session.scalar(
+            select(func.count(Article.id)).where(Article.status == "published")
+        ),
         "app": db.session.scalar(select(func.count(App.id)).where(App.published.is_(True))),
     }

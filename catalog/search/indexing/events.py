@@ -5,6 +5,7 @@ that flushed objects touch (their ids are known by then), ``before_commit`` flus
 and writes the outbox rows, ``after_commit`` marks that there is work for the indexer, and
 ``after_rollback`` forgets everything, so a rolled-back change never reaches the index.
 """
+
 from itertools import chain
 
 from sqlalchemy import event
@@ -48,7 +49,9 @@ def _write_outbox(session) -> None:
     pending = session.info.pop(PENDING, None)
     if pending:
         now = utcnow()
-        session.execute(insert(SearchOutbox), [{"doc_id": d, "created_at": now} for d in sorted(pending)])
+        session.execute(
+            insert(SearchOutbox), [{"doc_id": d, "created_at": now} for d in sorted(pending)]
+        )
         session.info[COMMITTED] = True
 
 

@@ -5,6 +5,7 @@ applies the pending outbox before its response leaves, with a short timeout. If 
 process holds the index, the work stays in the outbox for the indexer (``search run-indexer``)
 or the next request; the response never fails because of search.
 """
+
 import logging
 
 from flask import Flask
@@ -19,16 +20,23 @@ log = logging.getLogger(__name__)
 
 def sync_after_commit(response):
     """after_request: apply the outbox if this request committed indexable changes."""
-    if not events.take_committed_flag(db.session) or not current_app.config["SEARCH_SYNC_IN_REQUEST"]:
+    if (
+        not events.take_committed_flag(db.session)
+        or not current_app.config["SEARCH_SYNC_IN_REQUEST"]
+    ):
         return response
     config = current_app.config
     try:
-        result = sync.sync(config["SEARCH_INDEX_DIR"], config["SEARCH_SYNC_TIMEOUT"], config["SEARCH_SYNC_OVERLAP"])
+        result = sync.sync(
+            config["SEARCH_INDEX_DIR"], config["SEARCH_SYNC_TIMEOUT"], config["SEARCH_SYNC_OVERLAP"]
+        )
     except Exception:  # The data is committed; search catches up later, the response must go out.
         log.exception("search sync after the request failed; the indexer will retry")
         return response
     if result.busy or result.unavailable:
-        log.info("search sync left for later (busy=%s, unavailable=%s)", result.busy, result.unavailable)
+        log.info(
+            "search sync left for later (busy=%s, unavailable=%s)", result.busy, result.unavailable
+        )
     return response
 
 

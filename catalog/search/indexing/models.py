@@ -1,4 +1,5 @@
 """The search outbox: an append-only log of documents to (re)index."""
+
 from datetime import datetime
 
 from sqlalchemy import BigInteger

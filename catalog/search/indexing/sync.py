@@ -6,6 +6,7 @@ in batches. It never raises ``LockError``: when the index or the sync lock stays
 timeout it stops and leaves the entries for the next run — applying is idempotent, so nothing
 is lost and nothing is harmed by applying twice.
 """
+
 import logging
 import time
 from collections.abc import Callable
@@ -17,12 +18,12 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 
-from catalog.search import engine as search
 from catalog.extensions import db
+from catalog.search import engine as search
+from catalog.search.engine.schema import to_timestamp
 from catalog.search.indexing import cursor as cursors
 from catalog.search.indexing import documents
 from catalog.search.indexing.models import SearchOutbox
-from catalog.search.engine.schema import to_timestamp
 
 BATCH = 500
 log = logging.getLogger(__name__)
@@ -92,7 +93,9 @@ def outbox_max_id() -> int:
     return db.session.scalar(select(func.max(SearchOutbox.id))) or 0
 
 
-def reindex(folder: str, progress: Callable[[int, int], None] | None = None, procs: int | None = None) -> int:
+def reindex(
+    folder: str, progress: Callable[[int, int], None] | None = None, procs: int | None = None
+) -> int:
     """Rebuild the whole index from the database into a fresh folder and swap it in.
 
     The cursor is set to the outbox's highest id as read at the *start*, so every change
@@ -101,7 +104,9 @@ def reindex(folder: str, progress: Callable[[int, int], None] | None = None, pro
     with cursors.locked(folder, None):
         start_id = outbox_max_id()
         total = sum(documents.database_counts().values())
-        count = search.rebuild(folder, documents.all_documents(), total=total, progress=progress, procs=procs)
+        count = search.rebuild(
+            folder, documents.all_documents(), total=total, progress=progress, procs=procs
+        )
         cursors.write(folder, cursors.Cursor(last_id=start_id))
     return count
 
@@ -109,7 +114,9 @@ def reindex(folder: str, progress: Callable[[int, int], None] | None = None, pro
 def outbox_backlog(folder: str) -> int:
     """How many outbox entries the index in ``folder`` has not applied yet."""
     last_id = cursors.read(folder).last_id
-    return db.session.scalar(select(func.count(SearchOutbox.id)).where(SearchOutbox.id > last_id)) or 0
+    return (
+        db.session.scalar(select(func.count(SearchOutbox.id)).where(SearchOutbox.id > last_id)) or 0
+    )
 
 
 def purge_outbox(before: datetime, keep_after_id: int | None = None) -> int:

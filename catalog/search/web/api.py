@@ -1,11 +1,12 @@
 """Handlers of the search API: ``/api/v1/search`` and the wizard's ``/api/v1/search/suggest``."""
+
 from flask import current_app
 from flask import jsonify
 from flask import request
 from flask_login import current_user
 
-from catalog.search import engine as search
 from catalog.api.views import api_error
+from catalog.search import engine as search
 from catalog.search.web import finder
 from catalog.search.web import suggestions
 
@@ -19,13 +20,23 @@ def search_api():
         results = finder.find(current_user, params)
     except search.SearchUnavailable:
         return api_error(503, UNAVAILABLE)
-    return jsonify({
-        "query": results.query, "items": [finder.hit_dict(hit) for hit in results.hits],
-        "total": results.total, "total_is_exact": results.total_is_exact, "page": results.page,
-        "per_page": results.per_page, "pages": results.pages, "sort": params.sort, "filters": params.filters,
-        "facets": results.facets, "did_you_mean": results.did_you_mean,
-        "truncated": results.truncated, "fallback": results.fallback,
-    })
+    return jsonify(
+        {
+            "query": results.query,
+            "items": [finder.hit_dict(hit) for hit in results.hits],
+            "total": results.total,
+            "total_is_exact": results.total_is_exact,
+            "page": results.page,
+            "per_page": results.per_page,
+            "pages": results.pages,
+            "sort": params.sort,
+            "filters": params.filters,
+            "facets": results.facets,
+            "did_you_mean": results.did_you_mean,
+            "truncated": results.truncated,
+            "fallback": results.fallback,
+        }
+    )
 
 
 def suggest_api():

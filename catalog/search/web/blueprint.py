@@ -1,4 +1,5 @@
 """URL map of the search page (``/search``); the search API is mounted on the API's blueprint."""
+
 from flask import Blueprint
 
 from catalog.search.web import pages

@@ -3,16 +3,17 @@
 Everything here is lenient: an unknown sort, a page that is not a number or a filter that is
 too long falls back to a default; the engine itself never fails on malformed query text.
 """
+
 from dataclasses import dataclass
 
 from flask import current_app
 from flask import url_for
 
-from catalog.search import engine as search
 from catalog.forum import permissions
 from catalog.forum import queries
 from catalog.forum.models import Section
 from catalog.marketplace.models import App
+from catalog.search import engine as search
 
 SORTS = {"relevance": "Best match", "date": "Newest first"}
 TYPES = {"thread": "Questions", "reply": "Replies", "article": "Articles", "app": "Apps"}
@@ -40,13 +41,21 @@ class SearchParams:
     def args(self, **changes) -> dict:
         """Query arguments for a link to this search with ``changes``; defaults left out."""
         values = {"q": self.q, **self.filters, "sort": self.sort, "page": self.page} | changes
-        return {k: v for k, v in values.items() if v and not (k == "sort" and v == "relevance") and not (k == "page" and v == 1)}
+        return {
+            k: v
+            for k, v in values.items()
+            if v and not (k == "sort" and v == "relevance") and not (k == "page" and v == 1)
+        }
 
 
 def _number(value, default: int, low: int, high: int) -> int:
     """A bounded integer from a query argument; ``default`` when it is not one."""
     text = str(value or "")
-    return min(high, max(low, int(text))) if text.isascii() and text.isdigit() and len(text) < 7 else default
+    return (
+        min(high, max(low, int(text)))
+        if text.isascii() and text.isdigit() and len(text) < 7
+        else default
+    )
 
 
 def parse_params(args, max_per_page: int = 50, default_per_page: int = 10) -> SearchParams:
@@ -56,9 +65,13 @@ def parse_params(args, max_per_page: int = 50, default_per_page: int = 10) -> Se
         text["type"] = ""
     sort = args.get("sort", "relevance")
     return SearchParams(
-        q=str(args.get("q", "") or "")[:4096], sort=sort if sort in SORTS else "relevance",
+        q=str(args.get("q", "") or "")[:4096],
+        sort=sort if sort in SORTS else "relevance",
         page=_number(args.get("page"), 1, 1, search.searcher.MAX_PAGE),
-        per_page=_number(args.get("per_page"), min(default_per_page, max_per_page), 1, max_per_page), **text,
+        per_page=_number(
+            args.get("per_page"), min(default_per_page, max_per_page), 1, max_per_page
+        ),
+        **text,
     )
 
 
@@ -70,8 +83,13 @@ def index_folder() -> str:
 def find(user, params: SearchParams) -> search.SearchResults:
     """Search as ``user`` (only what their visibility allows); SearchUnavailable if no index."""
     return search.search(
-        index_folder(), params.q, permissions.visibilities_for(user), filters=params.filters,
-        sort=params.sort, page=params.page, per_page=params.per_page,
+        index_folder(),
+        params.q,
+        permissions.visibilities_for(user),
+        filters=params.filters,
+        sort=params.sort,
+        page=params.page,
+        per_page=params.per_page,
     )
 
 
@@ -100,7 +118,14 @@ def facet_labels(results: search.SearchResults) -> dict[str, dict[str, str]]:
 def hit_dict(hit: search.Hit) -> dict:
     """A hit as JSON: safe HTML title and snippet, and a link."""
     return {
-        "id": hit.id, "type": hit.type, "title": hit.title, "title_html": hit.title_html,
-        "snippet_html": hit.snippet, "url": hit_url(hit), "app": hit.app or None,
-        "section": hit.section or None, "accepted": hit.accepted, "created": hit.created.isoformat(),
+        "id": hit.id,
+        "type": hit.type,
+        "title": hit.title,
+        "title_html": hit.title_html,
+        "snippet_html": hit.snippet,
+        "url": hit_url(hit),
+        "app": hit.app or None,
+        "section": hit.section or None,
+        "accepted": hit.accepted,
+        "created": hit.created.isoformat(),
     }

@@ -1,4 +1,5 @@
 """Forms of the ticket page: replies, status, classification and quotes; each owns its validation."""
+
 from pathlib import PurePath
 
 from flask import current_app
@@ -8,16 +9,13 @@ from wtforms import DateField
 from wtforms import DecimalField
 from wtforms import HiddenField
 from wtforms import MultipleFileField
-from wtforms import RadioField
 from wtforms import SelectField
-from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
-from catalog.channels import SEVERITIES
 from catalog.formtools import MaxChars
 from catalog.formtools import required
 from catalog.formtools import strip
@@ -27,14 +25,21 @@ from catalog.support.tickets.quotes import rate_problem
 
 def _allowed(filename: str) -> bool:
     """Whether a file's extension is one the configuration allows."""
-    return PurePath(filename).suffix.lower().lstrip(".") in current_app.config["TICKET_ATTACHMENT_EXTENSIONS"]
+    return (
+        PurePath(filename).suffix.lower().lstrip(".")
+        in current_app.config["TICKET_ATTACHMENT_EXTENSIONS"]
+    )
 
 
 class ReplyForm(FlaskForm):
     """A reply with optional attachments; agents may say they now wait on the customer."""
 
-    body = TextAreaField("Reply", filters=[strip], validators=[required("Write a reply."), MaxChars(20000)])
-    attachments = MultipleFileField("Attachments", description="Logs, screenshots or configuration files.")
+    body = TextAreaField(
+        "Reply", filters=[strip], validators=[required("Write a reply."), MaxChars(20000)]
+    )
+    attachments = MultipleFileField(
+        "Attachments", description="Logs, screenshots or configuration files."
+    )
     wait_on_customer = BooleanField("Waiting on the customer (pauses the clocks until they answer)")
 
     def validate_attachments(self, field):
@@ -45,15 +50,26 @@ class ReplyForm(FlaskForm):
             raise ValidationError(f"Attach at most {config['TICKET_ATTACHMENT_MAX_FILES']} files.")
         for item in files:
             if not _allowed(item.filename):
-                raise ValidationError(f"{item.filename}: this type of file cannot be attached "
-                                      f"(allowed: {', '.join(sorted(config['TICKET_ATTACHMENT_EXTENSIONS']))}).")
+                raise ValidationError(
+                    f"{item.filename}: this type of file cannot be attached "
+                    f"(allowed: {', '.join(sorted(config['TICKET_ATTACHMENT_EXTENSIONS']))})."
+                )
             if _size(item) > config["TICKET_ATTACHMENT_MAX_BYTES"]:
-                raise ValidationError(f"{item.filename} is larger than {config['TICKET_ATTACHMENT_MAX_BYTES'] // 1024:,} KB.")
+                raise ValidationError(
+                    f"{item.filename} is larger than {config['TICKET_ATTACHMENT_MAX_BYTES'] // 1024:,} KB."
+                )
 
     def files(self) -> list[tuple[str, str, bytes]]:
         """The checked files as (safe name, content type, bytes)."""
-        return [(PurePath(item.filename).name[-200:], item.mimetype or "application/octet-stream", item.read())
-                for item in self.attachments.data or [] if getattr(item, "filename", "")]
+        return [
+            (
+                PurePath(item.filename).name[-200:],
+                item.mimetype or "application/octet-stream",
+                item.read(),
+            )
+            for item in self.attachments.data or []
+            if getattr(item, "filename", "")
+        ]
 
 
 def _size(item) -> int:
@@ -68,23 +84,37 @@ class StatusForm(FlaskForm):
     """Move the ticket to another status, with the note the move carries."""
 
     target = HiddenField(validators=[required("Choose what to do.")])
-    note = TextAreaField("Note", filters=[strip], validators=[MaxChars(10000)],
-                         description="The estimate, the workaround or the resolution, as the customer should read it.")
+    note = TextAreaField(
+        "Note",
+        filters=[strip],
+        validators=[MaxChars(10000)],
+        description="The estimate, the workaround or the resolution, as the customer should read it.",
+    )
 
 
 class ClassifyTicketForm(FlaskForm):
     """Staff classify an incident."""
 
-    classification = SelectField("Classification", choices=[SelectChoice(*item) for item in CLASSIFICATIONS.items()])
+    classification = SelectField(
+        "Classification", choices=[SelectChoice(*item) for item in CLASSIFICATIONS.items()]
+    )
 
 
 class QuoteForm(FlaskForm):
     """A consulting quote: rate within the operator's range, hours and completion date."""
 
-    rate = DecimalField("Hourly rate", places=2, validators=[required("Give the hourly rate."), NumberRange(min=1)])
-    hours = DecimalField("Estimated hours", places=2, validators=[required("Estimate the hours."), NumberRange(min=0.25, max=10000)])
+    rate = DecimalField(
+        "Hourly rate", places=2, validators=[required("Give the hourly rate."), NumberRange(min=1)]
+    )
+    hours = DecimalField(
+        "Estimated hours",
+        places=2,
+        validators=[required("Estimate the hours."), NumberRange(min=0.25, max=10000)],
+    )
     completion_on = DateField("Completion date", validators=[required("Give the completion date.")])
-    note = TextAreaField("What the work covers", filters=[strip], validators=[Optional(), MaxChars(5000)])
+    note = TextAreaField(
+        "What the work covers", filters=[strip], validators=[Optional(), MaxChars(5000)]
+    )
 
     def __init__(self, *args, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +122,11 @@ class QuoteForm(FlaskForm):
 
     def validate_rate(self, field):
         """The rate must sit inside the operator's range for the app."""
-        problem = rate_problem(self.ticket, field.data) if self.ticket is not None and field.data is not None else None
+        problem = (
+            rate_problem(self.ticket, field.data)
+            if self.ticket is not None and field.data is not None
+            else None
+        )
         if problem:
             raise ValidationError(problem)
 

@@ -1,4 +1,5 @@
 """Reads for the support pages: each role's queue, one ticket by reference, plans and apps."""
+
 from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import select
@@ -19,7 +20,9 @@ def _visible(statement, user):
     if user.role == "customer":
         return statement.where(Ticket.organisation_id == user.organisation_id)
     if user.role == "isv":
-        return statement.join(App, App.id == Ticket.app_id).where(Ticket.channel == "isv", App.vendor_id == user.vendor_id)
+        return statement.join(App, App.id == Ticket.app_id).where(
+            Ticket.channel == "isv", App.vendor_id == user.vendor_id
+        )
     if user.is_operator:
         return statement.where(Ticket.channel.in_(OPERATOR_TICKET_CHANNELS))
     return statement.where(False)
@@ -28,8 +31,10 @@ def _visible(statement, user):
 def queue(user, page: int, per_page: int, include_closed: bool = False) -> Page:
     """The user's queue: open tickets first, nearest due time first, then the newest."""
     next_due = (
-        select(func.min(TicketClock.due_at)).where(TicketClock.ticket_id == Ticket.id, TicketClock.met_at.is_(None))
-        .correlate(Ticket).scalar_subquery()
+        select(func.min(TicketClock.due_at))
+        .where(TicketClock.ticket_id == Ticket.id, TicketClock.met_at.is_(None))
+        .correlate(Ticket)
+        .scalar_subquery()
     )
     statement = _visible(select(Ticket), user)
     if not include_closed:
@@ -39,7 +44,8 @@ def queue(user, page: int, per_page: int, include_closed: bool = False) -> Page:
     statement = (
         statement.options(selectinload(Ticket.clocks), selectinload(Ticket.app))
         .order_by(is_open, next_due.is_(None), next_due, Ticket.created_at.desc())
-        .limit(per_page).offset((page - 1) * per_page)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
     return Page(list(db.session.scalars(statement)), page, per_page, total or 0)
 

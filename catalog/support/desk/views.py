@@ -1,4 +1,5 @@
 """Request handlers of the queues and the ticket page: replies, status changes and quotes."""
+
 from io import BytesIO
 
 from flask import abort
@@ -14,25 +15,25 @@ from flask_login import login_required
 
 from catalog.db import utcnow
 from catalog.extensions import db
-from catalog.support.tickets import operations
 from catalog.support.desk import queries
-from catalog.support.tickets import quotes
-from catalog.support.tickets.clocks import clock_state
 from catalog.support.desk.forms import ClassifyTicketForm
 from catalog.support.desk.forms import QuoteDecisionForm
 from catalog.support.desk.forms import QuoteForm
 from catalog.support.desk.forms import ReplyForm
 from catalog.support.desk.forms import StatusForm
+from catalog.support.tickets import operations
+from catalog.support.tickets import quotes
+from catalog.support.tickets.clocks import clock_state
 from catalog.support.tickets.lifecycle import AGENT
+from catalog.support.tickets.lifecycle import STATUSES
 from catalog.support.tickets.lifecycle import TRANSITIONS
 from catalog.support.tickets.lifecycle import moves
+from catalog.support.tickets.models import CLASSIFICATIONS
 from catalog.support.tickets.models import Attachment
 from catalog.support.tickets.models import ConsultingQuote
 from catalog.support.tickets.operations import TicketError
-from catalog.support.tickets.models import CLASSIFICATIONS
 from catalog.support.tickets.permissions import ticket_role
 from catalog.support.wizard.presenting import event_text
-from catalog.support.tickets.lifecycle import STATUSES
 
 
 def _ticket(reference: str):
@@ -51,9 +52,17 @@ def tickets():
     if request.args.get("ref"):
         return redirect(url_for("support.ticket", reference=request.args["ref"].strip()[:40]))
     include_closed = request.args.get("closed") == "1"
-    page = queries.queue(current_user, _page_number(), current_app.config["TICKETS_PAGE_SIZE"], include_closed)
-    return render_template("support/desk/tickets.html", page=page, now=utcnow(), clock_state=clock_state,
-                           include_closed=include_closed, statuses=STATUSES)
+    page = queries.queue(
+        current_user, _page_number(), current_app.config["TICKETS_PAGE_SIZE"], include_closed
+    )
+    return render_template(
+        "support/desk/tickets.html",
+        page=page,
+        now=utcnow(),
+        clock_state=clock_state,
+        include_closed=include_closed,
+        statuses=STATUSES,
+    )
 
 
 def _ticket_page(ticket, status: int = 200, **forms):
@@ -66,9 +75,18 @@ def _ticket_page(ticket, status: int = 200, **forms):
         "quote_form": forms.get("quote_form") or QuoteForm(formdata=None, ticket=ticket),
         "decision_form": QuoteDecisionForm(formdata=None),
     }
-    return render_template("support/desk/ticket.html", ticket=ticket, role=role, moves=moves(ticket.channel, ticket.status, role),
-                           now=utcnow(), clock_state=clock_state, statuses=STATUSES, classifications=CLASSIFICATIONS,
-                           event_text=event_text, **context), status
+    return render_template(
+        "support/desk/ticket.html",
+        ticket=ticket,
+        role=role,
+        moves=moves(ticket.channel, ticket.status, role),
+        now=utcnow(),
+        clock_state=clock_state,
+        statuses=STATUSES,
+        classifications=CLASSIFICATIONS,
+        event_text=event_text,
+        **context,
+    ), status
 
 
 @login_required
@@ -93,7 +111,15 @@ def reply(reference: str):
         return _ticket_page(ticket, 400, reply_form=form)
     role = ticket_role(current_user, ticket)
     try:
-        operations.reply(ticket, current_user, role, form.body.data, form.files(), utcnow(), role == AGENT and form.wait_on_customer.data)
+        operations.reply(
+            ticket,
+            current_user,
+            role,
+            form.body.data,
+            form.files(),
+            utcnow(),
+            role == AGENT and form.wait_on_customer.data,
+        )
     except TicketError as error:
         flash(str(error), "error")
         return _ticket_page(ticket, 400, reply_form=form)
@@ -111,7 +137,9 @@ def change_status(reference: str):
     if role not in TRANSITIONS.get((ticket.status, form.target.data), {role}):
         abort(403)
     try:
-        operations.change_status(ticket, current_user, role, form.target.data, utcnow(), form.note.data or "")
+        operations.change_status(
+            ticket, current_user, role, form.target.data, utcnow(), form.note.data or ""
+        )
     except TicketError as error:
         form.note.errors = [str(error)]
         return _ticket_page(ticket, 400, status_form=form)
@@ -141,7 +169,15 @@ def propose_quote(reference: str):
     if not form.validate_on_submit():
         return _ticket_page(ticket, 400, quote_form=form)
     try:
-        quotes.propose(ticket, current_user, form.rate.data, form.hours.data, form.completion_on.data, form.note.data or "", utcnow())
+        quotes.propose(
+            ticket,
+            current_user,
+            form.rate.data,
+            form.hours.data,
+            form.completion_on.data,
+            form.note.data or "",
+            utcnow(),
+        )
     except TicketError as error:
         form.rate.errors = [str(error)]
         return _ticket_page(ticket, 400, quote_form=form)
@@ -165,7 +201,10 @@ def decide_quote(reference: str, quote_id: int):
     except TicketError as error:
         flash(str(error), "error")
         return redirect(url_for("support.ticket", reference=ticket.reference))
-    return _done(ticket, "Quote approved; work starts now." if quote.status == "approved" else "Quote declined.")
+    return _done(
+        ticket,
+        "Quote approved; work starts now." if quote.status == "approved" else "Quote declined.",
+    )
 
 
 @login_required
@@ -175,4 +214,9 @@ def attachment(reference: str, attachment_id: int):
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.message.ticket_id != ticket.id:
         abort(404)
-    return send_file(BytesIO(item.data), mimetype="application/octet-stream", as_attachment=True, download_name=item.filename)
+    return send_file(
+        BytesIO(item.data),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=item.filename,
+    )

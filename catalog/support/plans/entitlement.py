@@ -2,6 +2,7 @@
 
 Reads the database and hands the router (``routing.RoutingRequest``) plain facts.
 """
+
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
@@ -66,9 +67,13 @@ def current_subscription(organisation_id: int | None, now: datetime) -> Subscrip
     """The organisation's subscription that runs today, else its latest one, else None."""
     if organisation_id is None:
         return None
-    rows = list(db.session.scalars(
-        select(Subscription).where(Subscription.organisation_id == organisation_id).order_by(Subscription.starts_on.desc())
-    ))
+    rows = list(
+        db.session.scalars(
+            select(Subscription)
+            .where(Subscription.organisation_id == organisation_id)
+            .order_by(Subscription.starts_on.desc())
+        )
+    )
     for row in rows:
         if row.is_active_on(local_day(row, now)):
             return row
@@ -95,7 +100,9 @@ def standing(user, now: datetime) -> Standing:
 
 def is_named_contact(subscription: Subscription, user) -> bool:
     """Whether the user is a named contact of the subscription."""
-    statement = select(NamedContact.id).where(NamedContact.subscription_id == subscription.id, NamedContact.user_id == user.id)
+    statement = select(NamedContact.id).where(
+        NamedContact.subscription_id == subscription.id, NamedContact.user_id == user.id
+    )
     return db.session.scalar(statement) is not None
 
 
@@ -118,12 +125,18 @@ def claim_incident(subscription: Subscription, now: datetime) -> bool:
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     db.session.execute(
         insert(IncidentUsage)
-        .values(subscription_id=subscription.id, month=month, used=incidents_used(subscription, now))
+        .values(
+            subscription_id=subscription.id, month=month, used=incidents_used(subscription, now)
+        )
         .on_conflict_do_nothing(index_elements=["subscription_id", "month"])
     )
     claimed = db.session.execute(
         update(IncidentUsage)
-        .where(IncidentUsage.subscription_id == subscription.id, IncidentUsage.month == month, IncidentUsage.used < limit)
+        .where(
+            IncidentUsage.subscription_id == subscription.id,
+            IncidentUsage.month == month,
+            IncidentUsage.used < limit,
+        )
         .values(used=IncidentUsage.used + 1)
     )
     return claimed.rowcount == 1

@@ -1,4 +1,5 @@
 """Support plans (operator data), customer subscriptions to them, and named support contacts."""
+
 from datetime import date
 from datetime import datetime
 from typing import Any
@@ -33,7 +34,9 @@ class Plan(db.Model):
 
     __tablename__ = "support_plan"
     __table_args__ = (
-        CheckConstraint("incidents_per_month IS NULL OR incidents_per_month >= 0", name="incidents_not_negative"),
+        CheckConstraint(
+            "incidents_per_month IS NULL OR incidents_per_month >= 0", name="incidents_not_negative"
+        ),
         CheckConstraint("named_contacts >= 1", name="at_least_one_contact"),
     )
 
@@ -57,7 +60,9 @@ class Subscription(db.Model):
     """An organisation's subscription to a plan from ``starts_on`` to ``ends_on`` (inclusive)."""
 
     __tablename__ = "support_subscription"
-    __table_args__ = (CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),)
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -68,7 +73,9 @@ class Subscription(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     plan: Mapped[Plan] = relationship()
-    contacts: Mapped[list["NamedContact"]] = relationship(back_populates="subscription", cascade="all, delete-orphan")
+    contacts: Mapped[list["NamedContact"]] = relationship(
+        back_populates="subscription", cascade="all, delete-orphan"
+    )
 
     def is_active_on(self, day: date) -> bool:
         """Whether the subscription runs on a local day."""
@@ -79,7 +86,9 @@ class NamedContact(db.Model):
     """A member of the organisation named as a support contact under one subscription."""
 
     __tablename__ = "support_named_contact"
-    __table_args__ = (UniqueConstraint("subscription_id", "user_id", name="uq_support_named_contact_once"),)
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "user_id", name="uq_support_named_contact_once"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("support_subscription.id"), index=True)
@@ -98,7 +107,9 @@ class IncidentUsage(db.Model):
     """
 
     __tablename__ = "support_incident_usage"
-    __table_args__ = (UniqueConstraint("subscription_id", "month", name="uq_support_incident_usage_month"),)
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "month", name="uq_support_incident_usage_month"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("support_subscription.id"))

@@ -1,4 +1,5 @@
 """``flask --app catalog tickets …``: housekeeping of tickets. Each command commits once."""
+
 from datetime import timedelta
 
 import click
@@ -13,7 +14,12 @@ tickets_cli = AppGroup("tickets", help="Ticket housekeeping: auto-close and serv
 
 
 @tickets_cli.command("close-quiet")
-@click.option("--days", type=click.FloatRange(min=0), default=None, help="Quiet period in days (default: TICKET_QUIET_DAYS).")
+@click.option(
+    "--days",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Quiet period in days (default: TICKET_QUIET_DAYS).",
+)
 def close_quiet_command(days: float | None) -> None:
     """Close resolved tickets nobody has touched for the quiet period."""
     quiet = timedelta(days=current_app.config["TICKET_QUIET_DAYS"] if days is None else days)

@@ -5,6 +5,7 @@ the terms that applied (see ``snapshots``): a plan gives first response, workaro
 resolution; an ISV's terms give a first response only. Times are aware datetimes; pauses are
 ``(start, end)`` pairs with ``end`` None while the ticket still waits on the customer.
 """
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,7 +72,9 @@ def clock_specs(snapshot: dict, severity: int) -> list[ClockSpec]:
     ]
 
 
-def due_after_pauses(cal: Calendar, start: datetime, duration: timedelta, pauses: Sequence[Pause]) -> datetime | None:
+def due_after_pauses(
+    cal: Calendar, start: datetime, duration: timedelta, pauses: Sequence[Pause]
+) -> datetime | None:
     """When ``duration`` of business time from ``start`` runs out, not counting paused time.
 
     Returns None while a pause that would stop the clock is still open.
@@ -91,7 +94,9 @@ def due_after_pauses(cal: Calendar, start: datetime, duration: timedelta, pauses
     return add_business_time(cal, cursor, remaining)
 
 
-def schedule(spec: ClockSpec, start: datetime, pauses: Sequence[Pause] = ()) -> tuple[datetime | None, datetime | None]:
+def schedule(
+    spec: ClockSpec, start: datetime, pauses: Sequence[Pause] = ()
+) -> tuple[datetime | None, datetime | None]:
     """The (80 % warning, due) instants of a clock, both None while it is paused."""
     cal = Calendar.from_dict(spec.calendar)
     warn = due_after_pauses(cal, start, spec.duration * WARN_SHARE, pauses)
@@ -107,7 +112,9 @@ def preview(spec: ClockSpec, start: datetime) -> ClockPreview:
     return ClockPreview(spec, explanation.due, warn, explanation)
 
 
-def clock_state(now: datetime, warn_at: datetime | None, due_at: datetime | None, met_at: datetime | None) -> str:
+def clock_state(
+    now: datetime, warn_at: datetime | None, due_at: datetime | None, met_at: datetime | None
+) -> str:
     """How a clock stands: "met", "paused", "breached", "warning" (80 % used) or "running"."""
     if met_at is not None:
         return "met" if due_at is None or met_at <= due_at else "met_late"

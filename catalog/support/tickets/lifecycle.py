@@ -8,6 +8,7 @@ A consulting ticket never starts work without an approved quote: ``awaiting_appr
 ``in_progress`` is the customer's approval of the quote, and ``triaged`` → ``in_progress`` is
 refused for consulting.
 """
+
 from dataclasses import dataclass
 
 STATUSES = {
@@ -68,14 +69,20 @@ class Move:
     label: str
 
 
-def refusal(channel: str, current: str, target: str, actor: str, quote_approved: bool = False) -> str | None:
+def refusal(
+    channel: str, current: str, target: str, actor: str, quote_approved: bool = False
+) -> str | None:
     """Why ``actor`` may not move a ``channel`` ticket from ``current`` to ``target`` (None: allowed)."""
     allowed = TRANSITIONS.get((current, target))
     if allowed is None:
         return f"A ticket cannot go from {STATUSES.get(current, current)} to {STATUSES.get(target, target)}."
     if actor not in allowed:
         return f"Only the {' or the '.join(sorted(allowed))} may move a ticket to {STATUSES[target]} from {STATUSES[current]}."
-    if channel == "consulting" and target == "in_progress" and current in ("triaged", "awaiting_approval"):
+    if (
+        channel == "consulting"
+        and target == "in_progress"
+        and current in ("triaged", "awaiting_approval")
+    ):
         if current == "triaged" or not quote_approved:
             return "Consulting work starts only after the customer approves a quote."
     return None
@@ -86,5 +93,6 @@ def moves(channel: str, current: str, actor: str) -> list[Move]:
     return [
         Move(target, ACTION_LABELS[(source, target)])
         for (source, target) in TRANSITIONS
-        if source == current and refusal(channel, current, target, actor, quote_approved=False) is None
+        if source == current
+        and refusal(channel, current, target, actor, quote_approved=False) is None
     ]

@@ -3,6 +3,7 @@
 ``TicketEvent`` is the timeline (who did what, when). It is written in the same transaction as
 the change it records; its e-mails are queued in the same transaction (``catalog.ticketmail``).
 """
+
 from datetime import date
 from datetime import datetime
 from decimal import Decimal
@@ -58,7 +59,9 @@ class Ticket(db.Model):
 
     __tablename__ = "ticket"
     __table_args__ = (
-        CheckConstraint(f"channel IN ({', '.join(repr(c) for c in TICKET_CHANNELS)})", name="ticket_channel"),
+        CheckConstraint(
+            f"channel IN ({', '.join(repr(c) for c in TICKET_CHANNELS)})", name="ticket_channel"
+        ),
         CheckConstraint(f"status IN ({', '.join(repr(s) for s in STATUSES)})", name="known_status"),
         CheckConstraint("severity BETWEEN 1 AND 3", name="severity_range"),
         Index("ix_ticket_subscription_created", "subscription_id", "created_at"),
@@ -93,11 +96,21 @@ class Ticket(db.Model):
     app: Mapped[App] = relationship()
     requester: Mapped[User] = relationship()
     organisation: Mapped[Organisation] = relationship()
-    clocks: Mapped[list["TicketClock"]] = relationship(back_populates="ticket", order_by="TicketClock.id")
-    pauses: Mapped[list["TicketPause"]] = relationship(back_populates="ticket", order_by="TicketPause.started_at")
-    messages: Mapped[list["TicketMessage"]] = relationship(back_populates="ticket", order_by="TicketMessage.id")
-    events: Mapped[list["TicketEvent"]] = relationship(back_populates="ticket", order_by="TicketEvent.id")
-    quotes: Mapped[list["ConsultingQuote"]] = relationship(back_populates="ticket", order_by="ConsultingQuote.id")
+    clocks: Mapped[list["TicketClock"]] = relationship(
+        back_populates="ticket", order_by="TicketClock.id"
+    )
+    pauses: Mapped[list["TicketPause"]] = relationship(
+        back_populates="ticket", order_by="TicketPause.started_at"
+    )
+    messages: Mapped[list["TicketMessage"]] = relationship(
+        back_populates="ticket", order_by="TicketMessage.id"
+    )
+    events: Mapped[list["TicketEvent"]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id"
+    )
+    quotes: Mapped[list["ConsultingQuote"]] = relationship(
+        back_populates="ticket", order_by="ConsultingQuote.id"
+    )
 
     @property
     def open_pause(self) -> "TicketPause | None":
@@ -153,7 +166,9 @@ class TicketMessage(db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
     author: Mapped[User | None] = relationship()
-    attachments: Mapped[list["Attachment"]] = relationship(back_populates="message", order_by="Attachment.id")
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="message", order_by="Attachment.id"
+    )
 
 
 class Attachment(db.Model):
@@ -196,7 +211,9 @@ class ConsultingQuote(db.Model):
     __tablename__ = "consulting_quote"
     __table_args__ = (
         CheckConstraint("rate > 0 AND hours > 0", name="positive_amounts"),
-        CheckConstraint("status IN ('proposed', 'approved', 'declined', 'withdrawn')", name="quote_status"),
+        CheckConstraint(
+            "status IN ('proposed', 'approved', 'declined', 'withdrawn')", name="quote_status"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

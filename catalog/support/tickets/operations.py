@@ -1,11 +1,11 @@
 """Writes on tickets. Each function flushes and records a timeline event; the caller commits."""
+
 from datetime import datetime
 
 from catalog.accounts.models import Organisation
 from catalog.extensions import db
-from catalog.support.tickets import clocks
 from catalog.support.plans.entitlement import claim_incident
-from catalog.support.wizard.intake import Intake
+from catalog.support.tickets import clocks
 from catalog.support.tickets.lifecycle import AGENT
 from catalog.support.tickets.lifecycle import CUSTOMER
 from catalog.support.tickets.lifecycle import refusal
@@ -17,6 +17,7 @@ from catalog.support.tickets.models import TicketMessage
 from catalog.support.tickets.models import TicketPause
 from catalog.support.tickets.references import format_reference
 from catalog.support.tickets.references import issue_number
+from catalog.support.wizard.intake import Intake
 
 
 class TicketError(ValueError):
@@ -29,36 +30,69 @@ class QuotaTaken(TicketError):
 
 def record(ticket: Ticket, actor, action: str, now: datetime, **detail) -> TicketEvent:
     """Add a line to the ticket's timeline (``actor`` None means the system)."""
-    event = TicketEvent(ticket=ticket, actor_id=actor.id if actor else None, action=action, detail=detail, at=now)
+    event = TicketEvent(
+        ticket=ticket, actor_id=actor.id if actor else None, action=action, detail=detail, at=now
+    )
     db.session.add(event)
     ticket.last_activity_at = now
     return event
 
 
-def open_ticket(intake: Intake, user, title: str, text: str, now: datetime, prefix: str, files: list | None = None) -> Ticket:
+def open_ticket(
+    intake: Intake,
+    user,
+    title: str,
+    text: str,
+    now: datetime,
+    prefix: str,
+    files: list | None = None,
+) -> Ticket:
     """Create the ticket a request was routed to, with the clocks shown before submitting.
 
     ``files`` are the request's (already checked) attachments, as for ``add_message``.
     """
     if not intake.makes_ticket:
         raise TicketError("This request does not become a ticket here.")
-    if intake.decision.channel == "professional" and not claim_incident(intake.standing.subscription, now):
-        raise QuotaTaken("Your organisation's last professional incident of this month was taken a moment ago.")
+    if intake.decision.channel == "professional" and not claim_incident(
+        intake.standing.subscription, now
+    ):
+        raise QuotaTaken(
+            "Your organisation's last professional incident of this month was taken a moment ago."
+        )
     number = issue_number(now)
     ensure_organisation(user)
     ticket = Ticket(
-        number=number, reference=format_reference(prefix, number), app=intake.app,
-        channel=intake.decision.channel, severity=intake.severity, kind=str(intake.kind), title=title,
-        status="new", requester=user, organisation_id=user.organisation_id,
-        subscription_id=intake.standing.subscription.id if intake.decision.channel == "professional" else None,
-        terms_snapshot=intake.snapshot, routing_reason=intake.decision.reason, created_at=now, last_activity_at=now,
+        number=number,
+        reference=format_reference(prefix, number),
+        app=intake.app,
+        channel=intake.decision.channel,
+        severity=intake.severity,
+        kind=str(intake.kind),
+        title=title,
+        status="new",
+        requester=user,
+        organisation_id=user.organisation_id,
+        subscription_id=intake.standing.subscription.id
+        if intake.decision.channel == "professional"
+        else None,
+        terms_snapshot=intake.snapshot,
+        routing_reason=intake.decision.reason,
+        created_at=now,
+        last_activity_at=now,
     )
     db.session.add(ticket)
     for shown in intake.previews:
-        db.session.add(TicketClock(
-            ticket=ticket, target=shown.spec.target, minutes=shown.spec.minutes, calendar=shown.spec.calendar,
-            started_at=intake.start, warn_at=shown.warn, due_at=shown.due,
-        ))
+        db.session.add(
+            TicketClock(
+                ticket=ticket,
+                target=shown.spec.target,
+                minutes=shown.spec.minutes,
+                calendar=shown.spec.calendar,
+                started_at=intake.start,
+                warn_at=shown.warn,
+                due_at=shown.due,
+            )
+        )
     add_message(ticket, user, text, files or [], now)
     record(ticket, user, "created", now, channel=ticket.channel, reason=intake.decision.reason)
     db.session.flush()
@@ -73,16 +107,34 @@ def ensure_organisation(user) -> None:
         db.session.flush()
 
 
-def add_message(ticket: Ticket, author, body: str, files: list[tuple[str, str, bytes]], now: datetime) -> TicketMessage:
+def add_message(
+    ticket: Ticket, author, body: str, files: list[tuple[str, str, bytes]], now: datetime
+) -> TicketMessage:
     """Add a message with its (already checked) attachments: (filename, content type, bytes)."""
     message = TicketMessage(ticket=ticket, author=author, body=body, created_at=now)
     db.session.add(message)
     for filename, content_type, data in files:
-        db.session.add(Attachment(message=message, filename=filename, content_type=content_type, size=len(data), data=data))
+        db.session.add(
+            Attachment(
+                message=message,
+                filename=filename,
+                content_type=content_type,
+                size=len(data),
+                data=data,
+            )
+        )
     return message
 
 
-def reply(ticket: Ticket, user, role: str, body: str, files: list, now: datetime, wait_on_customer: bool = False) -> TicketMessage:
+def reply(
+    ticket: Ticket,
+    user,
+    role: str,
+    body: str,
+    files: list,
+    now: datetime,
+    wait_on_customer: bool = False,
+) -> TicketMessage:
     """A reply: an agent's first one meets the first-response target; a customer's ends a pause."""
     if ticket.status == "closed":
         raise TicketError("This ticket is closed; open a new request instead.")
@@ -135,10 +187,18 @@ def resume(ticket: Ticket, user, now: datetime) -> None:
         return
     current.ended_at = now
     reschedule(ticket)
-    record(ticket, user, "clock_resumed", now, due={c.target: c.due_at.isoformat() for c in ticket.clocks if c.due_at})
+    record(
+        ticket,
+        user,
+        "clock_resumed",
+        now,
+        due={c.target: c.due_at.isoformat() for c in ticket.clocks if c.due_at},
+    )
 
 
-def change_status(ticket: Ticket, user, role: str, target: str, now: datetime, note: str = "") -> None:
+def change_status(
+    ticket: Ticket, user, role: str, target: str, now: datetime, note: str = ""
+) -> None:
     """Move the ticket along the lifecycle, recording what the move carries (estimate, fix …)."""
     approved = any(quote.status == "approved" for quote in ticket.quotes)
     problem = refusal(ticket.channel, ticket.status, target, role, quote_approved=approved)

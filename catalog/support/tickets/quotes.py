@@ -1,4 +1,5 @@
 """Consulting quotes: the operator proposes rate, hours and a completion date; the customer decides."""
+
 from datetime import date
 from datetime import datetime
 from decimal import Decimal
@@ -24,7 +25,15 @@ def rate_problem(ticket: Ticket, rate: Decimal) -> str | None:
     return None
 
 
-def propose(ticket: Ticket, user, rate: Decimal, hours: Decimal, completion_on: date, note: str, now: datetime) -> ConsultingQuote:
+def propose(
+    ticket: Ticket,
+    user,
+    rate: Decimal,
+    hours: Decimal,
+    completion_on: date,
+    note: str,
+    now: datetime,
+) -> ConsultingQuote:
     """Send a quote; earlier open quotes are withdrawn and the ticket awaits approval."""
     if ticket.channel != "consulting":
         raise TicketError("Only consulting tickets take quotes.")
@@ -34,14 +43,39 @@ def propose(ticket: Ticket, user, rate: Decimal, hours: Decimal, completion_on: 
     if ticket.status == "new":
         change_status(ticket, user, AGENT, "triaged", now)
     if ticket.status != "triaged":
-        raise TicketError("A quote can be sent while the ticket is triaged (send the previous one back first).")
+        raise TicketError(
+            "A quote can be sent while the ticket is triaged (send the previous one back first)."
+        )
     for earlier in ticket.quotes:
         if earlier.status == "proposed":
             earlier.status = "withdrawn"
-    quote = ConsultingQuote(ticket=ticket, author_id=user.id, rate=rate, hours=hours, completion_on=completion_on, note=note, created_at=now)
+    quote = ConsultingQuote(
+        ticket=ticket,
+        author_id=user.id,
+        rate=rate,
+        hours=hours,
+        completion_on=completion_on,
+        note=note,
+        created_at=now,
+    )
     db.session.add(quote)
-    record(ticket, user, "quote_proposed", now, rate=str(rate), hours=str(hours), completion_on=completion_on.isoformat())
-    change_status(ticket, user, AGENT, "awaiting_approval", now, note=f"Quote: {hours} h at {rate} per hour, done by {completion_on.isoformat()}.")
+    record(
+        ticket,
+        user,
+        "quote_proposed",
+        now,
+        rate=str(rate),
+        hours=str(hours),
+        completion_on=completion_on.isoformat(),
+    )
+    change_status(
+        ticket,
+        user,
+        AGENT,
+        "awaiting_approval",
+        now,
+        note=f"Quote: {hours} h at {rate} per hour, done by {completion_on.isoformat()}.",
+    )
     return quote
 
 

@@ -5,6 +5,7 @@ in every database, an aborted transaction's number is simply skipped, and SQLite
 AUTOINCREMENT (PostgreSQL's identity) never hands out an id again, so a reference once seen is
 never reused or renumbered. The prefix is read at creation and stored with the reference.
 """
+
 from datetime import datetime
 
 from catalog.extensions import db

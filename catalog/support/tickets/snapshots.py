@@ -3,6 +3,7 @@
 Pure Python: reads attributes of plan-like and terms-like objects and returns plain dicts that
 ``clocks.clock_specs`` understands (``calendar``, ``targets``, ``sev1_24x7``).
 """
+
 from typing import Any
 
 from catalog.businesstime.engine import Calendar

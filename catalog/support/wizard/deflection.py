@@ -4,6 +4,7 @@ They come from the knowledge forum's search (``catalog.search.web.suggestions.su
 respects the user's visibility and returns nothing while the index is unavailable, so the
 wizard then simply says it found no suggestions.
 """
+
 from dataclasses import dataclass
 
 from catalog.search.web.suggestions import suggest_for
@@ -25,9 +26,15 @@ class Suggestion:
 def suggestions(user, title: str, text: str, app_slug: str | None = None) -> list[Suggestion]:
     """Matching articles and solved threads, best first; those about the request's app lead."""
     hits = suggest_for(user, title, text, limit=2 * MAX_SUGGESTIONS)
-    hits.sort(key=lambda hit: hit.get("app") != app_slug)  # stable: keeps the ranking within each group
+    hits.sort(
+        key=lambda hit: hit.get("app") != app_slug
+    )  # stable: keeps the ranking within each group
     return [
-        Suggestion(kind="article" if hit["type"] == "article" else "thread", ref=hit["id"],
-                   title=hit["title"], url=hit["url"])
+        Suggestion(
+            kind="article" if hit["type"] == "article" else "thread",
+            ref=hit["id"],
+            title=hit["title"],
+            url=hit["url"],
+        )
         for hit in hits[:MAX_SUGGESTIONS]
     ]

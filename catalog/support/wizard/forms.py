@@ -1,28 +1,18 @@
 """Forms of the request wizard's steps; each owns its validation."""
-from pathlib import PurePath
 
-from flask import current_app
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField
-from wtforms import DateField
-from wtforms import DecimalField
 from wtforms import HiddenField
-from wtforms import MultipleFileField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange
-from wtforms.validators import Optional
-from wtforms.validators import ValidationError
 
 from catalog.channels import SEVERITIES
 from catalog.formtools import MaxChars
 from catalog.formtools import required
 from catalog.formtools import strip
-from catalog.support.tickets.models import CLASSIFICATIONS
-from catalog.support.tickets.quotes import rate_problem
 
 KINDS = {
     "question": "A question about using the app",
@@ -40,18 +30,34 @@ class AppStepForm(FlaskForm):
 class DescribeStepForm(FlaskForm):
     """Step 2: a title and the description."""
 
-    title = StringField("Title", filters=[strip], validators=[required("Give your request a short title."), MaxChars(200)],
-                        description="One line, e.g. “Quarantine digest not sent since the upgrade”.")
-    text = TextAreaField("What happened?", filters=[strip], validators=[required("Describe the problem."), MaxChars(10000)],
-                         description="What you did, what you expected, what happened instead, and any error messages.")
+    title = StringField(
+        "Title",
+        filters=[strip],
+        validators=[required("Give your request a short title."), MaxChars(200)],
+        description="One line, e.g. “Quarantine digest not sent since the upgrade”.",
+    )
+    text = TextAreaField(
+        "What happened?",
+        filters=[strip],
+        validators=[required("Describe the problem."), MaxChars(10000)],
+        description="What you did, what you expected, what happened instead, and any error messages.",
+    )
 
 
 class ClassifyStepForm(FlaskForm):
     """Step 3: severity (with the definitions) and kind of request."""
 
-    severity = RadioField("Severity", coerce=int, choices=[SelectChoice(n, f"{n} — {text}") for n, text in SEVERITIES.items()],
-                          validators=[required("Choose a severity.")])
-    kind = RadioField("Kind of request", choices=[SelectChoice(*item) for item in KINDS.items()], validators=[required("Choose what kind of request this is.")])
+    severity = RadioField(
+        "Severity",
+        coerce=int,
+        choices=[SelectChoice(n, f"{n} — {text}") for n, text in SEVERITIES.items()],
+        validators=[required("Choose a severity.")],
+    )
+    kind = RadioField(
+        "Kind of request",
+        choices=[SelectChoice(*item) for item in KINDS.items()],
+        validators=[required("Choose what kind of request this is.")],
+    )
 
 
 class ContinueForm(FlaskForm):
@@ -59,8 +65,7 @@ class ContinueForm(FlaskForm):
 
 
 class SolvedForm(FlaskForm):
-    """"This solved my problem": the suggestion that did."""
+    """ "This solved my problem": the suggestion that did."""
 
     kind = HiddenField(validators=[required("Missing suggestion.")])
     ref = HiddenField(validators=[required("Missing suggestion."), MaxChars(300)])
-

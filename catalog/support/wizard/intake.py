@@ -3,15 +3,16 @@
 The wizard, the route API and ticket creation all call ``assess``, so the due time a customer
 sees before submitting is computed by the same code, from the same start, as the one stored.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
 from catalog.legend import offered_keys
 from catalog.marketplace.models import App
-from catalog.support.tickets import clocks
-from catalog.support.tickets import snapshots
 from catalog.support.plans.entitlement import Standing
 from catalog.support.plans.entitlement import standing as standing_of
+from catalog.support.tickets import clocks
+from catalog.support.tickets import snapshots
 from catalog.support.wizard.routing import Outcome
 from catalog.support.wizard.routing import RoutingDecision
 from catalog.support.wizard.routing import RoutingRequest

@@ -1,10 +1,11 @@
 """Turn an intake (decision and clocks) into what pages and the API show."""
+
 from dataclasses import dataclass
 
 from catalog.channels import CHANNELS
 from catalog.channels import Channel
-from catalog.support.wizard.intake import Intake
 from catalog.support.tickets.lifecycle import STATUSES
+from catalog.support.wizard.intake import Intake
 from catalog.support.wizard.routing import RoutingDecision
 
 
@@ -25,7 +26,9 @@ class VerdictEntry:
 def verdict_entries(decision: RoutingDecision) -> tuple[VerdictEntry, ...]:
     """The five channels in legend order, each with the router's verdict."""
     return tuple(
-        VerdictEntry(channel, decision.verdict(channel.key).chosen, decision.verdict(channel.key).reason)
+        VerdictEntry(
+            channel, decision.verdict(channel.key).chosen, decision.verdict(channel.key).reason
+        )
         for channel in CHANNELS
     )
 
@@ -49,7 +52,10 @@ def decision_json(intake: Intake) -> dict:
         "channel": decision.channel,
         "outcome": str(decision.outcome),
         "reason": decision.reason,
-        "verdicts": [{"channel": v.channel, "chosen": v.chosen, "reason": v.reason} for v in decision.verdicts],
+        "verdicts": [
+            {"channel": v.channel, "chosen": v.chosen, "reason": v.reason}
+            for v in decision.verdicts
+        ],
         "subscription": str(intake.standing.state),
         "arrived": intake.start.isoformat(),
         "targets": [

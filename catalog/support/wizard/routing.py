@@ -16,6 +16,7 @@ The rules, first match wins:
 Severity does not change the channel (it sets the clock later); for a critical request that can
 only reach a forum, the reason warns that forums carry no response time.
 """
+
 from dataclasses import dataclass
 from enum import StrEnum
 

@@ -4,6 +4,7 @@ Nothing is stored until the last step, so the state travels with the form: signe
 and time-limited by ``itsdangerous``. Each step owns some keys; the current step is the first
 whose keys are missing.
 """
+
 from datetime import datetime
 
 from flask import current_app
@@ -49,14 +50,16 @@ def load(signed: str) -> dict | None:
 
 def current_step(state: dict) -> str:
     """The first step whose answers are missing (the review once all are given)."""
-    return next((step for step in STEPS if any(key not in state for key in STEP_KEYS[step])), "review")
+    return next(
+        (step for step in STEPS if any(key not in state for key in STEP_KEYS[step])), "review"
+    )
 
 
 def reopen(state: dict, step: str) -> dict:
     """The state with the answers of ``step`` and every later step removed ("Change")."""
     if step not in STEPS:
         return state
-    later = STEPS[STEPS.index(step):]
+    later = STEPS[STEPS.index(step) :]
     dropped = {key for name in later for key in STEP_KEYS[name]} | {"shown"}
     return {key: value for key, value in state.items() if key not in dropped}
 

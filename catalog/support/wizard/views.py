@@ -1,4 +1,5 @@
 """Request handlers of the request wizard ``/support/new`` and the route preview API."""
+
 from datetime import timedelta
 
 from flask import abort
@@ -16,8 +17,11 @@ from catalog.accounts.access import roles_required
 from catalog.accounts.models import CUSTOMER
 from catalog.db import utcnow
 from catalog.extensions import db
-from catalog.support.wizard import deflection
 from catalog.support.desk import queries
+from catalog.support.tickets.models import Deflection
+from catalog.support.tickets.operations import QuotaTaken
+from catalog.support.tickets.operations import open_ticket
+from catalog.support.wizard import deflection
 from catalog.support.wizard import state as wizard
 from catalog.support.wizard.forms import AppStepForm
 from catalog.support.wizard.forms import ClassifyStepForm
@@ -25,9 +29,6 @@ from catalog.support.wizard.forms import ContinueForm
 from catalog.support.wizard.forms import DescribeStepForm
 from catalog.support.wizard.forms import SolvedForm
 from catalog.support.wizard.intake import assess
-from catalog.support.tickets.models import Deflection
-from catalog.support.tickets.operations import QuotaTaken
-from catalog.support.tickets.operations import open_ticket
 from catalog.support.wizard.presenting import decision_json
 from catalog.support.wizard.presenting import shown_fingerprint
 from catalog.support.wizard.presenting import verdict_entries
@@ -45,7 +46,9 @@ def _form(step: str, **kwargs):
     """The form of a step, with the app choices filled in for the first one."""
     form = STEP_FORMS[step](**kwargs)
     if step == "app":
-        form.app.choices = [SelectChoice("", "Choose an app…")] + [SelectChoice(app.slug, app.name) for app in queries.published_apps()]
+        form.app.choices = [SelectChoice("", "Choose an app…")] + [
+            SelectChoice(app.slug, app.name) for app in queries.published_apps()
+        ]
     return form
 
 
@@ -53,15 +56,28 @@ def _render(state: dict, form=None, status: int = 200, notice: str | None = None
     """Render the current step of the wizard with its form and the signed state."""
     step = wizard.current_step(state)
     form = form or _form(step, formdata=None)
-    context = {"step": step, "form": form, "state": state, "signed": wizard.dump(state), "progress": wizard.progress(step), "notice": notice}
+    context = {
+        "step": step,
+        "form": form,
+        "state": state,
+        "signed": wizard.dump(state),
+        "progress": wizard.progress(step),
+        "notice": notice,
+    }
     app = queries.published_app(state.get("app"))
     if step == "deflect":
-        context["suggestions"] = deflection.suggestions(current_user, state["title"], state["text"], state.get("app"))
+        context["suggestions"] = deflection.suggestions(
+            current_user, state["title"], state["text"], state.get("app")
+        )
     if step == "review":
         intake = assess(app, current_user, state["severity"], state["kind"], utcnow())
         state = dict(state, quoted_at=intake.start.isoformat(), shown=shown_fingerprint(intake))
-        context.update(intake=intake, verdicts=verdict_entries(intake.decision), signed=wizard.dump(state))
-    return render_template("support/wizard/wizard.html", app=app, titles=wizard.STEP_TITLES, **context), status
+        context.update(
+            intake=intake, verdicts=verdict_entries(intake.decision), signed=wizard.dump(state)
+        )
+    return render_template(
+        "support/wizard/wizard.html", app=app, titles=wizard.STEP_TITLES, **context
+    ), status
 
 
 def _start_state() -> dict:
@@ -77,7 +93,11 @@ def new_request():
         return _render(_start_state())
     state = wizard.load(request.form.get("state", ""))
     step = request.form.get("step", "")
-    if state is None or step not in STEP_FORMS or (state.get("app") and not queries.published_app(state["app"])):
+    if (
+        state is None
+        or step not in STEP_FORMS
+        or (state.get("app") and not queries.published_app(state["app"]))
+    ):
         flash("That request form expired or was changed; please start again.", "error")
         return redirect(url_for("support.new_request"))
     if request.form.get("edit"):
@@ -105,16 +125,32 @@ def _submit(state: dict):
     quoted_at = wizard.parse_instant(state.get("quoted_at"))
     grace = timedelta(seconds=current_app.config["WIZARD_QUOTE_GRACE_SECONDS"])
     now = utcnow()
-    intake = assess(app, current_user, state["severity"], state["kind"], quoted_at) if quoted_at else None
+    intake = (
+        assess(app, current_user, state["severity"], state["kind"], quoted_at)
+        if quoted_at
+        else None
+    )
     if intake is None or now - quoted_at > grace or shown_fingerprint(intake) != state.get("shown"):
-        return _render(state, notice="The routing or the due times changed since they were shown; here they are again. Nothing was submitted yet.")
+        return _render(
+            state,
+            notice="The routing or the due times changed since they were shown; here they are again. Nothing was submitted yet.",
+        )
     if not intake.makes_ticket:
         abort(400)
     try:
-        ticket = open_ticket(intake, current_user, state["title"], state["text"], now, current_app.config["TICKET_REF_PREFIX"])
+        ticket = open_ticket(
+            intake,
+            current_user,
+            state["title"],
+            state["text"],
+            now,
+            current_app.config["TICKET_REF_PREFIX"],
+        )
     except QuotaTaken as error:
         db.session.rollback()
-        return _render(state, notice=f"{error} Here is the routing again; nothing was submitted yet.")
+        return _render(
+            state, notice=f"{error} Here is the routing again; nothing was submitted yet."
+        )
     db.session.commit()
     flash(f"Your request is ticket {ticket.reference}.", "success")
     return redirect(url_for("support.ticket", reference=ticket.reference))
@@ -122,14 +158,22 @@ def _submit(state: dict):
 
 @roles_required(CUSTOMER)
 def solved():
-    """"This solved my problem": record the deflection and end the request."""
+    """ "This solved my problem": record the deflection and end the request."""
     state = wizard.load(request.form.get("state", ""))
     form = SolvedForm()
     app = queries.published_app(state.get("app")) if state else None
     if app is None or not form.validate_on_submit() or "title" not in state:
         flash("That request form expired or was changed; please start again.", "error")
         return redirect(url_for("support.new_request"))
-    db.session.add(Deflection(user_id=current_user.id, app_id=app.id, title=state["title"], suggestion_kind=form.kind.data, suggestion_ref=form.ref.data))
+    db.session.add(
+        Deflection(
+            user_id=current_user.id,
+            app_id=app.id,
+            title=state["title"],
+            suggestion_kind=form.kind.data,
+            suggestion_ref=form.ref.data,
+        )
+    )
     db.session.commit()
     flash("Glad that helped. Nothing was filed; start a new request any time.", "success")
     return redirect(url_for("marketplace.app_detail", slug=app.slug))
@@ -140,6 +184,11 @@ def route_preview():
     app = queries.published_app(request.args.get("app")) or abort(404)
     severity, kind = request.args.get("severity", "3"), request.args.get("kind", "question")
     if severity not in ("1", "2", "3") or kind not in ("question", "incident", "custom"):
-        return jsonify({"error": "severity must be 1, 2 or 3 and kind question, incident or custom.", "details": []}), 400
+        return jsonify(
+            {
+                "error": "severity must be 1, 2 or 3 and kind question, incident or custom.",
+                "details": [],
+            }
+        ), 400
     intake = assess(app, current_user, int(severity), kind, utcnow())
     return jsonify(decision_json(intake))
