@@ -50,7 +50,14 @@ CATEGORIES = [
     "Analytics",
     "Migration",
 ]
-PARTS = ["mail", "shield", "backup", "vault", "sync", "guard", "pulse", "relay", "forge", "stack", "panel", "metric", "sentry", "beacon", "harbor", "nimbus", "quartz", "atlas", "vector", "ledger", "orbit", "cipher"]
+# Word lists, many to a line: ruff format would give each word a line of its own.
+# fmt: off
+PARTS = [
+    "mail", "shield", "backup", "vault", "sync", "guard", "pulse", "relay", "forge", "stack",
+    "panel", "metric", "sentry", "beacon", "harbor", "nimbus", "quartz", "atlas", "vector",
+    "ledger", "orbit", "cipher",
+]
+# fmt: on
 VERBS = ["Filters", "Backs up", "Monitors", "Encrypts", "Synchronises", "Migrates", "Audits"]
 THINGS = [
     "mailboxes",

@@ -6,9 +6,32 @@ import random
 
 from catalog.search.engine.schema import Document
 
-COMMON = ["account", "activate", "admin", "api", "app", "billing", "browser", "cancel", "card", "certificate", "charge", "checkout", "cloud", "configure", "connect", "connection", "crash", "customer", "dashboard", "data", "database", "delete", "deploy", "domain", "download", "email", "error", "export", "failed", "feature", "field", "file", "install", "integration", "invoice", "issue", "jira", "key", "license", "limit", "login", "marketplace", "migrate", "migration", "missing", "network", "notification", "option", "page", "password", "payment", "permission", "plan", "plugin", "project", "refund", "release", "renew", "report", "request", "role", "server", "service", "setting", "setup", "space", "subscription", "support", "sync", "team", "ticket", "timeout", "token", "trial", "update", "upgrade", "upload", "user", "version", "webhook", "workflow"]
-STOP = ["the", "a", "to", "is", "and", "of", "in", "it", "for", "on", "that", "this", "with", "you", "not", "be", "are", "can", "when", "if"]
-SYLLABLES = ["ba", "be", "bi", "bo", "bu", "ca", "co", "cu", "da", "de", "di", "do", "fa", "fe", "fi", "fo", "ga", "ge", "go", "ka", "ke", "ki", "ko", "la", "le", "li", "lo", "lu", "ma", "me", "mi", "mo", "mu", "na", "ne", "ni", "no", "nu", "pa", "pe", "pi", "po", "ra", "re", "ri", "ro", "ru", "sa", "se", "si", "so", "su", "ta", "te", "ti", "to", "tu", "va", "ve", "vi", "vo", "za", "ze", "zo", "tion", "ment", "ing", "er", "al", "ous"]
+# Word lists, many to a line: ruff format would give each word a line of its own.
+# fmt: off
+COMMON = [
+    "account", "activate", "admin", "api", "app", "billing", "browser", "cancel", "card",
+    "certificate", "charge", "checkout", "cloud", "configure", "connect", "connection", "crash",
+    "customer", "dashboard", "data", "database", "delete", "deploy", "domain", "download", "email",
+    "error", "export", "failed", "feature", "field", "file", "install", "integration", "invoice",
+    "issue", "jira", "key", "license", "limit", "login", "marketplace", "migrate", "migration",
+    "missing", "network", "notification", "option", "page", "password", "payment", "permission",
+    "plan", "plugin", "project", "refund", "release", "renew", "report", "request", "role",
+    "server", "service", "setting", "setup", "space", "subscription", "support", "sync", "team",
+    "ticket", "timeout", "token", "trial", "update", "upgrade", "upload", "user", "version",
+    "webhook", "workflow",
+]
+STOP = [
+    "the", "a", "to", "is", "and", "of", "in", "it", "for", "on", "that", "this", "with", "you",
+    "not", "be", "are", "can", "when", "if",
+]
+SYLLABLES = [
+    "ba", "be", "bi", "bo", "bu", "ca", "co", "cu", "da", "de", "di", "do", "fa", "fe", "fi", "fo",
+    "ga", "ge", "go", "ka", "ke", "ki", "ko", "la", "le", "li", "lo", "lu", "ma", "me", "mi", "mo",
+    "mu", "na", "ne", "ni", "no", "nu", "pa", "pe", "pi", "po", "ra", "re", "ri", "ro", "ru", "sa",
+    "se", "si", "so", "su", "ta", "te", "ti", "to", "tu", "va", "ve", "vi", "vo", "za", "ze", "zo",
+    "tion", "ment", "ing", "er", "al", "ous",
+]
+# fmt: on
 
 
 def _vocabulary(rng, size):
@@ -70,8 +93,13 @@ class Corpus:
     def queries(self, count=200):
         """Return ``count`` (kind, query, app) triples: five kinds in equal parts."""
         rng = random.Random(self.seed + 2)
-        pick = lambda: rng.choices(self.words, cum_weights=self.cum)[0]  # noqa: E731
-        long_word = lambda: next(w for w in iter(pick, None) if len(w) >= 5)  # noqa: E731
+
+        def pick():
+            return rng.choices(self.words, cum_weights=self.cum)[0]
+
+        def long_word():
+            return next(w for w in iter(pick, None) if len(w) >= 5)
+
         out = []
         for i in range(count):
             kind = ("term", "two_terms", "phrase", "prefix", "term_app")[i % 5]

@@ -42,7 +42,15 @@ from catalog_bench import flask
 from catalog_bench import write_apps
 
 PASSWORD = "load-test-password-2026"
-WORDS = ["account", "install", "upgrade", "invoice", "backup", "restore", "mailbox", "quota", "certificate", "renew", "domain", "migration", "export", "import", "password", "login", "licence", "plugin", "schedule", "report", "timeout", "error", "dashboard", "webhook", "cluster", "database", "refund", "trial", "setting", "permission", "sync"]
+# Word lists, many to a line: ruff format would give each word a line of its own.
+# fmt: off
+WORDS = [
+    "account", "install", "upgrade", "invoice", "backup", "restore", "mailbox", "quota",
+    "certificate", "renew", "domain", "migration", "export", "import", "password", "login",
+    "licence", "plugin", "schedule", "report", "timeout", "error", "dashboard", "webhook",
+    "cluster", "database", "refund", "trial", "setting", "permission", "sync",
+]
+# fmt: on
 GENERAL = ["getting-started", "billing", "platform", "announcements"]
 TOKEN_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 STATE_RE = re.compile(r'name="state" value="([^"]+)"')
@@ -58,11 +66,12 @@ def sentence(rng: random.Random, words: int) -> str:
 
 
 def write_posts(path: Path, count: int, app_slugs: list[str]) -> int:
-    """Write threads of one opening post and three replies (``count`` posts in all); return threads."""
+    """Write ``count`` posts as threads of an opening post and three replies; return threads."""
     rng, threads = random.Random(7), count // 4
     with path.open("w", encoding="utf-8") as out:
         for n in range(threads):
-            day = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00Z"
+            month, mday, hour = rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23)
+            day = f"2025-{month:02d}-{mday:02d}T{hour:02d}:00Z"
             in_app = app_slugs and rng.random() < 0.5
             where = {"app": rng.choice(app_slugs)} if in_app else {"section": rng.choice(GENERAL)}
             replies = [
@@ -104,10 +113,16 @@ from catalog.support.plans.models import Subscription
 with create_app().app_context():
     plans = ensure_plans()
     for n in range(int(sys.argv[1])):
-        user = operations.create_user(f"load{n}@example.com", f"Load Customer {n}", sys.argv[2], "customer")
+        user = operations.create_user(
+            f"load{n}@example.com", f"Load Customer {n}", sys.argv[2], "customer"
+        )
         user.organisation = Organisation(name=f"Load Customer {n} Ltd")
-        sub = Subscription(organisation=user.organisation, plan=plans["level-3"],
-                           starts_on=date.today() - timedelta(days=30), ends_on=date.today() + timedelta(days=365))
+        sub = Subscription(
+            organisation=user.organisation,
+            plan=plans["level-3"],
+            starts_on=date.today() - timedelta(days=30),
+            ends_on=date.today() + timedelta(days=365),
+        )
         sub.contacts.append(NamedContact(user=user))
         db.session.add(sub)
     db.session.commit()
@@ -303,7 +318,7 @@ class Run:
         self.threads: list[int] = []
 
     def call(self, label: str, method: str, path: str, form: dict | None = None):
-        """Time one request and record it; (status, location, body), or None on a connection error."""
+        """Time and record one request: (status, location, body), or None on a connection error."""
         began = time.perf_counter()
         try:
             status, location, body = self.browser.request(method, path, form)
@@ -587,12 +602,14 @@ def report(
     print(f"Not 2xx/3xx: {summary['errors'] or 'none'}")
     if killed:
         print(
-            f"Killed worker {killed['pid']} at {killed['at_second']} s; workers before {killed['workers_before']}, "
-            f"3 s after {killed['workers_after']}; connection errors: {summary['connection_errors']}"
+            f"Killed worker {killed['pid']} at {killed['at_second']} s; "
+            f"workers before {killed['workers_before']}, 3 s after {killed['workers_after']}; "
+            f"connection errors: {summary['connection_errors']}"
         )
     if summary["server_errors"]:
         print(
-            f"!!! {summary['server_errors']} SERVER ERRORS (5xx) — see access.log and gunicorn.log !!!"
+            f"!!! {summary['server_errors']} SERVER ERRORS (5xx) "
+            "— see access.log and gunicorn.log !!!"
         )
     if lost:
         print(f"!!! LOST WRITES: {len(lost)} !!! {lost[:10]}")
@@ -607,7 +624,7 @@ def report(
 
 @contextlib.contextmanager
 def database(tmp: Path, postgres: str | None):
-    """A SQLite file in ``tmp``, or a fresh database on the ``postgres`` server (dropped afterwards)."""
+    """A SQLite file in ``tmp``, or a fresh database on the ``postgres`` server, dropped after."""
     if not postgres:
         yield f"sqlite:///{tmp / 'catalog.sqlite'}"
         return

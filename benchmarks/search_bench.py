@@ -13,6 +13,7 @@ the corpus held here.  Results are written to ``OUT/results.json``.
 """
 
 import argparse
+import itertools
 import json
 import os
 import pathlib
@@ -39,13 +40,19 @@ KINDS = ("term", "two_terms", "phrase", "prefix", "term_app")
 def percentiles(samples):
     """Return p50/p95/p99 of ``samples`` in milliseconds."""
     ordered = sorted(samples)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]  # noqa: E731
+
+    def pick(q):
+        return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
     return {"p50": pick(0.50) * 1000, "p95": pick(0.95) * 1000, "p99": pick(0.99) * 1000}
 
 
 def summarize(kinds, samples):
     """Return percentiles per query kind and for the whole mix."""
-    out = {kind: percentiles([s for k, s in zip(kinds, samples) if k == kind]) for kind in KINDS}
+    out = {
+        kind: percentiles([s for k, s in zip(kinds, samples, strict=True) if k == kind])
+        for kind in KINDS
+    }
     out["mix"] = percentiles(samples)
     return out
 
@@ -81,9 +88,9 @@ def whoosh_query_worker(out):
         "highlight_facets": dict(highlight=True, facets=True),
     }
     for name, options in modes.items():
-        for timed in (False, True):  # one warm-up pass, then the measured pass
+        for _pass in ("warm-up", "measured"):  # the samples of the second pass are kept
             samples = []
-            for kind, text, app in queries:
+            for _kind, text, app in queries:
                 filters = {"app": app} if app else None
                 begin = time.perf_counter()
                 search(folder, text, VISIBLE, filters=filters, **options)
@@ -152,7 +159,7 @@ def time_fts5(db, queries, snippets):
 def drafts_for(corpus, count=50):
     """Return (title, text) drafts for the request wizard, from corpus words."""
     docs = corpus.documents()
-    return [(d.title, d.body[:400]) for _, d in zip(range(count), docs)]
+    return [(d.title, d.body[:400]) for d in itertools.islice(docs, count)]
 
 
 def fmt_row(name, whoosh, fts):

@@ -47,7 +47,7 @@ def format_amount(value) -> str:
 
 
 def format_holiday(value: str) -> str:
-    """A holiday as people read it: "2026-12-24" → "24 Dec 2026", yearly "01-01" → "1 Jan (every year)"."""
+    """A holiday as people read it: "2026-12-24" → "24 Dec 2026", "01-01" → "1 Jan (every year)"."""
     try:
         if len(value) == 5:
             return (

@@ -24,7 +24,7 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 def expect(anonymous=OK, customer=OK, isv_a=OK, isv_b=OK, staff=OK, admin=OK) -> dict:
     """Expected outcome per role."""
-    return dict(zip(ROLES, (anonymous, customer, isv_a, isv_b, staff, admin)))
+    return dict(zip(ROLES, (anonymous, customer, isv_a, isv_b, staff, admin), strict=True))
 
 
 PUBLIC = expect()

@@ -47,13 +47,13 @@ def _simulate(hex_colour: str, matrix) -> tuple[float, float, float]:
     """Linear RGB of a colour as a person with the given colour blindness sees it."""
     rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    return tuple(sum(m * c for m, c in zip(row, linear)) for row in matrix)
+    return tuple(sum(m * c for m, c in zip(row, linear, strict=True)) for row in matrix)
 
 
 @pytest.mark.parametrize("kind", SIMULATIONS)
 def test_channel_colours_stay_apart_for_colour_blind_readers(kind):
     colours = [c.colour for c in CHANNELS] + [GREY]
     seen = [_simulate(c, SIMULATIONS[kind]) for c in colours]
-    for (a, sa), (b, sb) in itertools.combinations(zip(colours, seen), 2):
-        distance = sum((x - y) ** 2 for x, y in zip(sa, sb)) ** 0.5
+    for (a, sa), (b, sb) in itertools.combinations(zip(colours, seen, strict=True), 2):
+        distance = sum((x - y) ** 2 for x, y in zip(sa, sb, strict=True)) ** 0.5
         assert distance > 0.05, f"{a} and {b} look alike under {kind}"

@@ -1,4 +1,7 @@
-"""``import-posts``: JSON Lines threads with replies; every problem reported, nothing written on error."""
+"""``import-posts``: JSON Lines threads with replies.
+
+Every problem is reported, and nothing is written when there is one.
+"""
 
 import json
 

@@ -12,7 +12,7 @@ from tests.conftest import add_apps
 from tests.conftest import app_record
 
 ALL_PATTERNS = [
-    frozenset(key for key, on in zip(CHANNEL_KEYS, bits) if on)
+    frozenset(key for key, on in zip(CHANNEL_KEYS, bits, strict=True) if on)
     for bits in itertools.product([False, True], repeat=5)
 ]
 

@@ -58,7 +58,10 @@ def _assert_json_429(response):
 
 def test_login_posts_are_limited_per_address(app, world, client, auth):
     emails = (f"nobody{number}@example.com" for number in itertools.count())
-    send = lambda: auth.post("/account/login", {"email": next(emails), "password": "wrong"})
+
+    def send():
+        return auth.post("/account/login", {"email": next(emails), "password": "wrong"})
+
     _assert_page_429(_until_limited(send, 3))
     assert client.get("/account/login").status_code == 200, "showing the form is not limited"
     elsewhere = auth.post(

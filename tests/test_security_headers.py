@@ -139,7 +139,10 @@ def test_only_the_legend_fragment_is_framable_and_only_by_configured_hosts(
 
 
 def test_inline_code_finder_finds_what_csp_blocks():
-    html = '<p style="color:red" onclick="x()">a</p><script>alert(1)</script><script src="/s.js"></script><a href="javascript:x()">b</a>'
+    html = (
+        '<p style="color:red" onclick="x()">a</p><script>alert(1)</script>'
+        '<script src="/s.js"></script><a href="javascript:x()">b</a>'
+    )
     assert inline_code(html) == [
         "<p style=…>",
         "<p onclick=…>",

@@ -28,7 +28,8 @@ def hostile(app):
             },
             category=PAYLOAD[:120],
             summary=PAYLOAD,
-            description=f'{PAYLOAD}\n\n[click](javascript:alert(1)) <a href="javascript:alert(2)">x</a>\n\n'
+            description=f"{PAYLOAD}\n\n"
+            '[click](javascript:alert(1)) <a href="javascript:alert(2)">x</a>\n\n'
             '![i](x" onerror="alert(3))',
             version=PAYLOAD[:40],
             homepage="https://example.org/?q=" + '"><script>',

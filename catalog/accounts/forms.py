@@ -25,7 +25,9 @@ EMAIL_MESSAGE = "Enter an e-mail address like name@example.com."
 PASSWORD_RULE = Length(
     min=PASSWORD_MIN,
     max=PASSWORD_MAX,
-    message=f"Choose a password of at least {PASSWORD_MIN} characters (a few words make a good one).",
+    message=(
+        f"Choose a password of at least {PASSWORD_MIN} characters (a few words make a good one)."
+    ),
 )
 
 

@@ -14,6 +14,7 @@ window ends the next day. Every message is a plain English sentence a form can s
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 from zoneinfo import ZoneInfoNotFoundError
@@ -130,7 +131,7 @@ def serialise_calendar(cal) -> dict:
         "timezone": cal.timezone,
         "windows": {
             key: [window.as_pair() for window in windows]
-            for key, windows in zip(WEEKDAY_KEYS, cal.windows)
+            for key, windows in zip(WEEKDAY_KEYS, cal.windows, strict=True)
             if windows
         },
         "holidays": sorted(day.isoformat() for day in cal.holidays),
@@ -151,7 +152,7 @@ def _parse_week(windows: object, problems: list[str]) -> tuple[tuple[Window, ...
             problems.append(f"Unknown weekday '{key}'; use {', '.join(WEEKDAY_KEYS)}.")
     return tuple(
         tuple(sorted(_parse_day(name, windows.get(key) or [], problems)))
-        for key, name in zip(WEEKDAY_KEYS, DAY_NAMES)
+        for key, name in zip(WEEKDAY_KEYS, DAY_NAMES, strict=True)
     )
 
 
@@ -287,7 +288,7 @@ def _overlaps(week: tuple[tuple[Window, ...], ...]) -> list[str]:
     )
     spans += [(start + WEEK, end + WEEK, label) for start, end, label in spans]
     messages: list[str] = []
-    for (_, end, label), (start, _, other) in zip(spans, spans[1:]):
+    for (_, end, label), (start, _, other) in pairwise(spans):
         message = f"{label} overlaps {other}."
         if start < end and message not in messages:
             messages.append(message)

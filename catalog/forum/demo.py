@@ -35,7 +35,7 @@ VOTERS = ("customer@example.com", "staff@example.com")
 
 
 def _record(rng: random.Random, where: dict, template: tuple, names: dict, helper: str) -> dict:
-    """One thread record in the import format from a (title, question, answer, follow-up) template."""
+    """A thread record in import format from a (title, question, answer, follow-up) template."""
     title, question, answer, follow_up = (part.format(**names) for part in template)
     opened = BASE - timedelta(days=rng.randint(1, 240), minutes=rng.randint(0, 600))
     author = rng.choice(AUTHORS)

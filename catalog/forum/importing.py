@@ -42,7 +42,7 @@ def resolve(records: list[dict]) -> list[Problem]:
 
 
 def _destinations(records: list[dict], now: datetime) -> dict[tuple[str, str], Section]:
-    """The section of every record, by ("section"|"app", slug); app sections are created if missing."""
+    """Each record's section by ("section"|"app", slug); missing app sections are created."""
     found = {("section", s.slug): s for s in db.session.scalars(select(Section))}
     for app in db.session.scalars(
         select(App).where(App.slug.in_({r["app"] for r in records if r["app"]}))
@@ -105,7 +105,10 @@ def write_threads(
     skip_existing: bool = False,
     progress: Callable[[int], None] = lambda n: None,
 ) -> list[Thread]:
-    """Add every record's thread; with ``skip_existing`` a thread whose title is already in its section is left out."""
+    """Add every record's thread.
+
+    With ``skip_existing``, a thread whose title is already in its section is left out.
+    """
     destinations = _destinations(records, now)
     existing = _existing_titles() if skip_existing else set()
     created = []

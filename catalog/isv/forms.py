@@ -33,7 +33,11 @@ from catalog.marketplace.calendars import parse_holidays
 from catalog.marketplace.calendars import parse_windows
 
 DAY_LABELS = dict(
-    zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
+    zip(
+        DAYS,
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        strict=True,
+    )
 )
 SEVERITY_LABELS = {
     "1": "Severity 1 (critical)",
@@ -178,7 +182,8 @@ class IsvAppForm(FlaskForm):
         """A known IANA zone."""
         if field.data and not is_known_zone(field.data):
             raise ValidationError(
-                f"“{field.data}” is not a time zone we know. Use a name like Europe/Prague or America/New_York."
+                f"“{field.data}” is not a time zone we know. "
+                "Use a name like Europe/Prague or America/New_York."
             )
 
     def validate_hours_holidays(self, field):
@@ -194,7 +199,8 @@ class IsvAppForm(FlaskForm):
         names = split_list(field.data)
         if len(names) > MAX_LANGUAGES or any(len(name) > 40 for name in names):
             raise ValidationError(
-                f"List at most {MAX_LANGUAGES} languages, each name under 40 characters, separated by commas."
+                f"List at most {MAX_LANGUAGES} languages, each name under 40 characters, "
+                "separated by commas."
             )
 
     def validate(self, extra_validators=None) -> bool:

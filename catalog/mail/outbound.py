@@ -162,7 +162,8 @@ _REFUSAL_HTML = Template("""\
 <p>we could not take your message &ldquo;$subject&rdquo;.</p>
 $reason
 $hint
-<p style="color: #555; font-size: 0.9em;">This is an automatic answer; replies to it are not read.</p>
+<p style="color: #555; font-size: 0.9em;">
+This is an automatic answer; replies to it are not read.</p>
 </body>
 </html>
 """)

@@ -43,7 +43,8 @@ def render_badge(app_name: str, legend: tuple[LegendEntry, ...]) -> str:
         w = _width(text)
         parts.append(
             f'<rect x="{x}" width="{w}" height="{HEIGHT}" fill="{background}"/>'
-            f'<text x="{x + w / 2}" y="14" fill="{foreground}" text-anchor="middle">{escape(text)}</text>'
+            f'<text x="{x + w / 2}" y="14" fill="{foreground}" text-anchor="middle">'
+            f"{escape(text)}</text>"
         )
         x += w
     return (

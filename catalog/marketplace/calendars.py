@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from catalog.businesstime.engine import validate_calendar_dict
@@ -27,8 +28,8 @@ def calendar_problems(data: Any) -> list[str]:
             for span in spans if isinstance(spans, list) else []:
                 if _ends_before_start(span):
                     problems.append(
-                        f"{day}: the window {span[0]}–{span[1]} ends before it starts; to work past "
-                        f"midnight, end it at 24:00 and start the next day at 00:00"
+                        f"{day}: the window {span[0]}–{span[1]} ends before it starts; "
+                        "to work past midnight, end it at 24:00 and start the next day at 00:00"
                     )
     return problems
 
@@ -126,7 +127,8 @@ def day_problems(day: str, spans: Any) -> list[str]:
             and all(isinstance(t, str) and TIME_RE.match(t) for t in span)
         ):
             return [
-                f"{day}: {_span_text(span)} is not a pair of times like 09:00-17:00 (hours 00–23, minutes 00–59)"
+                f"{day}: {_span_text(span)} is not a pair of times like 09:00-17:00 "
+                "(hours 00–23, minutes 00–59)"
             ]
         start, end = span
         if start == end:
@@ -135,7 +137,7 @@ def day_problems(day: str, spans: Any) -> list[str]:
             return [f"{day}: the window {start}–{end} ends before it starts"]
         parsed.append((start, "24:00" if end == "00:00" else end))
     parsed.sort()
-    for (s1, e1), (s2, e2) in zip(parsed, parsed[1:]):
+    for (s1, e1), (s2, e2) in pairwise(parsed):
         if s2 < e1:
             return [f"{day}: the windows {s1}–{e1} and {s2}–{e2} overlap"]
     return []

@@ -30,7 +30,8 @@ from catalog.marketplace.factors import KNOWLEDGE_LEVELS
 from catalog.marketplace.factors import STABILITY_LEVELS
 from catalog.marketplace.models import Category
 from catalog.marketplace.models import Vendor
-from catalog.marketplace.records import SLUG_RE
+from catalog.marketplace.records import SLUG_MAX
+from catalog.marketplace.records import slug_problem
 from catalog.marketplace.records import slugify
 
 
@@ -115,16 +116,22 @@ def _slug_field(label: str = "Address name (slug)"):
     return StringField(
         label,
         filters=[strip, lower],
-        description="Lower-case letters, digits and hyphens; leave empty to derive it from the name.",
-        validators=[MaxChars(80)],
+        description=(
+            "Lower-case letters, digits, “.”, “+”, “_” and “-”, starting with a letter or digit;"
+            " leave empty to derive it from the name."
+        ),
+        validators=[MaxChars(SLUG_MAX)],
     )
 
 
 def _check_slug(model, field, name: str) -> None:
-    """A well-formed slug that no other row uses."""
+    """A well-formed slug (the catalog's one rule, ``slug_problem``) that no other row uses."""
     slug = field.data or slugify(name or "")
-    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
-        raise ValidationError("Use only lower-case letters, digits and single hyphens.")
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(f"“{slug}” is reserved; choose another.")
+    problem = slug_problem(slug)
+    if problem:
+        raise ValidationError(f"The slug {problem}.")
     if db.session.scalar(select(model.id).where(model.slug == slug)) is not None:
         raise ValidationError(f"“{slug}” is already taken; choose another.")
 
@@ -168,7 +175,8 @@ class InviteForm(FlaskForm):
         """Invitations create accounts; an existing account is changed on the users page."""
         if field.data and email_taken(field.data):
             raise ValidationError(
-                "This address already has an account; an admin can make it a member on the users page."
+                "This address already has an account; "
+                "an admin can make it a member on the users page."
             )
 
 

@@ -76,7 +76,8 @@ PLANS = [
     ),
 ]
 
-# (organisation, plan, months since start, months until end (negative: ended), named contact, extra member)
+# (organisation, plan, months since start, months until end (negative: ended), named contact,
+#  extra member)
 ORGANISATIONS = [
     ("Example Customer Ltd", "level-2", 6, 6, "customer@example.com", None),
     ("Busy Bakery", "level-1", 3, 9, "busy@example.com", None),

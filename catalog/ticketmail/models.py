@@ -75,7 +75,7 @@ class TicketMailId(db.Model):
 
 
 class InboundMail(db.Model):
-    """What became of each inbound message (stored, opened, bounced, ignored), once per Message-ID."""
+    """What became of each inbound message (stored, opened, bounced, ignored), per Message-ID."""
 
     __tablename__ = "mail_inbound"
 

@@ -52,7 +52,7 @@ def backoff(attempts: int, base: float, cap: float) -> timedelta:
 
 
 def mark_failed_attempt(row: MailOutbox, error: MailSendError, now: datetime, policy: dict) -> None:
-    """Retry later after a temporary error; give up (``failed``) on a permanent one or the last try."""
+    """Retry after a temporary error; give up (``failed``) on a permanent one or the last try."""
     row.last_error = str(error)[:2000]
     if error.retryable and row.attempts < policy["MAIL_MAX_ATTEMPTS"]:
         row.status = "pending"

@@ -24,17 +24,17 @@ from catalog.ticketmail.outcome import Outcome
 
 MAX_PER_DAY = 5
 NOT_A_PARTICIPANT = (
-    "Your message mentions {reference}, but it was sent from an address that does not take part in that "
-    "request, so it was not added. Please write from the address of your account with us, or ask the "
-    "person who opened the request to forward it."
+    "Your message mentions {reference}, but it was sent from an address that does not take part "
+    "in that request, so it was not added. Please write from the address of your account with "
+    "us, or ask the person who opened the request to forward it."
 )
 UNKNOWN_SENDER = (
-    "Your message is not about a request we know, and it was sent from an address that has no customer "
-    "account with us, so we could not open a request for it."
+    "Your message is not about a request we know, and it was sent from an address that has no "
+    "customer account with us, so we could not open a request for it."
 )
 NO_APP = (
-    "Your message is not about a request we know, and we could not tell which app it concerns, so we did "
-    "not open a request."
+    "Your message is not about a request we know, and we could not tell which app it concerns, "
+    "so we did not open a request."
 )
 
 

@@ -409,7 +409,8 @@ def upgrade():
             name=op.f("ck_ticket_ticket_channel"),
         ),
         sa.CheckConstraint(
-            "status IN ('new', 'triaged', 'awaiting_approval', 'in_progress', 'workaround_provided', 'resolved', 'closed')",
+            "status IN ('new', 'triaged', 'awaiting_approval', 'in_progress', "
+            "'workaround_provided', 'resolved', 'closed')",
             name=op.f("ck_ticket_known_status"),
         ),
         sa.CheckConstraint("severity BETWEEN 1 AND 3", name=op.f("ck_ticket_severity_range")),

@@ -12,6 +12,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from tests.support.conftest import add_router_apps
+
 CHROMIUM = (
     os.environ.get("CATALOG_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 )
@@ -24,6 +26,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture
+def apps(app, world):
+    """The world's accounts, with the four apps of tests/support (every outcome of the router)."""
+    add_router_apps(app)
+    return world
 
 
 @pytest.fixture

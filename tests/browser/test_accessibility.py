@@ -1,4 +1,4 @@
-"""Automated accessibility checks: axe-core finds no serious or critical violation on the main pages.
+"""Automated accessibility checks: axe-core finds no serious or critical violation on main pages.
 
 axe-core comes from the npm registry (``tests/browser/axe``, installed by ``make test`` with
 ``npm ci``) and is injected into each page. The site's Content-Security-Policy forbids scripts it
@@ -14,7 +14,7 @@ from tests.conftest import APP_A
 from tests.conftest import VENDOR_A
 from tests.conftest import build_index
 from tests.conftest import user_id
-from tests.support.conftest import apps  # noqa: F401  (fixture)
+from tests.support.conftest import PRO_APP
 from tests.support.conftest import subscribe
 from tests.support.tickets import make_ticket
 
@@ -42,19 +42,24 @@ def violations(page, url: str) -> list[str]:
 
 
 def axe(page) -> list[str]:
-    """Serious and critical axe violations on the page as it is now (with up to five places each)."""
+    """Serious and critical axe violations on the page as it is now, with up to five places each."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
-        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at {', '.join(' '.join(n['target']) for n in v['nodes'][:5])}"
+        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at {_places(v['nodes'][:5])}"
         for v in result["violations"]
         if v["impact"] in BLOCKING
     ]
 
 
+def _places(nodes: list[dict]) -> str:
+    """The CSS selectors of axe's nodes, comma-separated."""
+    return ", ".join(" ".join(node["target"]) for node in nodes)
+
+
 @pytest.fixture
 def site(app, apps, forum):
-    """The world, its apps and forum, a search index, a subscription and a ticket; returns URLs by role."""
+    """The world, its apps and forum, a search index, a subscription and a ticket; URLs by role."""
     subscribe(app, apps["customer"], plan="level-2")
     reference = make_ticket(app, user_id(app, apps["customer"]))
     build_index(app)
@@ -102,8 +107,6 @@ def test_the_check_does_find_violations(axe_page, live_server):
 def test_every_wizard_step_and_the_phone_layout_pass_too(
     site, apps, live_server, axe_page, browser
 ):
-    from tests.support.conftest import PRO_APP
-
     log_in(axe_page, live_server, apps["customer"])
     axe_page.goto(f"{live_server}/support/new?app={PRO_APP}")
     found = axe(axe_page)

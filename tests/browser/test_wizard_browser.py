@@ -5,7 +5,6 @@ import time
 
 from tests.conftest import PASSWORD
 from tests.support.conftest import PRO_APP
-from tests.support.conftest import apps  # noqa: F401  (fixture)
 from tests.support.conftest import subscribe
 
 

@@ -39,9 +39,8 @@ def _isv(**extra) -> dict:
     }
 
 
-@pytest.fixture
-def apps(app, world):
-    """Four apps covering every outcome of the router."""
+def add_router_apps(app) -> None:
+    """Add four apps covering every outcome of the router."""
     add_apps(
         app,
         app_record(
@@ -71,6 +70,12 @@ def apps(app, world):
         ),
         app_record(FORUM_APP, support={"forum_url": "https://forum.example.org/c/forum-app"}),
     )
+
+
+@pytest.fixture
+def apps(app, world):
+    """The world's accounts, with four apps covering every outcome of the router."""
+    add_router_apps(app)
     return world
 
 

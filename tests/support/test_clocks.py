@@ -1,4 +1,4 @@
-"""Due times from plans and ISV terms, 24×7 severity 1, pauses while waiting on the customer, flags."""
+"""Due times: plans and ISV terms, 24×7 severity 1, pauses while waiting on the customer, flags."""
 
 from datetime import UTC
 from datetime import datetime

@@ -91,7 +91,10 @@ def quoted_ticket(app, requester_id: int, staff_id: int) -> tuple[str, int]:
 
 
 def ticket_placeholders(app, customer_id: int) -> dict:
-    """Symbolic URL arguments for the authorisation matrix (callables make a fresh ticket each time)."""
+    """Symbolic URL arguments for the authorisation matrix.
+
+    The callables among them make a fresh ticket each time.
+    """
     reference = make_ticket(app, customer_id)
     with app.app_context():
         attachment_id = db.session.scalar(

@@ -20,7 +20,7 @@ from catalog.ticketmail.models import MailOutbox
 from tests.mail.conftest import RecordingHandler
 from tests.mail.conftest import free_port
 from tests.support.conftest import ISV_APP
-from tests.support.conftest import apps  # noqa: F401 -- the fixture, shared with tests/support
+from tests.support.conftest import add_router_apps
 
 SUPPORT = "support@catalog.test"
 
@@ -50,6 +50,13 @@ class SmtpServer:
             message_from_bytes(e.original_content, policy=policy.default)
             for e in self.handler.envelopes
         ]
+
+
+@pytest.fixture
+def apps(app, world):
+    """The world's accounts, with the four apps of tests/support (every outcome of the router)."""
+    add_router_apps(app)
+    return world
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.ticketmail.conftest import ticket_of
 
 @pytest.fixture
 def ticket(app, apps):
-    """An ISV ticket of the customer, with its first notifications queued; returns (reference, ack id)."""
+    """The customer's ISV ticket, its first notifications queued; returns (reference, ack id)."""
     reference = open_request(app, apps["customer"])
     acknowledgement = next(row for row in outbox(app) if row.recipients == [apps["customer"]])
     return reference, acknowledgement.message_id

@@ -83,9 +83,11 @@ def test_a_non_participant_gets_250_and_a_queued_bounce(app, apps, listener):
 
 def test_a_message_over_the_size_limit_is_refused_before_it_is_read(app, apps, listener):
     app.config["MAIL_INBOUND_MAX_BYTES"] = 2000
-    with smtplib.SMTP("127.0.0.1", listener()) as client:
-        with pytest.raises(smtplib.SMTPException) as caught:
-            client.send_message(mail(apps["customer"], "big", "x" * 10_000), to_addrs=[SUPPORT])
+    with (
+        smtplib.SMTP("127.0.0.1", listener()) as client,
+        pytest.raises(smtplib.SMTPException) as caught,
+    ):
+        client.send_message(mail(apps["customer"], "big", "x" * 10_000), to_addrs=[SUPPORT])
     assert "552" in str(caught.value)
 
 
@@ -94,9 +96,11 @@ def test_a_storage_failure_answers_451_so_the_mail_server_retries(app, apps, lis
         raise RuntimeError("database away")
 
     monkeypatch.setattr("catalog.ticketmail.listener.ingest", broken)
-    with smtplib.SMTP("127.0.0.1", listener()) as client:
-        with pytest.raises(smtplib.SMTPDataError) as caught:
-            client.send_message(mail(apps["customer"], "x", "y"), to_addrs=[SUPPORT])
+    with (
+        smtplib.SMTP("127.0.0.1", listener()) as client,
+        pytest.raises(smtplib.SMTPDataError) as caught,
+    ):
+        client.send_message(mail(apps["customer"], "x", "y"), to_addrs=[SUPPORT])
     assert caught.value.smtp_code == 451
 
 

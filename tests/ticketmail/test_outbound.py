@@ -33,7 +33,8 @@ def test_new_request_is_sent_after_commit_with_ref_subject_escaped_html_and_reco
     assert smtp.received() == []  # nothing leaves before the sender runs
     result = runner.invoke(args=["mail", "send"])
     assert "2 sent, 0 to retry, 0 failed" in result.output
-    by_recipient = {e.rcpt_tos[0]: m for e, m in zip(smtp.handler.envelopes, smtp.received())}
+    received = zip(smtp.handler.envelopes, smtp.received(), strict=True)
+    by_recipient = {e.rcpt_tos[0]: m for e, m in received}
     to_developer, to_customer = by_recipient[apps["isv_b"]], by_recipient[apps["customer"]]
     assert to_developer["Subject"] == f"[{reference}] New request: Backups {XSS}"
     assert to_customer["Subject"].startswith(f"[{reference}] Request received:")

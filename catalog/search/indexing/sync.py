@@ -1,10 +1,10 @@
 """Apply the search outbox to the index after commit, and rebuild the index from the database.
 
 ``sync`` reads the outbox entries after the folder's cursor (plus a re-scan of the last few
-seconds, see ``catalog.search.indexing.cursor``), turns their doc ids into documents and applies them
-in batches. It never raises ``LockError``: when the index or the sync lock stays busy past the
-timeout it stops and leaves the entries for the next run — applying is idempotent, so nothing
-is lost and nothing is harmed by applying twice.
+seconds, see ``catalog.search.indexing.cursor``), turns their doc ids into documents and applies
+them in batches. It never raises ``LockError``: when the index or the sync lock stays busy past
+the timeout it stops and leaves the entries for the next run — applying is idempotent, so
+nothing is lost and nothing is harmed by applying twice.
 """
 
 import logging
@@ -120,7 +120,7 @@ def outbox_backlog(folder: str) -> int:
 
 
 def purge_outbox(before: datetime, keep_after_id: int | None = None) -> int:
-    """Delete outbox entries written before ``before`` (flushes; the caller commits); return how many.
+    """Delete outbox entries written before ``before``; return how many (flushes, caller commits).
 
     ``keep_after_id`` is the slowest known cursor: entries after it are kept whatever their age,
     so no known index loses an entry it has not applied yet.

@@ -1,4 +1,4 @@
-"""Forms of the ticket page: replies, status, classification and quotes; each owns its validation."""
+"""Forms of the ticket page (replies, status, classification, quotes); each owns its validation."""
 
 from pathlib import PurePath
 
@@ -55,9 +55,8 @@ class ReplyForm(FlaskForm):
                     f"(allowed: {', '.join(sorted(config['TICKET_ATTACHMENT_EXTENSIONS']))})."
                 )
             if _size(item) > config["TICKET_ATTACHMENT_MAX_BYTES"]:
-                raise ValidationError(
-                    f"{item.filename} is larger than {config['TICKET_ATTACHMENT_MAX_BYTES'] // 1024:,} KB."
-                )
+                limit_kb = config["TICKET_ATTACHMENT_MAX_BYTES"] // 1024
+                raise ValidationError(f"{item.filename} is larger than {limit_kb:,} KB.")
 
     def files(self) -> list[tuple[str, str, bytes]]:
         """The checked files as (safe name, content type, bytes)."""
@@ -88,7 +87,9 @@ class StatusForm(FlaskForm):
         "Note",
         filters=[strip],
         validators=[MaxChars(10000)],
-        description="The estimate, the workaround or the resolution, as the customer should read it.",
+        description=(
+            "The estimate, the workaround or the resolution, as the customer should read it."
+        ),
     )
 
 

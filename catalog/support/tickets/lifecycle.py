@@ -72,19 +72,24 @@ class Move:
 def refusal(
     channel: str, current: str, target: str, actor: str, quote_approved: bool = False
 ) -> str | None:
-    """Why ``actor`` may not move a ``channel`` ticket from ``current`` to ``target`` (None: allowed)."""
+    """Why ``actor`` may not move a ``channel`` ticket from ``current`` to ``target``; None: may."""
     allowed = TRANSITIONS.get((current, target))
     if allowed is None:
-        return f"A ticket cannot go from {STATUSES.get(current, current)} to {STATUSES.get(target, target)}."
+        return (
+            f"A ticket cannot go from {STATUSES.get(current, current)} "
+            f"to {STATUSES.get(target, target)}."
+        )
     if actor not in allowed:
-        return f"Only the {' or the '.join(sorted(allowed))} may move a ticket to {STATUSES[target]} from {STATUSES[current]}."
+        return (
+            f"Only the {' or the '.join(sorted(allowed))} may move a ticket "
+            f"to {STATUSES[target]} from {STATUSES[current]}."
+        )
     if (
         channel == "consulting"
         and target == "in_progress"
-        and current in ("triaged", "awaiting_approval")
+        and (current == "triaged" or (current == "awaiting_approval" and not quote_approved))
     ):
-        if current == "triaged" or not quote_approved:
-            return "Consulting work starts only after the customer approves a quote."
+        return "Consulting work starts only after the customer approves a quote."
     return None
 
 

@@ -1,4 +1,4 @@
-"""Consulting quotes: the operator proposes rate, hours and a completion date; the customer decides."""
+"""Consulting quotes: the operator proposes rate, hours, completion date; the customer decides."""
 
 from datetime import date
 from datetime import datetime

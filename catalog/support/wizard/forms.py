@@ -1,6 +1,5 @@
 """Forms of the request wizard's steps; each owns its validation."""
 
-
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms import RadioField
@@ -40,7 +39,9 @@ class DescribeStepForm(FlaskForm):
         "What happened?",
         filters=[strip],
         validators=[required("Describe the problem."), MaxChars(10000)],
-        description="What you did, what you expected, what happened instead, and any error messages.",
+        description=(
+            "What you did, what you expected, what happened instead, and any error messages."
+        ),
     )
 
 
