@@ -10,20 +10,23 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from catalog import cli
 from catalog import errors
 from catalog import extensions
+from catalog import listeners
 from catalog import ratelimits
 from catalog import templating
+from catalog import unitofwork
 from catalog.accounts import access
 from catalog.config import ENV_PREFIX
 from catalog.config import Defaults
 from catalog.search.indexing import hooks as search_hooks
 from catalog.ticketmail import events as mail_events
+from catalog.unitofwork import UnitOfWorkFlask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, commands, error pages."""
-    app = Flask(
+    app = UnitOfWorkFlask(
         __name__,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -37,6 +40,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)
+    listeners.register()
+    unitofwork.init_app(app)
     access.init_app(app)
     register_blueprints(app)
     ratelimits.init_app(app)

@@ -1,4 +1,4 @@
-"""``flask --app catalog …`` commands. Each command is one unit of work and commits once."""
+"""``flask --app catalog …`` commands. Each command is one unit of work (``catalog.unitofwork``)."""
 
 import sys
 from pathlib import Path
@@ -7,6 +7,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from catalog import unitofwork
 from catalog.accounts.cli import DEMO_PASSWORD
 from catalog.accounts.cli import create_user_command
 from catalog.accounts.cli import ensure_demo_users
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
 
 @click.command("init-db")
 @with_appcontext
+@unitofwork.command
 def init_db_command() -> None:
     """Create the database tables (safe to run again)."""
     create_tables()
@@ -78,10 +80,11 @@ def import_file(path: Path, label: str, keep_existing: bool = False) -> bool:
             click.echo(f"{len(existing)} {label} already present were left as they are.")
     with click.progressbar(length=len(records), label=f"Writing {label}", file=sys.stderr) as bar:
         counts = operations.import_apps(records, progress=bar.update)
-    db.session.commit()
-    click.echo(
-        f"Imported {len(records)} apps: {counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged."
+    summary = (
+        f"Imported {len(records)} apps: {counts['created']} new, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged."
     )
+    unitofwork.after_commit(lambda: click.echo(summary))
     return True
 
 
@@ -95,6 +98,7 @@ def _counted(lines, bar):
 @click.command("import-apps")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
+@unitofwork.command
 def import_apps_command(file: Path) -> None:
     """Import apps from a JSON Lines FILE (see docs/import-apps.md); all or nothing."""
     create_tables()
@@ -104,16 +108,21 @@ def import_apps_command(file: Path) -> None:
 
 @click.command("load-demo")
 @with_appcontext
+@unitofwork.command
 def load_demo_command() -> None:
     """Load the demo marketplace; run again, it adds what is missing and changes nothing else."""
     create_tables()
     if not import_file(DEMO_DIR / "apps.jsonl", "demo apps", keep_existing=True):
         raise SystemExit(1)
     logins = ensure_demo_users() + ensure_demo_support()
-    db.session.commit()
     counts = forum_demo.load_forum_demo(utcnow())
-    db.session.commit()
     click.echo(f"Forum: {counts['threads']} new threads, {counts['articles']} new articles.")
+    # The index is derived from committed rows only: it is built once the demo has committed.
+    unitofwork.after_commit(lambda: _index_and_show_logins(logins))
+
+
+def _index_and_show_logins(logins) -> None:
+    """After load-demo's commit: build the search index and print the demo logins."""
     click.echo(f"Search index: {reindex_with_progress('Building the search index')} documents.")
     click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
     for email, what in logins:

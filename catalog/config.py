@@ -18,6 +18,8 @@ class Defaults:
     # postgresql+psycopg://user:pass@host/dbname).
     SQLALCHEMY_DATABASE_URI = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A request that ends with uncommitted changes raises (catalog.unitofwork); None: when TESTING.
+    UNIT_OF_WORK_STRICT = None
     # Where the Whoosh index lives; relative paths are taken from the project root.
     SEARCH_INDEX_DIR = "search_index"
     # Apply the search outbox right after a request's commit, so a post is searchable at once;

@@ -8,6 +8,7 @@ from email_validator import validate_email
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from catalog import unitofwork
 from catalog.accounts import operations
 from catalog.accounts.forms import PASSWORD_MAX
 from catalog.accounts.forms import PASSWORD_MIN
@@ -64,6 +65,7 @@ def _links(role: str, vendor_slug: str | None, organisation: str | None) -> dict
     "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
 )
 @with_appcontext
+@unitofwork.command
 def create_user_command(email, name, role, vendor_slug, organisation, password_stdin) -> None:
     """Create a user (the first admin, for example); prompts for the password."""
     create_tables()
@@ -83,7 +85,6 @@ def create_user_command(email, name, role, vendor_slug, organisation, password_s
         role,
         **_links(role, vendor_slug, organisation),
     )
-    db.session.commit()
     click.echo(f"Created {user.role} {user.email}.")
 
 

@@ -12,6 +12,7 @@ from flask_login import login_user
 from flask_login import logout_user
 
 from catalog import notify
+from catalog import unitofwork
 from catalog.accounts import operations
 from catalog.accounts import throttle
 from catalog.accounts import tokens
@@ -67,12 +68,11 @@ def _attempt_login(form, target: str | None):
     user = operations.authenticate(form.email.data, form.password.data)
     if user is None:
         throttle.record_failure(form.email.data, address, now, limits)
-        db.session.commit()
+        unitofwork.keep_changes()  # the failure counts although the answer is a 400
         form.form_errors.append(WRONG)
         return _page("login.html", 400, form=form)
     throttle.clear_account(user.email)
     login_user(user)
-    db.session.commit()
     return redirect(target or landing_page(user))
 
 
@@ -92,7 +92,6 @@ def sign_up():
         form.email.data, form.name.data, form.organisation.data, form.password.data
     )
     login_user(user)
-    db.session.commit()
     flash(f"Welcome, {user.name}. Your account is ready.", "success")
     return redirect(url_for("marketplace.home"))
 
@@ -105,7 +104,6 @@ def change_password():
         return _page("password.html", _form_status(form), form=form)
     operations.set_password(current_user, form.password.data)
     login_user(current_user._get_current_object())
-    db.session.commit()
     flash("Your password is changed.", "success")
     return redirect(url_for("accounts.change_password"))
 
@@ -141,7 +139,6 @@ def reset(token: str):
         return _page("reset.html", _form_status(form), form=form)
     operations.set_password(user, form.password.data)
     login_user(user)
-    db.session.commit()
     flash("Your new password is set and you are logged in.", "success")
     return redirect(landing_page(user))
 
@@ -159,6 +156,5 @@ def accept_invite(token: str):
         )
     user = operations.accept_invite(vendor, invite["email"], form.name.data, form.password.data)
     login_user(user)
-    db.session.commit()
     flash(f"Welcome, {user.name}. You can now keep {vendor.name}'s apps up to date.", "success")
     return redirect(url_for("isv.dashboard"))

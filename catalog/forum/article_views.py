@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from catalog.accounts.access import operator_required
 from catalog.db import utcnow
-from catalog.extensions import db
 from catalog.forum import articles
 from catalog.forum import permissions
 from catalog.forum import queries
@@ -64,7 +63,6 @@ def new_article():
     if not form.validate_on_submit():
         return _form_page(form)
     found = articles.save_article(None, form.values(), current_user.id, utcnow())
-    db.session.commit()
     flash("The article is saved.", "success")
     return redirect(url_for("forum.article", article_id=found.id))
 
@@ -85,7 +83,6 @@ def edit_article(article_id: int):
     if not form.validate_on_submit():
         return _form_page(form, found)
     articles.save_article(found, form.values(), current_user.id, utcnow())
-    db.session.commit()
     flash("The article is saved.", "success")
     return redirect(url_for("forum.article", article_id=found.id))
 
@@ -97,7 +94,6 @@ def promote(thread_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     found = articles.promote_thread(thread, current_user.id, utcnow())
-    db.session.commit()
     flash(
         "A draft article was made from the thread; edit it and publish it when it reads well.",
         "success",

@@ -7,8 +7,8 @@ import click
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
 
+from catalog import unitofwork
 from catalog.db import utcnow
-from catalog.extensions import db
 from catalog.forum import importing
 from catalog.forum.records import read_threads
 from catalog.forum.sections import sync_sections
@@ -19,11 +19,11 @@ forum_cli = AppGroup("forum", help="Forum set-up.")
 
 
 @forum_cli.command("sync-sections")
+@unitofwork.command
 def sync_sections_command() -> None:
     """Create the general sections and one per app offering the dedicated forum."""
     create_tables()
     created = sync_sections(utcnow())
-    db.session.commit()
     click.echo(f"Sections ready; {len(created)} app section(s) created or confirmed.")
 
 
@@ -49,6 +49,7 @@ def _report(problems) -> None:
 @click.command("import-posts")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
+@unitofwork.command
 def import_posts_command(file: Path) -> None:
     """Import forum threads with replies from a JSON Lines FILE (docs/import-posts.md); all or nothing."""
     create_tables()
@@ -63,7 +64,7 @@ def import_posts_command(file: Path) -> None:
         length=len(records), label=f"Writing {file.name}", file=sys.stderr
     ) as bar:
         created = importing.write_threads(records, utcnow(), progress=bar.update)
-    db.session.commit()
-    click.echo(
-        f"Imported {len(created)} threads with {sum(len(r['replies']) for r in records)} replies."
+    replies = sum(len(r["replies"]) for r in records)
+    unitofwork.after_commit(
+        lambda: click.echo(f"Imported {len(created)} threads with {replies} replies.")
     )

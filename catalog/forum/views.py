@@ -87,7 +87,6 @@ def new_thread(slug: str):
         status = 400 if form.is_submitted() else 200
         return render_template("forum/new_thread.html", section=found, form=form), status
     thread = operations.start_thread(found, current_user, form.title.data, form.body.data, utcnow())
-    db.session.commit()
     flash("Your question is posted.", "success")
     return redirect(url_for("forum.thread", thread_id=thread.id))
 
@@ -151,7 +150,7 @@ def reply(thread_id: int):
     if not form.validate_on_submit():
         return _thread_page(found, form, 400)
     post = operations.reply(found, current_user, form.body.data, utcnow())
-    db.session.commit()
+    db.session.flush()  # the new post's row, so the refreshed thread counts it
     db.session.refresh(found)
     return redirect(_last_page_url(found, post.id))
 
@@ -167,7 +166,6 @@ def edit_post(post_id: int):
     if form.validate_on_submit():
         title = form.title.data if post.is_opening else None
         operations.edit_post(post, form.body.data, utcnow(), title)
-        db.session.commit()
         flash("Your changes are saved.", "success")
         return redirect(
             url_for("forum.thread", thread_id=post.thread_id, _anchor=f"post-{post.id}")
@@ -185,7 +183,6 @@ def accept(post_id: int):
     if post.is_opening or not ActionForm().validate_on_submit():
         abort(400)
     accepted = operations.toggle_accepted(post.thread, post)
-    db.session.commit()
     flash(
         "Marked as the accepted answer."
         if accepted
@@ -205,7 +202,6 @@ def vote(post_id: int):
         flash("You cannot mark your own post as helpful.", "info")
     else:
         operations.toggle_vote(post, current_user.id, utcnow())
-        db.session.commit()
     return redirect(url_for("forum.thread", thread_id=post.thread_id, _anchor=f"post-{post.id}"))
 
 
@@ -226,7 +222,6 @@ def moderate_thread(thread_id: int):
     if not form.validate_on_submit():
         return _thread_page(found, status=400, moderate_form=form)
     moderation.moderate_thread(found, form.action.data, targets.get(form.section.data))
-    db.session.commit()
     flash(f"Done: {moderation.THREAD_ACTIONS[form.action.data].lower()}.", "success")
     return redirect(url_for("forum.thread", thread_id=found.id))
 
@@ -241,5 +236,4 @@ def moderate_post(post_id: int):
     if post.is_opening or not form.validate_on_submit():
         abort(400, "Only replies can be hidden one by one; hide the thread instead.")
     moderation.moderate_post(post, form.action.data)
-    db.session.commit()
     return redirect(url_for("forum.thread", thread_id=post.thread_id, _anchor=f"post-{post.id}"))

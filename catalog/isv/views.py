@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from catalog.accounts.access import isv_required
 from catalog.db import utcnow
-from catalog.extensions import db
 from catalog.isv import operations
 from catalog.isv import queries
 from catalog.isv.forms import IsvAppForm
@@ -55,6 +54,5 @@ def edit_app(slug: str):
     version = operations.save_app(
         app, listing_values(form), terms_values(form), current_user.id, utcnow()
     )
-    db.session.commit()
     flash("Saved. The support terms are updated and versioned." if version else "Saved.", "success")
     return redirect(url_for("isv.edit_app", slug=app.slug))

@@ -10,7 +10,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from threading import Lock
 
-from sqlalchemy import event
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
@@ -53,11 +52,13 @@ def _touches_catalog(session) -> bool:
     )
 
 
-@event.listens_for(db.session, "before_flush")
 def _bump_on_catalog_change(session, flush_context, instances) -> None:
     """Bump the version whenever a flush writes a catalog model."""
     if _touches_catalog(session):
         bump_version(session)
+
+
+SESSION_LISTENERS = [("before_flush", _bump_on_catalog_change)]
 
 
 class FragmentCache:

@@ -76,7 +76,6 @@ def coverage(slug: str):
         )
     }
     version = operations.decide_coverage(app, values, current_user.id, utcnow())
-    db.session.commit()
     flash("Decision saved and versioned." if version else "Nothing changed.", "success")
     return redirect(url_for("operator.coverage", slug=app.slug))
 
@@ -88,7 +87,6 @@ def publish(slug: str):
     form = PublishForm()
     form.validate_on_submit() or abort(400)
     operations.set_published(app, form.published.data, utcnow())
-    db.session.commit()
     flash(f"{app.name} is {'published' if app.published else 'no longer published'}.", "success")
     return redirect(url_for("operator.dashboard", q=request.args.get("q", "")))
 
@@ -108,7 +106,6 @@ def vendor_new():
     vendor = operations.create_vendor(
         form.name.data, form.slug.data, form.website.data, form.description.data
     )
-    db.session.commit()
     flash(f"Vendor {vendor.name} added. Invite its members below.", "success")
     return redirect(url_for("operator.vendor_edit", slug=vendor.slug))
 
@@ -130,7 +127,6 @@ def vendor_edit(slug: str):
     if not form.validate_on_submit():
         return _vendor_page(vendor, form, InviteForm(formdata=None), _status(form))
     operations.update_vendor(vendor, form.name.data, form.website.data, form.description.data)
-    db.session.commit()
     flash("Vendor saved.", "success")
     return redirect(url_for("operator.vendor_edit", slug=vendor.slug))
 
@@ -163,7 +159,6 @@ def member_remove(slug: str, user_id: int):
     if user is None or user.vendor_id != vendor.id:
         abort(404)
     operations.remove_member(user)
-    db.session.commit()
     flash(f"{user.name} is no longer a member of {vendor.name}.", "success")
     return redirect(url_for("operator.vendor_edit", slug=vendor.slug))
 
@@ -177,7 +172,6 @@ def categories():
             "operator/categories.html", form=form, categories=queries.categories()
         ), _status(form)
     category = operations.create_category(form.name.data, form.slug.data)
-    db.session.commit()
     flash(f"Category {category.name} added.", "success")
     return redirect(url_for("operator.categories"))
 
@@ -192,7 +186,6 @@ def category_edit(slug: str):
             form
         )
     operations.rename_category(category, form.name.data)
-    db.session.commit()
     flash("Category renamed.", "success")
     return redirect(url_for("operator.categories"))
 
@@ -218,6 +211,5 @@ def user_edit(user_id: int):
         return render_template("operator/user.html", form=form, user=user), 400
     account_operations.set_role(user, form.role.data, db.session.get(Vendor, form.vendor_id.data))
     user.active = form.active.data
-    db.session.commit()
     flash(f"{user.email} is now {form.role.data}.", "success")
     return redirect(url_for("operator.users"))

@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
+from catalog import unitofwork
 from catalog.db import utcnow
-from catalog.extensions import db
 from catalog.mail.inbound import MailParseError
 from catalog.ticketmail import outbox
 from catalog.ticketmail import worker
@@ -27,6 +27,7 @@ mail_cli = AppGroup(
 
 
 @mail_cli.command("send")
+@unitofwork.worker
 def send_command() -> None:
     """Send every due notification once (retries wait for their back-off)."""
     result = worker.send_pass()
@@ -50,6 +51,7 @@ def _stop_on_signals() -> threading.Event:
     default=None,
     help="Seconds between passes (default: MAIL_SENDER_INTERVAL_SECONDS).",
 )
+@unitofwork.worker
 def run_sender_command(interval: float | None) -> None:
     """Send due notifications in a loop until stopped (SIGTERM or Ctrl-C)."""
     interval = interval or float(current_app.config["MAIL_SENDER_INTERVAL_SECONDS"])
@@ -61,10 +63,10 @@ def run_sender_command(interval: float | None) -> None:
 
 @mail_cli.command("retry")
 @click.argument("ids", type=int, nargs=-1, required=True)
+@unitofwork.command
 def retry_command(ids: tuple[int, ...]) -> None:
     """Put failed outbox rows back in the queue (after fixing what made them fail)."""
     count = outbox.requeue(list(ids), utcnow())
-    db.session.commit()
     click.echo(f"{count} message(s) queued again.")
 
 
@@ -86,6 +88,7 @@ def _read(source: str) -> bytes:
     multiple=True,
     help="Envelope recipient (e.g. support+app-slug@…); repeatable.",
 )
+@unitofwork.worker
 def ingest_command(source: str, recipients: tuple[str, ...]) -> None:
     """Take one RFC 5322 message: add it to its ticket, open a request, or refuse it."""
     raw = _read(source)
@@ -105,6 +108,7 @@ def ingest_command(source: str, recipients: tuple[str, ...]) -> None:
 @click.option(
     "--lmtp", is_flag=True, help="Speak LMTP (for a mail server's LMTP transport) instead of SMTP."
 )
+@unitofwork.worker
 def serve_command(host: str, port: int, lmtp: bool) -> None:
     """Listen for mail and ingest every message delivered (until SIGTERM or Ctrl-C)."""
     controller = IngestController(current_app._get_current_object(), host, port, lmtp)

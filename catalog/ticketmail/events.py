@@ -8,7 +8,6 @@ at once (``MAIL_SEND_IN_REQUEST``), and ``after_rollback`` forgets everything.
 
 from flask import current_app
 from flask import g
-from sqlalchemy import event
 from sqlalchemy import inspect
 
 from catalog.db import utcnow
@@ -22,7 +21,6 @@ PENDING_ROWS = "mail_pending_rows"
 COMMITTED_ROWS = "mail_committed_rows"
 
 
-@event.listens_for(db.session, "after_flush")
 def _collect(session, flush_context) -> None:
     """Note the ticket events just inserted."""
     new = [obj for obj in session.new if isinstance(obj, TicketEvent)]
@@ -30,7 +28,6 @@ def _collect(session, flush_context) -> None:
         session.info.setdefault(PENDING_EVENTS, []).extend(new)
 
 
-@event.listens_for(db.session, "before_commit")
 def _write_outbox(session) -> None:
     """Flush what is left, then write the e-mails of the noted events into the outbox."""
     session.flush()
@@ -42,7 +39,6 @@ def _write_outbox(session) -> None:
     session.info.setdefault(PENDING_ROWS, []).extend(inspect(row).identity[0] for row in rows)
 
 
-@event.listens_for(db.session, "after_commit")
 def _committed(session) -> None:
     """The rows written by this transaction are now safe to send."""
     rows = session.info.pop(PENDING_ROWS, None)
@@ -50,11 +46,19 @@ def _committed(session) -> None:
         session.info.setdefault(COMMITTED_ROWS, []).extend(rows)
 
 
-@event.listens_for(db.session, "after_rollback")
 def _forget(session) -> None:
     """A rolled-back transaction queues and sends nothing."""
     session.info.pop(PENDING_EVENTS, None)
     session.info.pop(PENDING_ROWS, None)
+
+
+SESSION_LISTENERS = [
+    ("after_flush", _collect),
+    ("before_commit", _write_outbox),
+    ("after_commit", _committed),
+    ("after_rollback", _forget),
+]
+"""Registered by ``catalog.listeners`` in its stated order."""
 
 
 def init_app(app) -> None:

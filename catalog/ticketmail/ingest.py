@@ -8,20 +8,20 @@ inbound log lets only one commit, and the other is then answered as a duplicate.
 from sqlalchemy.exc import IntegrityError
 
 from catalog.db import utcnow
-from catalog.extensions import db
 from catalog.ticketmail.outcome import Outcome
 from catalog.ticketmail.receive import receive
+from catalog.unitofwork import unit_of_work
 
 
 def ingest(raw: bytes, envelope_recipients: tuple[str, ...] = ()) -> Outcome:
     """Receive one raw message and commit what it caused; ``MailParseError`` for non-mail."""
     for attempt in range(2):
         try:
-            outcome = receive(raw, utcnow(), envelope_recipients)
-            db.session.commit()
-            return outcome
+            with unit_of_work():
+                outcome = receive(raw, utcnow(), envelope_recipients)
         except IntegrityError:
-            db.session.rollback()
             if attempt:
                 raise
+        else:
+            return outcome
     raise AssertionError("unreachable")

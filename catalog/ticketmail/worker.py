@@ -1,7 +1,7 @@
 """The sender: one pass over the due outbox rows, or passes in a loop until told to stop.
 
-This is a unit-of-work runner like a CLI command, so it commits: the claim before the message
-leaves (another sender then skips the row), the result right after. A mail server that cannot
+Each step is its own unit of work (``catalog.unitofwork``): the claim commits before the
+message leaves (another sender then skips the row), the result right after. A mail server that cannot
 be reached ends the pass early; the rows not tried stay pending and keep their attempts.
 """
 
@@ -22,6 +22,7 @@ from catalog.notify import deliver
 from catalog.ticketmail import outbox
 from catalog.ticketmail.models import MailOutbox
 from catalog.ticketmail.notifications import RAW_POLICY
+from catalog.unitofwork import unit_of_work
 
 BATCH = 200
 
@@ -83,16 +84,16 @@ def send_pass(
     now = now or utcnow()
     result = PassResult()
     timeout = timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
-    result.abandoned = outbox.fail_abandoned(now, timeout)
-    db.session.commit()
+    with unit_of_work():
+        result.abandoned = outbox.fail_abandoned(now, timeout)
     for row_id in outbox.due_ids(now, limit, only):
-        if not outbox.claim(row_id, now):
-            db.session.rollback()
+        with unit_of_work():
+            claimed = outbox.claim(row_id, now)
+        if not claimed:
             result.taken_elsewhere += 1
             continue
-        db.session.commit()
-        reachable = _send_one(row_id, now, result)
-        db.session.commit()
+        with unit_of_work():
+            reachable = _send_one(row_id, now, result)
         if not reachable:
             result.stopped = "the mail server cannot be reached"
             break

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from catalog import unitofwork
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.models import create_tables
@@ -42,6 +43,7 @@ def reindex_with_progress(label: str = "Indexing") -> int:
 
 
 @search_cli.command("reindex")
+@unitofwork.command
 def reindex_command() -> None:
     """Rebuild the index from the database into a fresh folder and swap it in."""
     create_tables()
@@ -50,6 +52,7 @@ def reindex_command() -> None:
 
 
 @search_cli.command("sync")
+@unitofwork.command
 def sync_command() -> None:
     """Apply the outbox entries the index has not seen yet."""
     config = current_app.config
@@ -64,6 +67,7 @@ def sync_command() -> None:
 
 
 @search_cli.command("status")
+@unitofwork.command
 def status_command() -> None:
     """Show indexed vs. database counts, the outbox backlog and the cursor."""
     folder = _folder()
@@ -96,12 +100,12 @@ def status_command() -> None:
     type=click.Path(file_okay=False),
     help="Another index folder whose cursor must be respected (repeatable).",
 )
+@unitofwork.command
 def purge_outbox_command(days: int, folders: tuple[str, ...]) -> None:
     """Delete old outbox entries; never one that a known index (this machine's, --index-dir) has not applied."""
     known = [folder for folder in (_folder(), *folders) if cursors.known(folder)]
     slowest = min((cursors.read(folder).last_id for folder in known), default=None)
     deleted = sync.purge_outbox(utcnow() - timedelta(days=days), slowest)
-    db.session.commit()
     kept = (
         f", none after entry {slowest} (the slowest of {len(known)} known cursors)" if known else ""
     )
@@ -128,6 +132,7 @@ def run_indexer(
 @click.option(
     "--interval", default=0.5, show_default=True, help="Seconds between polls of the outbox."
 )
+@unitofwork.worker
 def run_indexer_command(interval: float) -> None:
     """Keep the index in step with the outbox; run one next to the web server (see docs/search.md)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")

@@ -8,11 +8,9 @@ and writes the outbox rows, ``after_commit`` marks that there is work for the in
 
 from itertools import chain
 
-from sqlalchemy import event
 from sqlalchemy import insert
 
 from catalog.db import utcnow
-from catalog.extensions import db
 from catalog.search.indexing.models import SearchOutbox
 
 PENDING = "search_pending_docs"
@@ -33,7 +31,6 @@ def record(session, doc_ids) -> None:
     session.info.setdefault(PENDING, set()).update(doc_ids)
 
 
-@event.listens_for(db.session, "after_flush")
 def _collect(session, flush_context) -> None:
     """Note the documents touched by the objects just flushed."""
     for obj in chain(session.new, session.dirty, session.deleted):
@@ -42,7 +39,6 @@ def _collect(session, flush_context) -> None:
             record(session, ids)
 
 
-@event.listens_for(db.session, "before_commit")
 def _write_outbox(session) -> None:
     """Flush what is left and write one outbox row per touched document."""
     session.flush()
@@ -55,11 +51,18 @@ def _write_outbox(session) -> None:
         session.info[COMMITTED] = True
 
 
-@event.listens_for(db.session, "after_rollback")
 def _forget(session) -> None:
     """A rolled-back transaction indexes nothing."""
     session.info.pop(PENDING, None)
     session.info.pop(COMMITTED, None)
+
+
+SESSION_LISTENERS = [
+    ("after_flush", _collect),
+    ("before_commit", _write_outbox),
+    ("after_rollback", _forget),
+]
+"""Registered by ``catalog.listeners`` in its stated order."""
 
 
 def take_committed_flag(session) -> bool:

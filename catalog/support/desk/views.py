@@ -13,6 +13,7 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from catalog import unitofwork
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.support.desk import queries
@@ -96,8 +97,7 @@ def ticket(reference: str):
 
 
 def _done(ticket, message: str):
-    """Commit the unit of work and go back to the ticket page."""
-    db.session.commit()
+    """Say what was done and go back to the ticket page (the unit of work commits)."""
     flash(message, "success")
     return redirect(url_for("support.ticket", reference=ticket.reference))
 
@@ -199,6 +199,7 @@ def decide_quote(reference: str, quote_id: int):
     try:
         quotes.decide(quote, current_user, form.decision.data == "approve", utcnow())
     except TicketError as error:
+        unitofwork.discard_changes()  # the decision may have been half applied
         flash(str(error), "error")
         return redirect(url_for("support.ticket", reference=ticket.reference))
     return _done(

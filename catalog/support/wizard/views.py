@@ -13,6 +13,7 @@ from flask import url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from catalog import unitofwork
 from catalog.accounts.access import roles_required
 from catalog.accounts.models import CUSTOMER
 from catalog.db import utcnow
@@ -147,11 +148,10 @@ def _submit(state: dict):
             current_app.config["TICKET_REF_PREFIX"],
         )
     except QuotaTaken as error:
-        db.session.rollback()
+        unitofwork.discard_changes()
         return _render(
             state, notice=f"{error} Here is the routing again; nothing was submitted yet."
         )
-    db.session.commit()
     flash(f"Your request is ticket {ticket.reference}.", "success")
     return redirect(url_for("support.ticket", reference=ticket.reference))
 
@@ -174,7 +174,6 @@ def solved():
             suggestion_ref=form.ref.data,
         )
     )
-    db.session.commit()
     flash("Glad that helped. Nothing was filed; start a new request any time.", "success")
     return redirect(url_for("marketplace.app_detail", slug=app.slug))
 
