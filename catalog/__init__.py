@@ -15,9 +15,18 @@ from catalog import ratelimits
 from catalog import templating
 from catalog import unitofwork
 from catalog.accounts import access
+from catalog.accounts.blueprint import bp as accounts_bp
+from catalog.api.blueprint import bp as api_bp
 from catalog.config import ENV_PREFIX
 from catalog.config import Defaults
+from catalog.forum.blueprint import bp as forum_bp
+from catalog.health.blueprint import bp as health_bp
+from catalog.isv.blueprint import bp as isv_bp
+from catalog.marketplace.blueprint import bp as marketplace_bp
+from catalog.operator.blueprint import bp as operator_bp
 from catalog.search.indexing import hooks as search_hooks
+from catalog.search.web.blueprint import bp as search_bp
+from catalog.support.blueprint import bp as support_bp
 from catalog.ticketmail import events as mail_events
 from catalog.unitofwork import UnitOfWorkFlask
 
@@ -86,16 +95,6 @@ def instance_secret(folder: Path) -> str:
 
 def register_blueprints(app: Flask) -> None:
     """Attach every feature's URL map."""
-    from catalog.accounts.blueprint import bp as accounts_bp
-    from catalog.api.blueprint import bp as api_bp
-    from catalog.forum.blueprint import bp as forum_bp
-    from catalog.health.blueprint import bp as health_bp
-    from catalog.isv.blueprint import bp as isv_bp
-    from catalog.marketplace.blueprint import bp as marketplace_bp
-    from catalog.operator.blueprint import bp as operator_bp
-    from catalog.search.web.blueprint import bp as search_bp
-    from catalog.support.blueprint import bp as support_bp
-
     app.register_blueprint(marketplace_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(accounts_bp)
