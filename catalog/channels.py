@@ -89,8 +89,6 @@ CHANNELS: tuple[Channel, ...] = (
 
 CHANNEL_KEYS: tuple[str, ...] = tuple(channel.key for channel in CHANNELS)
 BY_KEY: dict[str, Channel] = {channel.key: channel for channel in CHANNELS}
-ISV_CHANNELS = frozenset(c.key for c in CHANNELS if c.set_by == ISV)
-OPERATOR_CHANNELS = frozenset(c.key for c in CHANNELS if c.set_by == OPERATOR)
 
 GREY = "#E9ECEF"
 GREY_TEXT = "#4A4F55"
@@ -100,8 +98,3 @@ SEVERITIES = {
     2: "Major: operation is impaired but a workaround exists",
     3: "Minor: no material impact; questions and feature requests",
 }
-
-
-def get(key: str) -> Channel:
-    """Return the channel with this key, or raise ``KeyError``."""
-    return BY_KEY[key]

@@ -1,5 +1,7 @@
 """Imports every feature's models so ``create_all`` and migrations see all tables."""
 
+from flask_migrate import stamp
+from flask_migrate import upgrade
 from sqlalchemy import inspect
 
 from catalog.accounts.models import LoginFailure  # noqa: F401
@@ -31,9 +33,6 @@ def create_tables() -> None:
     A database made before migrations existed (by ``create_all``) is adopted: when it has every
     table the models define, it is stamped as current; otherwise it is refused with a reason.
     """
-    from flask_migrate import stamp
-    from flask_migrate import upgrade
-
     tables = set(inspect(db.engine).get_table_names())
     if tables and "alembic_version" not in tables:
         missing = sorted(set(db.metadata.tables) - tables)

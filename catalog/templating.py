@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask import Flask
+from flask import current_app
 from flask import request
 from flask.json.provider import DefaultJSONProvider
 
@@ -73,8 +74,6 @@ def init_app(app: Flask) -> None:
 
 def security_headers(response):
     """Headers every response carries; only the legend fragment may be framed."""
-    from flask import current_app
-
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if response.headers.pop("X-Embeddable", None):

@@ -73,11 +73,6 @@ class Window:
         return cls(start_minute, end_minute)
 
     @property
-    def crosses_midnight(self) -> bool:
-        """Whether the window ends on the next day."""
-        return self.end > DAY
-
-    @property
     def label(self) -> str:
         """The window as ``09:00–17:00`` (an end past midnight shows its clock time)."""
         return f"{_clock(self.start)}–{_clock(self.end)}"

@@ -29,11 +29,6 @@ def visibilities_for(user) -> tuple[str, ...]:
     return MEMBER_VISIBILITIES if _signed_in(user) else ANONYMOUS_VISIBILITIES
 
 
-def can_post(user) -> bool:
-    """Every signed-in member (customer, ISV, staff, admin) may start threads and reply."""
-    return _signed_in(user)
-
-
 def owns_section(user, section) -> bool:
     """Whether ``user`` is an ISV member of the vendor whose app the section is for."""
     app = section.app if section is not None else None

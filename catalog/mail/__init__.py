@@ -11,8 +11,8 @@ Modules, by role:
   ``reference_in_subject``, and ``strip_quoted`` for the text worth storing.
 - ``outbound``  -- ``compose_notification(Notification, sender=, domain=)`` returns
   ``(EmailMessage, message_id)``; record the id to thread replies.
-- ``transport`` -- ``send(message, SmtpSettings)`` over smtplib, plus ``write_to_folder`` and
-  ``write_to_stream`` for development; failures raise ``MailSendError`` whose ``retryable``
-  says whether a later retry can help (``TemporarySendError`` / ``PermanentSendError``).
+- ``transport`` -- ``send(message, SmtpSettings)`` over smtplib, plus ``write_to_folder`` for
+  development; failures raise ``MailSendError`` whose ``retryable`` says whether a later retry
+  can help (``TemporarySendError`` / ``PermanentSendError``).
 - ``ids``, ``charsets``, ``htmltext``, ``autoreply`` -- small helpers used by the above.
 """

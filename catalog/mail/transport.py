@@ -18,7 +18,6 @@ from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal
-from typing import TextIO
 
 
 class MailSendError(Exception):
@@ -120,10 +119,3 @@ def write_to_folder(message: EmailMessage, folder: str | os.PathLike) -> Path:
         stream.write(message.as_bytes())
     os.replace(temporary, target)
     return target
-
-
-def write_to_stream(message: EmailMessage, stream: TextIO) -> None:
-    """Write ``message`` to a text stream (e.g. ``sys.stdout``) for development."""
-    stream.write(message.as_string())
-    stream.write("\n")
-    stream.flush()

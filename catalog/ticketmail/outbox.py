@@ -66,12 +66,6 @@ def mark_failed_attempt(row: MailOutbox, error: MailSendError, now: datetime, po
     db.session.flush()
 
 
-def release(row: MailOutbox) -> None:
-    """Give back a claim that never reached the server (the attempt does not count)."""
-    row.status, row.attempts = "pending", max(0, row.attempts - 1)
-    db.session.flush()
-
-
 def fail_abandoned(now: datetime, timeout: timedelta) -> int:
     """Fail rows a sender claimed and never settled (it died mid-send).
 

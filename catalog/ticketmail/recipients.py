@@ -14,7 +14,6 @@ from catalog.accounts.models import STAFF
 from catalog.accounts.models import User
 from catalog.extensions import db
 from catalog.support.plans.models import Subscription
-from catalog.support.tickets.lifecycle import AGENT
 from catalog.support.tickets.lifecycle import CUSTOMER
 from catalog.support.tickets.models import Ticket
 
@@ -49,6 +48,3 @@ def addresses(ticket: Ticket, side: str, exclude: int | None = None) -> list[str
     """The e-mail addresses of one side (``customer`` or ``agent``), without ``exclude``'s."""
     people = customer_side(ticket) if side == CUSTOMER else agent_side(ticket)
     return list(dict.fromkeys(user.email for user in people if user.active and user.id != exclude))
-
-
-SIDES = (CUSTOMER, AGENT)

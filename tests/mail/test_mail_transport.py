@@ -1,6 +1,5 @@
 """Delivery: a real SMTP round trip through aiosmtpd, error classification, dev backends."""
 
-import io
 import socket
 from email import policy
 from email.parser import BytesParser
@@ -18,7 +17,6 @@ from catalog.mail.transport import SmtpSettings
 from catalog.mail.transport import TemporarySendError
 from catalog.mail.transport import send
 from catalog.mail.transport import write_to_folder
-from catalog.mail.transport import write_to_stream
 from tests.mail.conftest import free_port
 
 
@@ -118,10 +116,3 @@ def test_folder_backend_writes_one_parseable_file_per_message(tmp_path):
     write_to_folder(second, tmp_path / "outbox")
     assert sorted(p.suffix for p in (tmp_path / "outbox").iterdir()) == [".eml", ".eml"]
     assert parse_message(path.read_bytes()).message_id == first_id
-
-
-def test_stream_backend_prints_the_message():
-    stream = io.StringIO()
-    message, message_id = notification_message()
-    write_to_stream(message, stream)
-    assert f"Message-ID: {message_id}" in stream.getvalue()

@@ -51,11 +51,6 @@ class ParsedQuery:
     truncated: bool = False
     fallback: bool = False
 
-    @property
-    def empty(self):
-        """True when there is nothing to search for."""
-        return self.query is wq.NullQuery
-
 
 def _parser():
     """Build the one parser: our fields only, no ranges, boosts or ``*:*``."""
