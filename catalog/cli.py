@@ -63,7 +63,7 @@ def import_file(path: Path, label: str, keep_existing: bool = False) -> bool:
         except UnicodeDecodeError as error:
             raise click.ClickException(
                 f"{path} is not UTF-8 text ({error.reason} at byte {error.start})."
-            )
+            ) from error
     with click.progressbar(length=len(lines), label=f"Checking {label}", file=sys.stderr) as bar:
         records, problems = read_records(_counted(lines, bar))
     if problems:
@@ -116,7 +116,8 @@ def load_demo_command() -> None:
         raise SystemExit(1)
     logins = ensure_demo_users() + ensure_demo_support()
     counts = forum_demo.load_forum_demo(utcnow())
-    click.echo(f"Forum: {counts['threads']} new threads, {counts['articles']} new articles.")
+    forum = f"Forum: {counts['threads']} new threads, {counts['articles']} new articles."
+    unitofwork.after_commit(lambda: click.echo(forum))
     # The index is derived from committed rows only: it is built once the demo has committed.
     unitofwork.after_commit(lambda: _index_and_show_logins(logins))
 

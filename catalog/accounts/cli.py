@@ -74,7 +74,7 @@ def create_user_command(email, name, role, vendor_slug, organisation, password_s
     except EmailNotValidError as error:
         raise click.ClickException(
             f"“{email}” is not an e-mail address people can log in with: {error}"
-        )
+        ) from error
     if operations.user_by_email(email) is not None:
         raise click.ClickException(f"{email} already has an account.")
     password = _read_password(password_stdin)

@@ -122,7 +122,8 @@ def reset_request():
             render_template("accounts/mail/reset.txt", user=user, link=link),
         )
     flash(
-        "If an account uses that address, we have sent it a link to choose a new password. The link works for one hour.",
+        "If an account uses that address, we have sent it a link to choose a new password. "
+        "The link works for one hour.",
         "info",
     )
     return redirect(url_for("accounts.login"))

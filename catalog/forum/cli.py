@@ -34,7 +34,7 @@ def _read_lines(path: Path) -> list[str]:
     except UnicodeDecodeError as error:
         raise click.ClickException(
             f"{path} is not UTF-8 text ({error.reason} at byte {error.start})."
-        )
+        ) from error
 
 
 def _report(problems) -> None:
@@ -51,7 +51,7 @@ def _report(problems) -> None:
 @with_appcontext
 @unitofwork.command
 def import_posts_command(file: Path) -> None:
-    """Import forum threads with replies from a JSON Lines FILE (docs/import-posts.md); all or nothing."""
+    """Import threads with replies from a JSON Lines FILE (docs/import-posts.md); all or nothing."""
     create_tables()
     lines = _read_lines(file)
     with click.progressbar(lines, label=f"Checking {file.name}", file=sys.stderr) as bar:

@@ -75,7 +75,7 @@ def app_history(slug: str):
     versions = queries.versions_of(app.id)
     entries = [
         (version, describe_changes(previous.snapshot if previous else None, version.snapshot))
-        for previous, version in zip([None, *versions], versions)
+        for previous, version in zip([None, *versions], versions, strict=False)
     ]
     return render_template(
         "marketplace/history.html", app=app, entries=entries[::-1], sources=SOURCES

@@ -56,7 +56,8 @@ def run_sender_command(interval: float | None) -> None:
     """Send due notifications in a loop until stopped (SIGTERM or Ctrl-C)."""
     interval = interval or float(current_app.config["MAIL_SENDER_INTERVAL_SECONDS"])
     click.echo(
-        f"Sending the outbox every {interval:g} s with the {current_app.config['MAIL_BACKEND']} backend."
+        f"Sending the outbox every {interval:g} s "
+        f"with the {current_app.config['MAIL_BACKEND']} backend."
     )
     worker.run(interval, _stop_on_signals(), report=lambda result: click.echo(result.summary()))
 

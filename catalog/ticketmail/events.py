@@ -72,7 +72,7 @@ def take_committed_rows(session) -> list[int]:
 
 
 def send_after_request(response):
-    """With ``MAIL_SEND_IN_REQUEST``, try this request's notifications now; never fail the request."""
+    """With ``MAIL_SEND_IN_REQUEST``, send this request's notifications now; never fail it."""
     rows = take_committed_rows(db.session)
     if rows and current_app.config["MAIL_SEND_IN_REQUEST"] and not g.get("mail_sending"):
         g.mail_sending = True

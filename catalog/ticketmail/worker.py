@@ -1,8 +1,8 @@
 """The sender: one pass over the due outbox rows, or passes in a loop until told to stop.
 
 Each step is its own unit of work (``catalog.unitofwork``): the claim commits before the
-message leaves (another sender then skips the row), the result right after. A mail server that cannot
-be reached ends the pass early; the rows not tried stay pending and keep their attempts.
+message leaves (another sender then skips the row), the result right after. A mail server that
+cannot be reached ends the pass early; the rows not tried stay pending and keep their attempts.
 """
 
 import threading

@@ -77,7 +77,8 @@ def status_command() -> None:
     click.echo(f"Index state:  {health.state}{' — ' + health.detail if health.detail else ''}")
     click.echo(f"Indexed documents: {health.doc_count}")
     click.echo(
-        f"Database documents: {sum(counts.values())} ({', '.join(f'{k} {v}' for k, v in counts.items())})"
+        f"Database documents: {sum(counts.values())} "
+        f"({', '.join(f'{k} {v}' for k, v in counts.items())})"
     )
     click.echo(
         f"Outbox: cursor at {cursors.read(folder).last_id}, newest entry {sync.outbox_max_id()}, "
@@ -102,7 +103,7 @@ def status_command() -> None:
 )
 @unitofwork.command
 def purge_outbox_command(days: int, folders: tuple[str, ...]) -> None:
-    """Delete old outbox entries; never one that a known index (this machine's, --index-dir) has not applied."""
+    """Delete old outbox entries, never one a known index (this machine's, --index-dir) lacks."""
     known = [folder for folder in (_folder(), *folders) if cursors.known(folder)]
     slowest = min((cursors.read(folder).last_id for folder in known), default=None)
     deleted = sync.purge_outbox(utcnow() - timedelta(days=days), slowest)
@@ -115,7 +116,7 @@ def purge_outbox_command(days: int, folders: tuple[str, ...]) -> None:
 def run_indexer(
     folder: str, interval: float, timeout: float, overlap: float, should_stop=lambda: False
 ) -> None:
-    """Apply the outbox every ``interval`` seconds until ``should_stop()``; unexpected errors propagate."""
+    """Apply the outbox every ``interval`` s until ``should_stop()``; other errors propagate."""
     warned = False
     while not should_stop():
         result = sync.sync(folder, timeout, overlap)
@@ -134,7 +135,7 @@ def run_indexer(
 )
 @unitofwork.worker
 def run_indexer_command(interval: float) -> None:
-    """Keep the index in step with the outbox; run one next to the web server (see docs/search.md)."""
+    """Keep the index in step with the outbox; run one beside the web server (docs/search.md)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = current_app.config
     click.echo(f"Indexer following the outbox into {_folder()} every {interval}s (Ctrl+C stops).")

@@ -31,6 +31,6 @@ def close_quiet_command(days: float | None) -> None:
 @tickets_cli.command("flag-clocks")
 @unitofwork.command
 def flag_clocks_command() -> None:
-    """Record timeline events for clocks at 80 % of their time or past due (run it every few minutes)."""
+    """Record events for clocks at 80 % of their time or past due (run it every few minutes)."""
     counts = housekeeping.flag_clocks(utcnow())
     click.echo(f"{counts['warning']} clock(s) at 80 %, {counts['breached']} breached.")

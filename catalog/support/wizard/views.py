@@ -134,7 +134,10 @@ def _submit(state: dict):
     if intake is None or now - quoted_at > grace or shown_fingerprint(intake) != state.get("shown"):
         return _render(
             state,
-            notice="The routing or the due times changed since they were shown; here they are again. Nothing was submitted yet.",
+            notice=(
+                "The routing or the due times changed since they were shown; here they are again. "
+                "Nothing was submitted yet."
+            ),
         )
     if not intake.makes_ticket:
         abort(400)
