@@ -49,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)
-    listeners.register()
+    listeners.init_app(app)
     unitofwork.init_app(app)
     access.init_app(app)
     register_blueprints(app)

@@ -15,6 +15,7 @@ registered here, from ``create_app``, never as a side effect of importing a modu
    flushes once more and writes the search outbox, so no committed change escapes the index.
 """
 
+from flask import Flask
 from sqlalchemy import event
 
 from catalog import unitofwork
@@ -26,8 +27,11 @@ from catalog.ticketmail import events as mail_events
 ORDER = (cache, unitofwork, mail_events, search_events)
 
 
-def register() -> None:
-    """Attach every module's ``SESSION_LISTENERS`` to the session, in ``ORDER``; idempotent."""
+def init_app(app: Flask) -> None:
+    """Attach every module's ``SESSION_LISTENERS`` to the session, in ``ORDER``; idempotent.
+
+    The session is process-wide, so a second app (tests make many) adds nothing twice.
+    """
     for module in ORDER:
         for name, listener in module.SESSION_LISTENERS:
             if not event.contains(db.session, name, listener):
