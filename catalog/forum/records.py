@@ -12,7 +12,7 @@ from typing import Any
 from catalog.jsonlines import Problem
 from catalog.jsonlines import RecordChecker
 from catalog.jsonlines import checked_lines
-from catalog.marketplace.records import SLUG_RE
+from catalog.marketplace.records import slug_problem
 
 THREAD_FIELDS = {
     "section",
@@ -48,12 +48,13 @@ class _Checker(RecordChecker):
         return value
 
     def slug(self, data: dict, key: str) -> str | None:
-        """An optional slug."""
+        """An optional slug, by the catalog's one rule (``marketplace.records.slug_problem``)."""
         value = data.get(key)
         if value is None:
             return None
-        if not isinstance(value, str) or not SLUG_RE.match(value):
-            self.fail(key, "must be a slug: lower-case letters, digits and single hyphens")
+        problem = slug_problem(value) if isinstance(value, str) else "is not text"
+        if problem:
+            self.fail(key, f"must be a slug: it {problem}")
             return None
         return value
 

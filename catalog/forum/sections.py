@@ -14,6 +14,8 @@ from catalog.isv.models import ForumSectionRequest
 from catalog.marketplace.models import App
 from catalog.marketplace.models import SupportTerms
 
+SECTION_SLUG_MAX = Section.slug.type.length
+
 GENERAL_SECTIONS = (
     (
         "getting-started",
@@ -53,11 +55,22 @@ def ensure_general_sections() -> int:
 
 
 def _free_slug(wanted: str) -> str:
-    """``wanted``, or ``wanted-app``/``wanted-app-2`` … if a section already uses it."""
-    taken = set(db.session.scalars(select(Section.slug).where(Section.slug.startswith(wanted))))
-    slug, n = wanted, 1
+    """``wanted``, or ``wanted-app``/``wanted-app-2`` … if a section already uses it.
+
+    ``wanted`` is an app slug, so any id the catalog accepts (``g++``, ``ms-python.python``)
+    names its section as it is. A suffix never makes the slug longer than the column: the end
+    of ``wanted`` is cut to make room (``_`` is matched literally, not as a LIKE wildcard).
+    """
+    common = wanted[: SECTION_SLUG_MAX // 2]  # every candidate below begins with it
+    taken = set(
+        db.session.scalars(
+            select(Section.slug).where(Section.slug.startswith(common, autoescape=True))
+        )
+    )
+    slug, n = wanted[:SECTION_SLUG_MAX], 1
     while slug in taken:
-        slug = f"{wanted}-app" if n == 1 else f"{wanted}-app-{n}"
+        suffix = "-app" if n == 1 else f"-app-{n}"
+        slug = wanted[: SECTION_SLUG_MAX - len(suffix)] + suffix
         n += 1
     return slug
 

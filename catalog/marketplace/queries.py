@@ -25,6 +25,7 @@ from catalog.marketplace.models import OperatorCoverage
 from catalog.marketplace.models import SupportTerms
 from catalog.marketplace.models import TermsVersion
 from catalog.marketplace.models import Vendor
+from catalog.marketplace.records import is_slug
 from catalog.pagination import Page
 
 CHANNEL_CONDITIONS = {
@@ -188,7 +189,13 @@ def filter_choices() -> tuple[list, list]:
 
 
 def app_by_slug(slug: str, include_unpublished: bool = False) -> App | None:
-    """An app with its vendor, category, terms and coverage, in one query."""
+    """An app with its vendor, category, terms and coverage, in one query.
+
+    None at once, without a query, for text that is not a slug: the page, legend, badge, API and
+    operator routes all look apps up here, so an id no app can have is a 404 everywhere.
+    """
+    if not is_slug(slug):
+        return None
     statement = (
         select(App)
         .options(
