@@ -18,7 +18,7 @@ minus holidays. Conventions (all tested in ``tests/support``):
 * Results are returned in the calendar's time zone. The engine steps a day at a time and gives up
   with :class:`CalendarError` after ``HORIZON_DAYS`` consecutive days without business time.
 
-The stored JSON form lives in ``calendar_rules``; ``explain`` tells how a due time was reached.
+The stored JSON form lives in ``rules``; ``explain`` tells how a due time was reached.
 """
 
 from collections.abc import Iterator

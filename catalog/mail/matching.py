@@ -1,7 +1,8 @@
 """Pure helpers that tie an inbound message to a ticket and keep only its new text.
 
-Threading order (PRODUCT.md): first ``candidate_message_ids`` against the Message-IDs we
-recorded, then ``reference_in_subject``. Whether the sender may append is the caller's check.
+Threading order (docs/product.md#e-mail-threading): first ``candidate_message_ids`` against the
+Message-IDs we recorded, then ``reference_in_subject``. Whether the sender may append is the
+caller's check.
 """
 
 import re

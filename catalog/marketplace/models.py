@@ -167,7 +167,7 @@ class TermsVersion(db.Model):
 
 
 class CatalogState(db.Model):
-    """A single row whose version moves on every catalog change (see ``catalog.cache``)."""
+    """A single row whose version moves on every catalog change (``catalog.marketplace.cache``)."""
 
     __tablename__ = "catalog_state"
 

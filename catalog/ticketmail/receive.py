@@ -1,10 +1,10 @@
 """One inbound message: thread it to a ticket, check the sender, then append, open or refuse.
 
-Threading follows PRODUCT.md: the Message-IDs in In-Reply-To/References against the ones we
-recorded, then a reference in the subject (any prefix ever used). Only a participant of the
-ticket may append; anyone else gets a polite refusal, worded the same whether or not the
-reference exists. Automatic mail and our own mail coming back are never answered. Functions
-flush; the caller (``ingest``) commits.
+Threading follows docs/product.md#e-mail-threading: the Message-IDs in In-Reply-To/References
+against the ones we recorded, then a reference in the subject (any prefix ever used). Only a
+participant of the ticket may append; anyone else gets a polite refusal, worded the same whether
+or not the reference exists. Automatic mail and our own mail coming back are never answered.
+Functions flush; the caller (``ingest``) commits.
 """
 
 from datetime import datetime

@@ -23,7 +23,7 @@ def channel_sets():
 
 
 def expected(offered, external, state, covers, kind):
-    """The rules of PRODUCT.md written out plainly: (channel, outcome)."""
+    """The rules of docs/product.md#routing-a-request written out plainly: (channel, outcome)."""
     if kind == "custom" and "consulting" in offered:
         return "consulting", "quote"
     if "professional" in offered and state == "active" and covers:
