@@ -1,6 +1,8 @@
 """The request wizard end to end through the test client, and the route preview API."""
 
 import re
+from datetime import datetime
+from html import unescape
 
 from catalog.extensions import db
 from catalog.support.tickets.models import Deflection
@@ -13,6 +15,9 @@ from tests.support.conftest import subscribe
 
 STATE_RE = re.compile(r'name="state" value="([^"]+)"')
 DUE_RE = re.compile(r'id="due-(\w+)">\s*<h3>[^<]*<time datetime="([^"]+)"')
+VERDICT_RE = re.compile(
+    r'class="chip__label">([^<]+)</span>.*?class="legend-row__note">([^<]*)</p>', re.DOTALL
+)
 
 
 def _state(html: str) -> str:
@@ -37,6 +42,12 @@ def walk(auth, client, app_slug: str, severity: int = 2, kind: str = "incident")
     return html
 
 
+def verdicts(html: str) -> dict[str, str]:
+    """The decision page's note for each channel, by channel label, in the order shown."""
+    decision = html.split('id="decision-heading"', 1)[1].split("</section>", 1)[0]
+    return {label: unescape(note) for label, note in VERDICT_RE.findall(decision)}
+
+
 def submit(auth, html: str):
     """Press the submit button of the decision page."""
     return auth.post("/support/new", {"state": _state(html), "step": "review"})
@@ -47,7 +58,20 @@ def test_professional_request_stores_the_due_times_shown_before_submitting(app, 
     auth.login(apps["customer"])
     html = walk(auth, client, PRO_APP)
     assert "Your request goes to: Professional support" in html
-    assert "Not offered for this app." not in html.split("Developer / ISV support")[0] or True
+    notes = verdicts(html)
+    assert list(notes) == [
+        "Public forum (casual)",
+        "Dedicated forum",
+        "Developer / ISV support",
+        "Professional support",
+        "Consulting",
+    ]
+    assert notes["Public forum (casual)"] == notes["Dedicated forum"] == "Not offered for this app."
+    assert notes["Developer / ISV support"] == (
+        "Not needed: your professional support covers this request."
+    ), "an offered channel is never called 'not offered'"
+    assert notes["Professional support"].startswith("Your subscription covers professional support")
+    assert notes["Consulting"].startswith("Consulting is for custom or open-ended work")
     shown = dict(DUE_RE.findall(html))
     assert set(shown) == {"first_response", "workaround", "resolution"}
     assert "How this was worked out" in html and "Counted" in html
@@ -57,8 +81,6 @@ def test_professional_request_stores_the_due_times_shown_before_submitting(app, 
         ticket = db.session.scalar(db.select(Ticket))
         stored = {clock.target: clock.due_at for clock in ticket.clocks}
         assert ticket.channel == "professional" and ticket.reference == "SUP-000001"
-    from datetime import datetime
-
     assert {key: datetime.fromisoformat(value) for key, value in shown.items()} == stored
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "SUP-000001" in page and "opened the request" in page
