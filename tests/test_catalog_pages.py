@@ -8,6 +8,7 @@ from sqlalchemy import event
 from catalog.extensions import db
 from tests.conftest import add_apps
 from tests.conftest import app_record
+from tests.conftest import make_app
 
 
 def listed(client, url: str) -> list[str]:
@@ -258,21 +259,15 @@ def _fill(app, count: int) -> None:
         "/",
     ],
 )
-def test_pages_run_a_fixed_number_of_queries_whatever_the_catalog_size(make_database, url):
-    from catalog import create_app
-    from catalog.models import create_all_tables
-
+def test_pages_run_a_fixed_number_of_queries_whatever_the_catalog_size(
+    tmp_path, make_database, url
+):
     counts = []
     for size in (10, 1000):
-        app = create_app(
-            {
-                "TESTING": True,
-                "FRAGMENT_CACHE_SIZE": 0,
-                "SQLALCHEMY_DATABASE_URI": make_database(f"size{size}"),
-            }
+        # Like the ``app`` fixture (secret, index and mail in tmp_path), without the page cache.
+        app = make_app(
+            tmp_path / f"size{size}", make_database(f"size{size}"), FRAGMENT_CACHE_SIZE=0
         )
-        with app.app_context():
-            create_all_tables()
         _fill(app, size)
         counts.append(count_queries(app, app.test_client(), url))
         with app.app_context():

@@ -104,13 +104,26 @@ def test_a_storage_failure_answers_451_so_the_mail_server_retries(app, apps, lis
     assert caught.value.smtp_code == 451
 
 
-def _flask(database_url: str, *args: str) -> subprocess.Popen:
-    """Start ``flask --app catalog …`` as its own process on the test's database."""
+def _flask(app, *args: str) -> subprocess.Popen:
+    """Start ``flask --app catalog …`` as its own process, configured like the test's ``app``.
+
+    Its secret key, search index and mail folder are the test's (in ``tmp_path``): without them
+    the process would write ``instance/secret_key`` and ``search_index/`` into the checkout.
+    """
     env = {
         **os.environ,
-        "CATALOG_SQLALCHEMY_DATABASE_URI": database_url,
         "PYTHONPATH": str(ROOT),
-        "CATALOG_SERVER_NAME": "catalog.test",
+        **{
+            f"CATALOG_{name}": app.config[name]
+            for name in (
+                "SQLALCHEMY_DATABASE_URI",
+                "SERVER_NAME",
+                "SECRET_KEY",
+                "SEARCH_INDEX_DIR",
+                "MAIL_BACKEND",
+                "MAIL_FILE_DIR",
+            )
+        },
     }
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "catalog", *args],
@@ -133,12 +146,10 @@ def _wait_for_port(port: int, process: subprocess.Popen) -> None:
     raise AssertionError(f"nothing listens on {port}: {process.communicate(timeout=5)[0]}")
 
 
-def test_the_serve_command_delivers_into_tickets_and_stops_cleanly_on_sigterm(
-    app, apps, database_url
-):
+def test_the_serve_command_delivers_into_tickets_and_stops_cleanly_on_sigterm(app, apps):
     reference = open_request(app, apps["customer"])
     port = free_port()
-    server = _flask(database_url, "mail", "serve", "--host", "127.0.0.1", "--port", str(port))
+    server = _flask(app, "mail", "serve", "--host", "127.0.0.1", "--port", str(port))
     try:
         _wait_for_port(port, server)
         with smtplib.SMTP("127.0.0.1", port) as client:
