@@ -2,11 +2,15 @@
 
 Playwright never downloads a browser here: it drives ``/usr/bin/chromium`` (Debian's package,
 installed by ``make test``). Chromium gets the flags that keep it off the network.
+
+Every test in this folder carries the ``browser`` marker: ``pytest -m "not browser"`` (``make
+test-fast``) leaves them out.
 """
 
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -26,6 +30,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the tests of this folder ``browser`` (the hook sees every collected test)."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture
