@@ -1,4 +1,4 @@
-"""Suggestions shown before a request is submitted: matching articles and solved threads.
+"""Deflection: suggestions shown before a request is submitted, and the ones that solved it.
 
 They come from the knowledge forum's search (``catalog.search.web.suggestions.suggest_for``), which
 respects the user's visibility and returns nothing while the index is unavailable, so the
@@ -7,7 +7,9 @@ wizard then simply says it found no suggestions.
 
 from dataclasses import dataclass
 
+from catalog.extensions import db
 from catalog.search.web.suggestions import suggest_for
+from catalog.support.tickets.models import Deflection
 
 MAX_SUGGESTIONS = 5
 
@@ -38,3 +40,13 @@ def suggestions(user, title: str, text: str, app_slug: str | None = None) -> lis
         )
         for hit in hits[:MAX_SUGGESTIONS]
     ]
+
+
+def record_solved(user, app, title: str, kind: str, ref: str) -> Deflection:
+    """A suggestion solved the user's problem: note it (flush only; nothing is filed)."""
+    found = Deflection(
+        user_id=user.id, app_id=app.id, title=title, suggestion_kind=kind, suggestion_ref=ref
+    )
+    db.session.add(found)
+    db.session.flush()
+    return found

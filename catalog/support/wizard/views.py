@@ -17,9 +17,7 @@ from catalog import unitofwork
 from catalog.accounts.access import roles_required
 from catalog.accounts.models import CUSTOMER
 from catalog.db import utcnow
-from catalog.extensions import db
 from catalog.support.desk import queries
-from catalog.support.tickets.models import Deflection
 from catalog.support.tickets.operations import QuotaTaken
 from catalog.support.tickets.operations import open_ticket
 from catalog.support.wizard import deflection
@@ -168,15 +166,7 @@ def solved():
     if app is None or not form.validate_on_submit() or "title" not in state:
         flash("That request form expired or was changed; please start again.", "error")
         return redirect(url_for("support.new_request"))
-    db.session.add(
-        Deflection(
-            user_id=current_user.id,
-            app_id=app.id,
-            title=state["title"],
-            suggestion_kind=form.kind.data,
-            suggestion_ref=form.ref.data,
-        )
-    )
+    deflection.record_solved(current_user, app, state["title"], form.kind.data, form.ref.data)
     flash("Glad that helped. Nothing was filed; start a new request any time.", "success")
     return redirect(url_for("marketplace.app_detail", slug=app.slug))
 
