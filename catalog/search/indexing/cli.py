@@ -119,7 +119,8 @@ def run_indexer(
     """Apply the outbox every ``interval`` s until ``should_stop()``; other errors propagate."""
     warned = False
     while not should_stop():
-        result = sync.sync(folder, timeout, overlap)
+        with unitofwork.unit_of_work():  # a pass only reads; the unit ends its transaction
+            result = sync.sync(folder, timeout, overlap)
         if result.unavailable and not warned:
             log.warning("search index at %s is missing or damaged; waiting for a reindex", folder)
         warned = result.unavailable
