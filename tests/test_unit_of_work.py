@@ -66,7 +66,9 @@ def uow_app(tmp_path, database_url):
     for view in (returns, raises, aborts, refuses, refuses_but_keeps, discards):
         app.add_url_rule(f"/_uow/{view.__name__}", view_func=view)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_a_view_that_returns_normally_is_committed(uow_app):
@@ -180,7 +182,9 @@ def test_only_the_unit_of_work_commits():
 
 
 def test_session_listeners_are_registered_once_in_the_stated_order(app, tmp_path, database_url):
-    make_app(tmp_path / "second", database_url)  # a second app registers nothing twice
+    second = make_app(tmp_path / "second", database_url)  # it must register nothing twice
+    with second.app_context():
+        db.engine.dispose()
     with app.app_context():
         before_commit = list(db.session().dispatch.before_commit)
     assert before_commit.count(search_events._write_outbox) == 1
