@@ -20,6 +20,7 @@ from catalog.legend import legend_for
 from catalog.marketplace import queries as marketplace_queries
 from catalog.marketplace.models import Category
 from catalog.marketplace.models import Vendor
+from catalog.marketplace.records import OPERATOR_FIELDS
 from catalog.operator import operations
 from catalog.operator import queries
 from catalog.operator.forms import CategoryForm
@@ -62,19 +63,7 @@ def coverage(slug: str):
     form = CoverageForm(obj=app.coverage)
     if not form.validate_on_submit():
         return render_template("operator/coverage.html", app=app, form=form), _status(form)
-    values = {
-        key: form[key].data
-        for key in (
-            "professional",
-            "consulting",
-            "knowledge",
-            "stability",
-            "agreement",
-            "justification",
-            "rate_min",
-            "rate_max",
-        )
-    }
+    values = {key: form[key].data for key in OPERATOR_FIELDS}
     version = operations.decide_coverage(app, values, current_user.id, utcnow())
     flash("Decision saved and versioned." if version else "Nothing changed.", "success")
     return redirect(url_for("operator.coverage", slug=app.slug))
