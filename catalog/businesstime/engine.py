@@ -16,7 +16,9 @@ minus holidays. Conventions (all tested in ``tests/support``):
 * ``always_open`` is shorthand for 00:00–24:00 on all seven days. Holidays still close their
   whole days if any are listed, so a true 24×7 clock simply lists none.
 * Results are returned in the calendar's time zone. The engine steps a day at a time and gives up
-  with :class:`CalendarError` after ``HORIZON_DAYS`` consecutive days without business time.
+  with :class:`BeyondHorizon` (a :class:`CalendarError`) once a walk passes ``HORIZON_DAYS`` days
+  or ``HORIZON_SPANS`` windows from where it started, so stored data can never make it loop long
+  (callers say "no due time can be computed").
 
 The stored JSON form lives in ``rules``; ``explain`` tells how a due time was reached.
 """
@@ -40,6 +42,8 @@ from catalog.businesstime.rules import serialise_calendar
 
 __all__ = [
     "HORIZON_DAYS",
+    "HORIZON_SPANS",
+    "BeyondHorizon",
     "Calendar",
     "CalendarError",
     "Window",
@@ -50,8 +54,17 @@ __all__ = [
     "validate_calendar_dict",
 ]
 
+# Three years: the longest target (60 working days) on the thinnest calendar the forms accept
+# is far inside it, and a walk of 1,098 days takes milliseconds.
 HORIZON_DAYS = 3 * 366
+# 60 working days of 15-minute windows need 1,920 spans; this bounds calendars with many tiny
+# windows stored before validation refused them (up to 1,440 a day).
+HORIZON_SPANS = 20_000
 _FULL_DAY = (Window(0, 24 * 60),)
+
+
+class BeyondHorizon(CalendarError):
+    """No answer within the engine's horizon: the calendar has too little business time."""
 
 
 @dataclass(frozen=True)
@@ -151,21 +164,27 @@ def next_open(cal: Calendar, instant: datetime) -> datetime:
 def iter_spans(cal: Calendar, instant: datetime) -> Iterator[tuple[date, datetime, datetime]]:
     """Yield (owning local day, UTC start, UTC end) of business time from ``instant`` on, in order.
 
-    Spans never overlap and never start before ``instant``. Raises CalendarError after
-    ``HORIZON_DAYS`` consecutive days without any business time.
+    Spans never overlap and never start before ``instant``. Raises BeyondHorizon once the walk
+    passes ``HORIZON_DAYS`` days or ``HORIZON_SPANS`` spans.
     """
     cursor = _utc(instant)
     day = cursor.astimezone(cal.zone).date() - timedelta(days=1)
-    idle_days = 0
-    while idle_days <= HORIZON_DAYS:
-        idle_days += 1
+    spans = 0
+    for _step in range(HORIZON_DAYS + 1):
         for span_start, span_end in _day_spans(cal, day):
             span_start = max(span_start, cursor)
             if span_end > span_start:
+                spans += 1
+                if spans > HORIZON_SPANS:
+                    raise BeyondHorizon(
+                        f"The calendar needs more than {HORIZON_SPANS} working windows from {day}."
+                    )
                 yield day, span_start, span_end
-                cursor, idle_days = span_end, 0
+                cursor = span_end
         day += timedelta(days=1)
-    raise CalendarError(f"The calendar has no business time in the {HORIZON_DAYS} days to {day}.")
+    raise BeyondHorizon(
+        f"The calendar has no business time, or not enough, in the {HORIZON_DAYS} days to {day}."
+    )
 
 
 @lru_cache(maxsize=8192)

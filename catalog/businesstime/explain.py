@@ -2,6 +2,8 @@
 
 The explanation is data first (for templates and the API) and renders itself as English lines
 for e-mails and plain-text views. Names of days and months are English whatever the locale.
+The lines are bounded whatever the calendar: a long run of identical working days is summarised
+in one line, and there are never more than ``MAX_LINES`` of them.
 """
 
 from dataclasses import dataclass
@@ -11,12 +13,16 @@ from datetime import datetime
 from datetime import timedelta
 
 from catalog.businesstime.engine import Calendar
-from catalog.businesstime.engine import add_business_time
 from catalog.businesstime.engine import iter_spans
-from catalog.businesstime.engine import next_open
 from catalog.businesstime.rules import DAY_NAMES
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Runs of more identical working days than this are summarised in one line.
+RUN_SHOWN = 3
+# The most lines an explanation has, the first and the last included (a page or a mail stays
+# readable, and the route API's answer stays a few kilobytes).
+MAX_LINES = 40
+_WEEKLY_CLOSURE = "no working window on "
 
 
 @dataclass(frozen=True)
@@ -54,54 +60,107 @@ class Explanation:
         return _instant(self.clock_start) != _instant(self.arrived)
 
     def lines(self) -> list[str]:
-        """The explanation as short English sentences, in time order."""
+        """The explanation as short English sentences, in time order, at most MAX_LINES."""
         lines = [f"Arrived {stamp(self.arrived)}."]
         if self.started_late:
             lines.append(f"Outside working hours: the clock starts {stamp(self.clock_start)}.")
-        counted = [
-            (span.day, f"Counted {span_label(span.start, span.end)}: {amount_label(span.amount)}.")
-            for span in self.counted
-        ]
-        skipped = [
-            (skip.day, f"Skipped {day_label(skip.day)}: {skip.reason}.") for skip in self.skipped
-        ]
-        lines.extend(text for _day, text in sorted(counted + skipped))
+        body = _summarised(_days(self.counted, self.skipped))
+        room = MAX_LINES - len(lines) - 1
+        if len(body) > room:
+            left_out = len(body) - room + 1
+            body = body[: room - 1] + [f"…and {left_out} more lines before the due time."]
         total = amount_label(self.duration)
-        lines.append(f"Due {stamp(self.due)}, after {total} of business time.")
-        return lines
+        return lines + body + [f"Due {stamp(self.due)}, after {total} of business time."]
 
 
 def explain(cal: Calendar, start: datetime, duration: timedelta) -> Explanation:
-    """Compute a due time together with the spans counted and the days skipped on the way."""
-    due = add_business_time(cal, start, duration)
+    """Compute a due time together with the spans counted and the days skipped on the way.
+
+    One walk of the engine's spans; raises BeyondHorizon like ``add_business_time``.
+    """
+    if duration < timedelta(0):
+        raise ValueError("A business-time duration cannot be negative.")
     arrived = start.astimezone(cal.zone)
-    clock_start = next_open(cal, start)
-    counted = _counted(cal, start, due)
+    counted, remaining, clock_start = [], duration, None
+    for day, span_start, span_end in iter_spans(cal, start):
+        clock_start = clock_start or span_start.astimezone(cal.zone)
+        amount = min(span_end - span_start, remaining)
+        if amount > timedelta(0):
+            end = span_start + amount
+            counted.append(
+                CountedSpan(day, span_start.astimezone(cal.zone), end.astimezone(cal.zone), amount)
+            )
+        remaining -= amount
+        if remaining == timedelta(0):
+            due = (span_start + amount).astimezone(cal.zone)
+            break
     seen = {span.day for span in counted} | {clock_start.date()}
     return Explanation(
         arrived=arrived,
         clock_start=clock_start,
         duration=duration,
         due=due,
-        counted=counted,
+        counted=tuple(counted),
         skipped=_skipped(cal, arrived, due, seen),
     )
 
 
-def _counted(cal: Calendar, start: datetime, due: datetime) -> tuple[CountedSpan, ...]:
-    """The spans of business time between the arrival and the due time."""
-    spans = []
-    for day, span_start, span_end in iter_spans(cal, start):
-        if span_start >= _instant(due):
-            break
-        span_end = min(span_end, _instant(due))
-        local = cal.zone
-        spans.append(
-            CountedSpan(
-                day, span_start.astimezone(local), span_end.astimezone(local), span_end - span_start
-            )
+def _days(counted: tuple[CountedSpan, ...], skipped: tuple[SkippedDay, ...]) -> list[tuple]:
+    """(day, lines, sameness key, amount) per local day, in order; skipped days have no amount."""
+    by_day: dict[date, list[CountedSpan]] = {}
+    for span in counted:
+        by_day.setdefault(span.day, []).append(span)
+    days = [
+        (
+            day,
+            [f"Counted {span_label(s.start, s.end)}: {amount_label(s.amount)}." for s in spans],
+            tuple(
+                (f"{s.start:%H:%M %Z}", f"{s.end:%H:%M %Z}", (s.end - s.start).days, s.amount)
+                for s in spans
+            ),
+            sum((s.amount for s in spans), timedelta(0)),
         )
-    return tuple(spans)
+        for day, spans in by_day.items()
+    ]
+    days += [
+        (skip.day, [f"Skipped {day_label(skip.day)}: {skip.reason}."], skip.reason, None)
+        for skip in skipped
+    ]
+    return sorted(days, key=lambda entry: entry[0])
+
+
+def _summarised(days: list[tuple]) -> list[str]:
+    """The days' lines, with each long run of identical working days folded into one line."""
+    lines, index = [], 0
+    while index < len(days):
+        day, texts, key, amount = days[index]
+        run = _run(days, index) if amount is not None else [index]
+        lines.extend(texts)
+        if len(run) <= RUN_SHOWN:
+            index += 1
+            continue
+        last = days[run[-1]][0]
+        total = sum((days[i][3] for i in run[1:]), timedelta(0))
+        closed = run[-1] - index + 1 - len(run)
+        off = f"; {closed} days without working windows skipped" if closed else ""
+        lines.append(
+            f"…and {len(run) - 1} more working days like {day_label(day)}, "
+            f"to {day_label(last)}: {amount_label(total)}{off}."
+        )
+        index = run[-1] + 1
+    return lines
+
+
+def _run(days: list[tuple], first: int) -> list[int]:
+    """Indexes of the working days identical to days[first], across weekly closed days only."""
+    key, run = days[first][2], [first]
+    for index in range(first + 1, len(days)):
+        _day, _texts, other, amount = days[index]
+        if amount is not None and other == key:
+            run.append(index)
+        elif amount is not None or not other.startswith(_WEEKLY_CLOSURE):
+            break
+    return run
 
 
 def _skipped(cal: Calendar, arrived: datetime, due: datetime, seen: set[date]) -> tuple:

@@ -34,6 +34,14 @@ KEYS = (
 )
 DAY = 24 * 60
 WEEK = 7 * DAY
+# Limits on what people may store (the ISV form, import-apps, the plans); the engine itself
+# accepts any calendar and bounds its own work (``engine.HORIZON_DAYS``).
+# A window shorter than 15 minutes cannot hold an answer, and every window is a step of the
+# engine: at 15 minutes or more, the longest target needs at most 1,920 windows.
+MIN_WINDOW_MINUTES = 15
+# 60 working days of 8 hours: three times the longest plan target (a fix in 20 business days);
+# a promise beyond that is no service-level target, and it keeps due times within months.
+MAX_TARGET_MINUTES = 60 * 8 * 60
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")

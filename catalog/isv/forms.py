@@ -25,6 +25,7 @@ from catalog.formtools import required
 from catalog.formtools import strip
 from catalog.formtools import web_address
 from catalog.marketplace.calendars import DAYS
+from catalog.marketplace.calendars import MAX_TARGET_MINUTES
 from catalog.marketplace.calendars import day_problems
 from catalog.marketplace.calendars import format_windows
 from catalog.marketplace.calendars import holiday_problems
@@ -44,7 +45,7 @@ SEVERITY_LABELS = {
     "2": "Severity 2 (major)",
     "3": "Severity 3 (minor)",
 }
-MAX_MINUTES = 60 * 24 * 365
+MAX_MINUTES = MAX_TARGET_MINUTES
 MAX_LANGUAGES = 20
 
 
@@ -95,7 +96,10 @@ def _minutes_field(severity: str):
             NumberRange(
                 min=1,
                 max=MAX_MINUTES,
-                message="Enter a number of minutes above zero (and at most a year).",
+                message=(
+                    f"Enter a number of minutes above zero and at most {MAX_MINUTES:,} "
+                    "(60 working days of 8 hours)."
+                ),
             ),
         ],
     )

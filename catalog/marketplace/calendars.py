@@ -6,7 +6,11 @@ from itertools import pairwise
 from typing import Any
 
 from catalog.businesstime.engine import validate_calendar_dict
+from catalog.businesstime.rules import MAX_TARGET_MINUTES
+from catalog.businesstime.rules import MIN_WINDOW_MINUTES
 from catalog.businesstime.rules import is_place_zone
+
+__all__ = ["MAX_TARGET_MINUTES", "MIN_WINDOW_MINUTES"]
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
@@ -17,9 +21,10 @@ HOLIDAY_YEARS = range(1970, 2101)
 def calendar_problems(data: Any) -> list[str]:
     """Readable reasons a calendar dict cannot be stored as an app's hours; [] when it can.
 
-    The business-time engine checks the calendar itself; hours of operation add one rule of
+    The business-time engine checks the calendar itself; hours of operation add two rules of
     their own: a window ends on the day it starts (an evening shift past midnight is written as
-    two windows), so a typo like 17:00–09:00 is caught instead of becoming a night shift.
+    two windows), so a typo like 17:00–09:00 is caught instead of becoming a night shift; and a
+    window lasts at least ``MIN_WINDOW_MINUTES`` (see ``businesstime.rules``).
     """
     problems = validate_calendar_dict(data)
     windows = data.get("windows") if isinstance(data, dict) else None
@@ -31,18 +36,37 @@ def calendar_problems(data: Any) -> list[str]:
                         f"{day}: the window {span[0]}–{span[1]} ends before it starts; "
                         "to work past midnight, end it at 24:00 and start the next day at 00:00"
                     )
+                elif _is_times(span) and _length(*span) < MIN_WINDOW_MINUTES:
+                    problems.append(f"{day}: {_too_short(*span)}")
     return problems
 
 
-def _ends_before_start(span: Any) -> bool:
-    """Whether a well-formed [start, end] pair ends earlier on the clock than it starts."""
+def _is_times(span: Any) -> bool:
+    """Whether ``span`` is a [start, end] pair of HH:MM times."""
     return (
         isinstance(span, list)
         and len(span) == 2
         and all(isinstance(t, str) and TIME_RE.match(t) for t in span)
-        and span[1] < span[0]
-        and span[1] != "00:00"
     )
+
+
+def _length(start: str, end: str) -> int:
+    """Minutes from start to end on one day (an end of 00:00 or 24:00 is midnight)."""
+    minutes = [int(t[:2]) * 60 + int(t[3:]) for t in (start, end)]
+    return (minutes[1] or 24 * 60) - minutes[0]
+
+
+def _too_short(start: str, end: str) -> str:
+    """The message for a window shorter than the minimum."""
+    return (
+        f"the window {start}–{end} is shorter than {MIN_WINDOW_MINUTES} minutes; "
+        "a window must be long enough to answer a request in"
+    )
+
+
+def _ends_before_start(span: Any) -> bool:
+    """Whether a well-formed [start, end] pair ends earlier on the clock than it starts."""
+    return _is_times(span) and span[1] < span[0] and span[1] != "00:00"
 
 
 def is_known_zone(name: str) -> bool:
@@ -135,6 +159,8 @@ def day_problems(day: str, spans: Any) -> list[str]:
             return [f"{day}: the window {start}–{end} is empty"]
         if end < start and end != "00:00":
             return [f"{day}: the window {start}–{end} ends before it starts"]
+        if _length(start, end) < MIN_WINDOW_MINUTES:
+            return [f"{day}: {_too_short(start, end)}"]
         parsed.append((start, "24:00" if end == "00:00" else end))
     parsed.sort()
     for (s1, e1), (s2, e2) in pairwise(parsed):

@@ -18,6 +18,7 @@ from email_validator import validate_email
 from catalog.jsonlines import Problem
 from catalog.jsonlines import RecordChecker
 from catalog.jsonlines import checked_lines
+from catalog.marketplace.calendars import MAX_TARGET_MINUTES
 from catalog.marketplace.calendars import calendar_problems
 from catalog.marketplace.factors import AGREEMENT_LEVELS
 from catalog.marketplace.factors import KNOWLEDGE_LEVELS
@@ -279,6 +280,11 @@ def _targets(checker: _Checker, value: Any, path: str) -> dict | None:
             checker.fail(f"{path}.{key}", "is not a severity (use 1, 2 or 3)")
         elif isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
             checker.fail(f"{path}.{key}", "must be a whole number of minutes above zero")
+        elif minutes > MAX_TARGET_MINUTES:
+            checker.fail(
+                f"{path}.{key}",
+                f"is more than {MAX_TARGET_MINUTES:,} minutes (60 working days of 8 hours)",
+            )
         else:
             result[str(key)] = minutes
     return result

@@ -12,6 +12,7 @@ from datetime import datetime
 from datetime import timedelta
 
 from catalog.businesstime.engine import Calendar
+from catalog.businesstime.engine import CalendarError
 from catalog.businesstime.engine import add_business_time
 from catalog.businesstime.engine import business_time_between
 from catalog.businesstime.explain import Explanation
@@ -54,6 +55,14 @@ class ClockPreview:
     due: datetime
     warn: datetime
     explanation: Explanation
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """A target whose due time cannot be computed, and why (in words for the customer)."""
+
+    spec: ClockSpec
+    reason: str
 
 
 def clock_specs(snapshot: dict, severity: int) -> list[ClockSpec]:
@@ -105,11 +114,23 @@ def schedule(
 
 
 def preview(spec: ClockSpec, start: datetime) -> ClockPreview:
-    """A clock's due time with the engine's explanation, for the page before submitting."""
+    """A clock's due time with the engine's explanation, for the page before submitting.
+
+    Raises CalendarError (BeyondHorizon among them) when no due time can be computed.
+    """
     cal = Calendar.from_dict(spec.calendar)
     explanation = explain(cal, start, spec.duration)
-    warn, _due = schedule(spec, start)
+    warn = add_business_time(cal, start, spec.duration * WARN_SHARE)
     return ClockPreview(spec, explanation.due, warn, explanation)
+
+
+def preview_or_reason(spec: ClockSpec, start: datetime) -> ClockPreview | Unreachable:
+    """``preview``, or why no due time can be computed (the terms give too little time)."""
+    try:
+        return preview(spec, start)
+    except CalendarError as error:
+        reason = str(error)
+        return Unreachable(spec, f"No due time can be computed: {reason[:1].lower()}{reason[1:]}")
 
 
 def clock_state(

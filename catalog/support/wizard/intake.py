@@ -31,6 +31,7 @@ class Intake:
     decision: RoutingDecision
     snapshot: dict | None
     previews: tuple[clocks.ClockPreview, ...]
+    unreachable: tuple[clocks.Unreachable, ...] = ()
 
     @property
     def makes_ticket(self) -> bool:
@@ -53,8 +54,10 @@ def assess(app: App, user, severity: int, kind: str, start: datetime) -> Intake:
     decision = route(request)
     snapshot = _snapshot(app, decision, standing)
     specs = clocks.clock_specs(snapshot, severity) if snapshot else []
-    previews = tuple(clocks.preview(spec, start) for spec in specs)
-    return Intake(app, severity, kind, start, standing, decision, snapshot, previews)
+    shown = [clocks.preview_or_reason(spec, start) for spec in specs]
+    previews = tuple(item for item in shown if isinstance(item, clocks.ClockPreview))
+    unreachable = tuple(item for item in shown if isinstance(item, clocks.Unreachable))
+    return Intake(app, severity, kind, start, standing, decision, snapshot, previews, unreachable)
 
 
 def _snapshot(app: App, decision: RoutingDecision, standing: Standing) -> dict | None:

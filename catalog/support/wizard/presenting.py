@@ -39,6 +39,7 @@ def shown_fingerprint(intake: Intake) -> dict:
         "channel": intake.decision.channel,
         "outcome": str(intake.decision.outcome),
         "due": {shown.spec.target: shown.due.isoformat() for shown in intake.previews},
+        "unreachable": [item.spec.target for item in intake.unreachable],
     }
 
 
@@ -68,6 +69,17 @@ def decision_json(intake: Intake) -> dict:
                 "explanation": shown.explanation.lines(),
             }
             for shown in intake.previews
+        ]
+        + [
+            {
+                "target": item.spec.target,
+                "label": item.spec.label,
+                "minutes": item.spec.minutes,
+                "around_the_clock": item.spec.around_the_clock,
+                "due": None,
+                "explanation": [item.reason],
+            }
+            for item in intake.unreachable
         ],
     }
 
