@@ -35,7 +35,7 @@ demo: install
 	$(BIN)/flask --app catalog load-demo
 
 run: demo
-	$(BIN)/flask --app catalog run --host $(HOST) --port $(PORT)
+	CATALOG_SITE_URL="$${CATALOG_SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/flask --app catalog run --host $(HOST) --port $(PORT)
 
 # The browser tests drive Debian's Chromium; install it when it is missing (needs root or sudo).
 chromium:

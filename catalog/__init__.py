@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from catalog import cli
 from catalog import errors
 from catalog import extensions
+from catalog import links
 from catalog import listeners
 from catalog import ratelimits
 from catalog import templating
@@ -42,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure(app, test_config)
+    links.init_app(app)  # inside ProxyFix, so the Host checked is the forwarded one
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

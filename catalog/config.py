@@ -69,6 +69,15 @@ class Defaults:
     # How long e-mailed links stay valid, in seconds.
     PASSWORD_RESET_MAX_AGE = 60 * 60
     INVITE_MAX_AGE = 7 * 24 * 60 * 60
+    EMAIL_VERIFY_MAX_AGE = 7 * 24 * 60 * 60
+    # The public address every link in every e-mail starts with, e.g. "https://support.example.com"
+    # (a path prefix is allowed). Never taken from a request's Host header, which the sender of a
+    # request chooses. None: SERVER_NAME (with PREFERRED_URL_SCHEME), else the development server
+    # http://127.0.0.1:5000 (catalog/links.py). Production sets it, and TRUSTED_HOSTS.
+    SITE_URL = None
+    # Host names this site answers to (Flask's TRUSTED_HOSTS): any other Host header gets a 400.
+    # None accepts every host; production lists its public names, e.g. ["support.example.com"].
+    TRUSTED_HOSTS = None
     # Outgoing mail: "console" (stderr and the log), "file" (.eml files in MAIL_FILE_DIR) or
     # "smtp" (the server below). See docs/email.md.
     MAIL_BACKEND = "console"

@@ -7,8 +7,8 @@ address (``request.remote_addr``: behind proxies, ProxyFix sets it from X-Forwar
 worker process counts on its own, so N workers allow up to N times a limit; several workers or
 machines should share ``redis://…`` or ``memcached://…``.
 
-The per-account login throttle (``catalog/accounts/throttle.py``) is separate: it counts failed
-logins in the database, per account and per address.
+The per-account login throttle (``catalog/accounts/throttle.py``) is separate: it counts login
+attempts in the database, per account and per address.
 """
 
 import math
@@ -29,6 +29,7 @@ FORM_LIMITS = {
     "accounts.login": "RATELIMIT_LOGIN",
     "accounts.sign_up": "RATELIMIT_SIGN_UP",
     "accounts.reset_request": "RATELIMIT_PASSWORD_RESET",
+    "accounts.resend_verification": "RATELIMIT_SIGN_UP",
 }
 # The wizard posts every step to one URL; only the last step creates a ticket.
 TICKET_ENDPOINT = "support.new_request"

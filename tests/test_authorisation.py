@@ -60,6 +60,9 @@ RULES = {
     "accounts.logout": ("POST", {}, PUBLIC),
     "accounts.sign_up": ("GET", {}, PUBLIC),
     "accounts.change_password": ("GET", {}, SIGNED_IN),
+    "accounts.verify_notice": ("GET", {}, SIGNED_IN),
+    "accounts.resend_verification": ("POST", {}, SIGNED_IN),
+    "accounts.verify": ("GET", {"token": "verify_token"}, PUBLIC),
     "accounts.reset_request": ("GET", {}, PUBLIC),
     "accounts.reset": ("GET", {"token": "reset_token"}, PUBLIC),
     "accounts.accept_invite": ("GET", {"token": "invite_token"}, PUBLIC),
@@ -163,6 +166,7 @@ def _placeholders(app, world, forum) -> dict:
         vendor_id = db.session.scalar(db.select(Vendor.id).where(Vendor.slug == VENDOR_A))
         return {
             "reset_token": tokens.reset_token(user("customer")),
+            "verify_token": tokens.verify_token(user("customer")),
             "invite_token": tokens.invite_token(vendor_id, "invitee@northwind.example"),
             "isv_a_id": user("isv_a").id,
             "customer_id": user("customer").id,

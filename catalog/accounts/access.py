@@ -4,9 +4,11 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort
+from flask import render_template
 from flask import url_for
 from flask_login import current_user
 
+from catalog.accounts.forms import ResendForm
 from catalog.accounts.models import ADMIN
 from catalog.accounts.models import ISV
 from catalog.accounts.models import OPERATOR_ROLES
@@ -55,12 +57,34 @@ def safe_next(target: str | None) -> str | None:
 
 
 def load_user(session_id: str):
-    """Flask-Login: the user of a session id "<id>:<password fingerprint>", if still valid."""
-    user_id, _, fingerprint = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or user.password_fingerprint != fingerprint:
+    """Flask-Login: the user of a session id "<id>:<fingerprint>:<generation>", if still valid.
+
+    The session ends when the password changes (fingerprint), when the user logs out or is
+    deactivated (generation: a cookie saved before then is refused), and for inactive accounts.
+    """
+    user_id, fingerprint, generation = (session_id.split(":") + ["", ""])[:3]
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 19 else None
+    if (
+        user is None
+        or not user.active
+        or user.password_fingerprint != fingerprint
+        or str(user.session_generation) != generation
+    ):
         return None
     return user
+
+
+def verified_required(view):
+    """Decorate a view: a signed-in user whose address is unconfirmed gets the page that offers
+    to send the confirmation link again (403)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.is_authenticated and not current_user.is_verified:
+            return render_template("accounts/verify_needed.html", form=ResendForm()), 403
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def landing_page(user) -> str:

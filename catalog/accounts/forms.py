@@ -83,13 +83,8 @@ class SignUpForm(FlaskForm):
         validators=[required("Name your organisation."), MaxChars(120)],
     )
     password, confirm = new_password_fields()
-
-    def validate_email(self, field):
-        """One account per address."""
-        if field.data and email_taken(field.data):
-            raise ValidationError(
-                "An account with this e-mail address already exists. Log in, or reset its password."
-            )
+    # No "address taken" error: the answer must not reveal which addresses have accounts (the
+    # view mails the owner instead).
 
 
 class PasswordChangeForm(FlaskForm):
@@ -120,6 +115,10 @@ class NewPasswordForm(FlaskForm):
     """A new password (from a reset link)."""
 
     password, confirm = new_password_fields()
+
+
+class ResendForm(FlaskForm):
+    """The button that sends the address confirmation link again (a CSRF-protected POST)."""
 
 
 class AcceptInviteForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Users, the customer organisations they belong to, and recent failed logins."""
+"""Users, the customer organisations they belong to, and the login throttle's counters."""
 
 import hashlib
 from datetime import datetime
@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean
 from sqlalchemy import CheckConstraint
 from sqlalchemy import ForeignKey
-from sqlalchemy import Index
+from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -62,6 +62,11 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None until the address is confirmed by the e-mailed link (only web sign-ups start so).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the session id: bumping it ends every session of the user (log out, password,
+    # deactivation), since the user loader refuses a cookie that carries an older generation.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     vendor: Mapped[Vendor | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
@@ -77,25 +82,30 @@ class User(UserMixin, db.Model):
         return self.role in OPERATOR_ROLES
 
     @property
+    def is_verified(self) -> bool:
+        """Whether the user has confirmed their e-mail address."""
+        return self.email_verified_at is not None
+
+    @property
     def password_fingerprint(self) -> str:
         """A short digest of the password hash; it changes whenever the password does."""
         return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     def get_id(self) -> str:
-        """Flask-Login: the session id ends when the password changes (other sessions log out)."""
-        return f"{self.id}:{self.password_fingerprint}"
+        """Flask-Login: "<id>:<password fingerprint>:<generation>"; a change of either ends it."""
+        return f"{self.id}:{self.password_fingerprint}:{self.session_generation}"
 
 
-class LoginFailure(db.Model):
-    """One failed login, kept for the throttling window."""
+class LoginThrottle(db.Model):
+    """Login attempts counted for one account or one address in the current window.
 
-    __tablename__ = "login_failure"
-    __table_args__ = (
-        Index("ix_login_failure_email_at", "email", "at"),
-        Index("ix_login_failure_address_at", "address", "at"),
-    )
+    ``key`` is ``account:<e-mail>`` or ``address:<remote address>``; an attempt is counted by a
+    conditional UPDATE before its password is checked (``catalog.accounts.throttle``), and the
+    row is deleted once its window ends.
+    """
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
-    address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

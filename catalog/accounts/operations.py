@@ -9,6 +9,7 @@ from catalog.accounts.models import CUSTOMER
 from catalog.accounts.models import ISV
 from catalog.accounts.models import Organisation
 from catalog.accounts.models import User
+from catalog.db import utcnow
 from catalog.extensions import db
 
 # A hash of nothing in particular, checked when the e-mail is unknown so that a wrong address
@@ -39,13 +40,20 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def create_user(email: str, name: str, password: str, role: str, **links) -> User:
-    """Add a user; ``links`` may set ``vendor`` or ``organisation``."""
+def create_user(
+    email: str, name: str, password: str, role: str, verified: bool = True, **links
+) -> User:
+    """Add a user; ``links`` may set ``vendor`` or ``organisation``.
+
+    Users made by an admin, a command or an invitation count as verified; only a web sign-up
+    starts unverified (``verified=False``) until the e-mailed link confirms the address.
+    """
     user = User(
         email=email.strip().lower(),
         name=name,
         password_hash=hash_password(password),
         role=role,
+        email_verified_at=utcnow() if verified else None,
         **links,
     )
     db.session.add(user)
@@ -54,10 +62,34 @@ def create_user(email: str, name: str, password: str, role: str, **links) -> Use
 
 
 def sign_up(email: str, name: str, organisation: str, password: str) -> User:
-    """A new customer with a new organisation of which they are the first member."""
+    """A new, unverified customer with a new organisation of which they are the first member."""
     org = Organisation(name=organisation)
     db.session.add(org)
-    return create_user(email, name, password, CUSTOMER, organisation=org)
+    return create_user(email, name, password, CUSTOMER, verified=False, organisation=org)
+
+
+def confirm_email(user: User, email: str, now) -> bool:
+    """Mark the address confirmed if it is still the user's; False when it is not."""
+    if user.email != email:
+        return False
+    if user.email_verified_at is None:
+        user.email_verified_at = now
+        db.session.flush()
+    return True
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the user (the session id carries the generation; flush)."""
+    user.session_generation = User.session_generation + 1
+    db.session.flush()
+
+
+def set_active(user: User, active: bool) -> None:
+    """Activate or deactivate an account; deactivating ends its sessions."""
+    if user.active and not active:
+        end_sessions(user)
+    user.active = active
+    db.session.flush()
 
 
 def accept_invite(vendor, email: str, name: str, password: str) -> User:
@@ -66,9 +98,10 @@ def accept_invite(vendor, email: str, name: str, password: str) -> User:
 
 
 def set_password(user: User, password: str) -> None:
-    """Replace the user's password (which also ends their other sessions)."""
+    """Replace the user's password and end their sessions (the caller logs the current one in
+    again)."""
     user.password_hash = hash_password(password)
-    db.session.flush()
+    end_sessions(user)
 
 
 def set_role(user: User, role: str, vendor=None) -> None:

@@ -1,8 +1,9 @@
-"""Signed, expiring tokens for e-mailed links: password reset and vendor invitations.
+"""Signed, expiring tokens for e-mailed links: password reset, vendor invitations, addresses.
 
 A reset token is signed with a salt that contains the user's current password hash, so it dies
 as soon as the password changes (a used link cannot be used again). An invitation names the
-vendor and the e-mail address; it dies once an account with that address exists.
+vendor and the e-mail address; it dies once an account with that address exists. An address
+confirmation names the user and the address; it confirms nothing once the address changed.
 """
 
 from flask import current_app
@@ -11,6 +12,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 RESET_SALT = "password-reset:"
 INVITE_SALT = "vendor-invite"
+VERIFY_SALT = "verify-email"
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -54,6 +56,28 @@ def read_invite(token: str) -> dict | None:
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("vendor"), int)
+        or not isinstance(data.get("email"), str)
+    ):
+        return None
+    return data
+
+
+def verify_token(user) -> str:
+    """A link token that confirms the user's current e-mail address."""
+    return _serializer(VERIFY_SALT).dumps({"user": user.id, "email": user.email})
+
+
+def read_verify_token(token: str) -> dict | None:
+    """The confirmation's {"user", "email"}, or None when invalid or expired."""
+    try:
+        data = _serializer(VERIFY_SALT).loads(
+            token, max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"]
+        )
+    except BadSignature:
+        return None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("user"), int)
         or not isinstance(data.get("email"), str)
     ):
         return None

@@ -1,4 +1,5 @@
-"""Request handlers of the account pages: log in and out, sign up, passwords, invitations."""
+"""Request handlers of the account pages: log in and out, sign up, addresses, passwords,
+invitations. Links in their e-mails come from ``catalog.links`` (never the request's Host)."""
 
 from flask import current_app
 from flask import flash
@@ -22,12 +23,14 @@ from catalog.accounts.forms import AcceptInviteForm
 from catalog.accounts.forms import LoginForm
 from catalog.accounts.forms import NewPasswordForm
 from catalog.accounts.forms import PasswordChangeForm
+from catalog.accounts.forms import ResendForm
 from catalog.accounts.forms import ResetRequestForm
 from catalog.accounts.forms import SignUpForm
 from catalog.accounts.forms import email_taken
 from catalog.accounts.models import User
 from catalog.db import utcnow
 from catalog.extensions import db
+from catalog.links import external_url
 from catalog.marketplace.models import Vendor
 
 THROTTLED = (
@@ -35,6 +38,10 @@ THROTTLED = (
     "please wait {minutes} minutes and try again, or reset your password."
 )
 WRONG = "That e-mail address and password do not match an account."
+SIGNED_UP = (
+    "Thank you. We have sent a message to {email}: open the link in it to confirm the address, "
+    "then log in. (If the address already has an account, the message says so instead.)"
+)
 
 
 def _page(template: str, status: int = 200, **context):
@@ -59,41 +66,100 @@ def login():
 
 
 def _attempt_login(form, target: str | None):
-    """Check the throttle, then the password; count failures."""
+    """Count the attempt (refused over the limit), then check the password."""
     now, address = utcnow(), request.remote_addr or "unknown"
     limits = throttle.Limits.from_config(current_app.config)
-    if throttle.is_throttled(form.email.data, address, now, limits):
+    if not throttle.reserve(form.email.data, address, now, limits):
         form.form_errors.append(THROTTLED.format(minutes=int(limits.window.total_seconds() // 60)))
         return _page("login.html", 429, form=form)
     user = operations.authenticate(form.email.data, form.password.data)
     if user is None:
-        throttle.record_failure(form.email.data, address, now, limits)
-        unitofwork.keep_changes()  # the failure counts although the answer is a 400
         form.form_errors.append(WRONG)
         return _page("login.html", 400, form=form)
-    throttle.clear_account(user.email)
+    throttle.forget(user.email, address)
     login_user(user)
     return redirect(target or landing_page(user))
 
 
 def logout():
-    """Log out (a POST, so another site cannot log you out with a link)."""
+    """Log out everywhere: the session generation moves on, so no saved cookie works again (a
+    POST, so another site cannot log you out with a link)."""
+    if current_user.is_authenticated:
+        operations.end_sessions(current_user._get_current_object())
     logout_user()
     flash("You are logged out.", "success")
     return redirect(url_for("marketplace.home"))
 
 
 def sign_up():
-    """Create a customer account and its organisation."""
+    """Create an unverified customer account and mail the confirmation link.
+
+    The answer is the same whether or not the address has an account: for a taken address the
+    owner gets a note instead, and the password is hashed anyway so the timing matches.
+    """
     form = SignUpForm()
     if not form.validate_on_submit():
         return _page("sign_up.html", _form_status(form), form=form)
-    user = operations.sign_up(
-        form.email.data, form.name.data, form.organisation.data, form.password.data
-    )
-    login_user(user)
-    flash(f"Welcome, {user.name}. Your account is ready.", "success")
+    owner = operations.user_by_email(form.email.data)
+    if owner is None:
+        user = operations.sign_up(
+            form.email.data, form.name.data, form.organisation.data, form.password.data
+        )
+        _mail_after_commit(user.email, *_verification_mail(user))
+    else:
+        operations.hash_password(form.password.data)
+        text = render_template(
+            "accounts/mail/sign_up_taken.txt", user=owner, link=external_url("accounts.login")
+        )
+        _mail_after_commit(owner.email, "Someone tried to sign up with your address", text)
+    flash(SIGNED_UP.format(email=form.email.data), "info")
+    return redirect(url_for("accounts.login"))
+
+
+def _verification_mail(user) -> tuple[str, str]:
+    """The subject and text of the address confirmation mail."""
+    link = external_url("accounts.verify", token=tokens.verify_token(user))
+    text = render_template("accounts/mail/verify.txt", user=user, link=link)
+    return "Confirm your address for the Support Catalog", text
+
+
+def _mail_after_commit(to: str, subject: str, text: str) -> None:
+    """Send an account mail once the request has committed (never for a rolled-back one)."""
+    unitofwork.after_commit(lambda: notify.send_mail(to, subject, text))
+
+
+def verify(token: str):
+    """Confirm an address from the e-mailed link."""
+    data = tokens.read_verify_token(token)
+    user = db.session.get(User, data["user"]) if data else None
+    if user is None or not operations.confirm_email(user, data["email"], utcnow()):
+        return _page("link_invalid.html", 400, what="address confirmation link")
+    flash("Your address is confirmed. Welcome!", "success")
+    if current_user.is_authenticated:
+        return redirect(landing_page(current_user))
     return redirect(url_for("marketplace.home"))
+
+
+@login_required
+def verify_notice():
+    """What an unconfirmed account may not do yet, and the button to resend the link."""
+    if current_user.is_verified:
+        return redirect(landing_page(current_user))
+    return render_template("accounts/verify_needed.html", form=ResendForm())
+
+
+@login_required
+def resend_verification():
+    """Send the address confirmation link again."""
+    form = ResendForm()
+    if not form.validate_on_submit():
+        return _page("verify_needed.html", 400, form=form)
+    if current_user.is_verified:
+        return redirect(landing_page(current_user))
+    user = current_user._get_current_object()
+    _mail_after_commit(user.email, *_verification_mail(user))
+    flash(f"We have sent the link again to {user.email}.", "info")
+    return redirect(url_for("accounts.verify_notice"))
 
 
 @login_required
@@ -115,7 +181,7 @@ def reset_request():
         return _page("reset_request.html", _form_status(form), form=form)
     user = operations.user_by_email(form.email.data)
     if user is not None and user.active:
-        link = url_for("accounts.reset", token=tokens.reset_token(user), _external=True)
+        link = external_url("accounts.reset", token=tokens.reset_token(user))
         notify.send_mail(
             user.email,
             "Reset your Support Catalog password",

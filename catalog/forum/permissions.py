@@ -23,10 +23,13 @@ def is_staff(user) -> bool:
 
 
 def visibilities_for(user) -> tuple[str, ...]:
-    """The article visibilities ``user`` may see: public, + customers when signed in, + staff."""
+    """The article visibilities ``user`` may see: public, + customers when signed in with a
+    confirmed address (anyone can sign up), + staff."""
     if is_staff(user):
         return STAFF_VISIBILITIES
-    return MEMBER_VISIBILITIES if _signed_in(user) else ANONYMOUS_VISIBILITIES
+    if _signed_in(user) and user.is_verified:
+        return MEMBER_VISIBILITIES
+    return ANONYMOUS_VISIBILITIES
 
 
 def owns_section(user, section) -> bool:

@@ -17,6 +17,7 @@ from catalog.accounts.models import User
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.legend import legend_for
+from catalog.links import external_url
 from catalog.marketplace import queries as marketplace_queries
 from catalog.marketplace.models import Category
 from catalog.marketplace.models import Vendor
@@ -127,10 +128,8 @@ def vendor_invite(slug: str):
     form = InviteForm()
     if not form.validate_on_submit():
         return _vendor_page(vendor, VendorForm(obj=vendor, formdata=None), form, 400)
-    link = url_for(
-        "accounts.accept_invite",
-        token=tokens.invite_token(vendor.id, form.email.data),
-        _external=True,
+    link = external_url(
+        "accounts.accept_invite", token=tokens.invite_token(vendor.id, form.email.data)
     )
     text = render_template(
         "accounts/mail/invite.txt", vendor=vendor, link=link, inviter=current_user.name
@@ -199,6 +198,6 @@ def user_edit(user_id: int):
         )
         return render_template("operator/user.html", form=form, user=user), 400
     account_operations.set_role(user, form.role.data, db.session.get(Vendor, form.vendor_id.data))
-    user.active = form.active.data
+    account_operations.set_active(user, form.active.data)
     flash(f"{user.email} is now {form.role.data}.", "success")
     return redirect(url_for("operator.users"))

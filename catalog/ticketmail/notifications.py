@@ -10,10 +10,10 @@ from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 
-from flask import url_for
 from sqlalchemy import select
 
 from catalog.extensions import db
+from catalog.links import external_url
 from catalog.mail.outbound import Notification
 from catalog.mail.outbound import compose_notification
 from catalog.support.tickets.lifecycle import AGENT
@@ -147,12 +147,9 @@ def body(events: list[TicketEvent]) -> str:
     return "\n\n".join(texts + ["\n".join(lines)])
 
 
-def ticket_link(reference: str) -> str | None:
-    """The ticket page's absolute URL, when one can be built (SERVER_NAME or a request)."""
-    try:
-        return url_for("support.ticket", reference=reference, _external=True)
-    except RuntimeError:
-        return None
+def ticket_link(reference: str) -> str:
+    """The ticket page's absolute URL on SITE_URL (never the request's Host)."""
+    return external_url("support.ticket", reference=reference)
 
 
 def thread_of(ticket_id: int) -> tuple[str, ...]:

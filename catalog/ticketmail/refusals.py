@@ -8,11 +8,11 @@ misconfigured robot cannot turn us into a source of backscatter.
 from datetime import datetime
 from datetime import timedelta
 
-from flask import url_for
 from sqlalchemy import func
 from sqlalchemy import select
 
 from catalog.extensions import db
+from catalog.links import external_url
 from catalog.mail.inbound import InboundMessage
 from catalog.mail.outbound import Refusal
 from catalog.mail.outbound import compose_refusal
@@ -40,10 +40,7 @@ NO_APP = (
 
 def new_request_hint() -> str:
     """Where to file a request instead."""
-    try:
-        link = url_for("support.new_request", _external=True)
-    except RuntimeError:
-        link = "/support/new"
+    link = external_url("support.new_request")
     return f"Please file your request through our request form: {link}"
 
 

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from catalog import unitofwork
 from catalog.accounts.access import roles_required
+from catalog.accounts.access import verified_required
 from catalog.accounts.models import CUSTOMER
 from catalog.db import utcnow
 from catalog.support.desk import queries
@@ -86,6 +87,7 @@ def _start_state() -> dict:
 
 
 @roles_required(CUSTOMER)
+@verified_required
 def new_request():
     """The request wizard: app → describe → severity and kind → suggestions → decision → submit."""
     if request.method == "GET":
