@@ -10,6 +10,8 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from catalog.extensions import db
 from catalog.forum.models import Post
@@ -92,22 +94,35 @@ def toggle_accepted(thread: Thread, post: Post) -> bool:
 
 
 def toggle_vote(post: Post, user_id: int, now: datetime) -> bool:
-    """Add the user's "this helped" to a post, or take it back; return whether it is now set."""
-    existing = db.session.scalar(
-        select(Vote.id).where(Vote.post_id == post.id, Vote.user_id == user_id)
-    )
-    if existing is None:
-        db.session.add(Vote(post_id=post.id, user_id=user_id, created_at=now))
-        change = 1
-    else:
-        db.session.execute(delete(Vote).where(Vote.id == existing))
-        change = -1
-    db.session.execute(
-        update(Post)
-        .where(Post.id == post.id)
-        .values(helpful_count=Post.helpful_count + change)
-        .execution_options(synchronize_session=False)
-    )
+    """Add the user's "this helped" to a post, or take it back; return whether it is now set.
+
+    The vote row's insert or delete decides the change: only a statement that really added or
+    removed the row moves the counter, so concurrent toggles can never make it drift.
+    """
+    removed = db.session.execute(
+        delete(Vote).where(Vote.post_id == post.id, Vote.user_id == user_id)
+    ).rowcount
+    change = -removed if removed else _add_vote(post.id, user_id, now)
+    if change:
+        db.session.execute(
+            update(Post)
+            .where(Post.id == post.id)
+            .values(helpful_count=Post.helpful_count + change)
+            .execution_options(synchronize_session=False)
+        )
     db.session.flush()
     db.session.refresh(post, ["helpful_count"])
-    return change > 0
+    return not removed
+
+
+def _add_vote(post_id: int, user_id: int, now: datetime) -> int:
+    """Insert the vote unless it exists; 1 when this statement added it, else 0."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(Vote)
+        .values(post_id=post_id, user_id=user_id, created_at=now)
+        .on_conflict_do_nothing(index_elements=["post_id", "user_id"])
+        .returning(Vote.id)
+    )
+    return 1 if db.session.execute(statement).first() is not None else 0
