@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from catalog import cli
 from catalog import errors
 from catalog import extensions
+from catalog import inputguard
 from catalog import links
 from catalog import listeners
 from catalog import ratelimits
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure(app, test_config)
+    inputguard.register_converters(app)
     links.init_app(app)  # inside ProxyFix, so the Host checked is the forwarded one
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
@@ -51,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)
+    inputguard.init_app(app)
     listeners.init_app(app)
     unitofwork.init_app(app)
     access.init_app(app)

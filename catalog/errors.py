@@ -29,11 +29,25 @@ CSRF_MESSAGE = (
 
 def error_response(code: int, title: str, message: str):
     """An error as a page, or as JSON for the API."""
+    _roll_back_failed_work()
     if request.path.startswith("/api/"):
         response = jsonify({"error": message, "details": []})
         response.status_code = code
         return response
     return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _roll_back_failed_work() -> None:
+    """End a transaction the error left behind, so the page can load the user and the menu.
+
+    After a database error (PostgreSQL refusing a value), the session is unusable until it rolls
+    back; the error page would otherwise fail with ``PendingRollbackError`` and become a bare 500.
+    """
+    try:
+        db.session.rollback()
+    except Exception:
+        # A broken connection: log it and render the page without the database.
+        current_app.logger.exception("rollback before an error page failed")
 
 
 def handle_http_error(error: HTTPException):

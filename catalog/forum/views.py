@@ -26,14 +26,14 @@ from catalog.forum.forms import ModeratePostForm
 from catalog.forum.forms import ModerateThreadForm
 from catalog.forum.forms import ReplyForm
 from catalog.forum.forms import ThreadForm
+from catalog.inputguard import page_number
 
 member_required = roles_required(*ROLES)
 
 
 def page_arg() -> int:
     """The ``page`` query argument as a positive number (1 when missing or malformed)."""
-    value = request.args.get("page", "1")
-    return max(1, int(value)) if value.isascii() and value.isdigit() and len(value) < 6 else 1
+    return page_number(request.args.get("page"))
 
 
 def _per_page() -> int:

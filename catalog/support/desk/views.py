@@ -16,6 +16,7 @@ from flask_login import login_required
 from catalog import unitofwork
 from catalog.db import utcnow
 from catalog.extensions import db
+from catalog.inputguard import page_number
 from catalog.support.desk import queries
 from catalog.support.desk.forms import ClassifyTicketForm
 from catalog.support.desk.forms import QuoteDecisionForm
@@ -43,8 +44,8 @@ def _ticket(reference: str):
 
 
 def _page_number() -> int:
-    """The ``page`` query argument, at least 1."""
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    """The ``page`` query argument, from 1 to ``inputguard.MAX_PAGE``."""
+    return page_number(request.args.get("page"))
 
 
 @login_required
