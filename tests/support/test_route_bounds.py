@@ -5,7 +5,10 @@ them would be; the API is called anonymously, like the attacker in the issue.
 """
 
 import time
+from datetime import UTC
 from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -16,7 +19,10 @@ from sqlalchemy import select
 from catalog.extensions import db
 from catalog.marketplace.models import App
 from catalog.marketplace.models import SupportTerms
+from catalog.support.tickets import operations
 from catalog.support.tickets.models import Ticket
+from catalog.support.tickets.models import TicketClock
+from catalog.support.tickets.models import TicketPause
 from tests.support.conftest import ISV_APP
 from tests.support.test_wizard import submit
 from tests.support.test_wizard import walk
@@ -139,3 +145,20 @@ def test_finding_2_any_stored_calendar_and_target_is_answered_within_bounds(
     assert size < SIZE_LIMIT, (size, hours, minutes)
     for target in response.get_json()["targets"]:
         assert (target["due"] is None) == target["explanation"][0].startswith("No due time")
+
+
+def test_finding_2_resuming_a_ticket_whose_stored_target_cannot_be_reached_is_not_a_500():
+    """A clock stored before the bounds (a year of minutes on one minute a week) reschedules
+    to "no due time" instead of raising when the ticket's clocks run again."""
+    monday_minute = {"timezone": "UTC", "windows": {"mon": [["09:00", "09:01"]]}}
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    ticket = Ticket(
+        clocks=[
+            TicketClock(
+                target="first_response", minutes=525_600, calendar=monday_minute, started_at=start
+            )
+        ],
+        pauses=[TicketPause(started_at=start, ended_at=start + timedelta(hours=1))],
+    )
+    operations.reschedule(ticket)
+    assert (ticket.clocks[0].warn_at, ticket.clocks[0].due_at) == (None, None)

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from catalog.accounts.models import Organisation
+from catalog.businesstime.engine import CalendarError
 from catalog.extensions import db
 from catalog.support.plans.entitlement import claim_incident
 from catalog.support.tickets import clocks
@@ -168,7 +169,10 @@ def reschedule(ticket: Ticket) -> None:
     for clock in ticket.clocks:
         if clock.met_at is None:
             spec = clocks.ClockSpec(clock.target, clock.minutes, clock.calendar)
-            clock.warn_at, clock.due_at = clocks.schedule(spec, clock.started_at, pauses)
+            try:
+                clock.warn_at, clock.due_at = clocks.schedule(spec, clock.started_at, pauses)
+            except CalendarError:  # terms stored before the bounds: no due time can be computed
+                clock.warn_at, clock.due_at = None, None
 
 
 def pause(ticket: Ticket, user, now: datetime) -> None:
