@@ -13,7 +13,11 @@ Conventions:
   mail is converted with ``htmltext.html_to_text``. Quoted history is NOT stripped here (see
   ``matching.strip_quoted``) so the full text can be archived.
 - Attachments over ``ParseLimits`` are listed in ``dropped_attachments`` with a reason.
-- Only input that is not a message at all (empty) raises ``MailParseError``.
+- Multipart nesting is read ``MAX_DEPTH`` levels deep and ``MAX_PARTS`` parts wide; what lies
+  beyond is not read, and ``text_note`` says so (the ticket shows why text is missing).
+- ``authentication_results`` are the raw ``Authentication-Results`` values, topmost first.
+- Only input that is not a message at all (empty, or nested too deeply for the standard
+  parser) raises ``MailParseError``.
 """
 
 import re
@@ -41,7 +45,10 @@ from catalog.mail.ids import message_ids_in
 from catalog.mail.ids import normalize_message_id
 from catalog.mail.ids import synthetic_message_id
 
-MAX_DEPTH = 30
+MAX_DEPTH = 100
+"""Multipart levels read for text and attachments; deeper parts are named in ``text_note``."""
+MAX_PARTS = 2000
+"""Parts looked at per message, whatever their depth."""
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+$")
 _UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]+")
 _RESERVED_NAMES = {
@@ -106,6 +113,9 @@ class InboundMessage:
     dropped_attachments: tuple[DroppedAttachment, ...]
     auto_reply_reason: str | None
     is_loop: bool
+    authentication_results: tuple[str, ...] = ()
+    text_note: str | None = None
+    """Why some of the text was not read (nesting beyond the limits), or None."""
 
     @property
     def is_auto_reply(self) -> bool:
@@ -119,12 +129,24 @@ def parse_message(raw: bytes | str, limits: ParseLimits = ParseLimits()) -> Inbo
         raw = raw.encode("utf-8", "surrogateescape")
     if not raw.strip():
         raise MailParseError("empty input is not an e-mail message")
+    try:
+        return _parse(raw, limits)
+    except RecursionError as error:
+        raise MailParseError(
+            "the message is nested too deeply to be read (thousands of MIME levels)"
+        ) from error
+
+
+def _parse(raw: bytes, limits: ParseLimits) -> InboundMessage:
+    """Parse non-empty raw bytes (the standard parser recurses once per MIME level)."""
     msg = BytesParser(policy=policy.default).parsebytes(raw)
     headers = _header_map(msg)
     subject = headers.get("subject")
     from_name, from_address = (_addresses(msg, "from") or [(None, None)])[0]
     message_id = normalize_message_id(headers.get("message-id"))
-    attachments, dropped = _attachments(msg, limits)
+    files_walk, text_walk = _Walk(), _Walk()
+    attachments, dropped = _attachments(msg, limits, files_walk)
+    text = _body_text(msg, text_walk)
     return InboundMessage(
         message_id=message_id or synthetic_message_id(raw),
         message_id_synthesized=message_id is None,
@@ -136,12 +158,53 @@ def parse_message(raw: bytes | str, limits: ParseLimits = ParseLimits()) -> Inbo
         cc=tuple(address for _, address in _addresses(msg, "cc")),
         subject=subject,
         date=_date(headers.get("date")),
-        text=_body_text(msg),
+        text=text,
         attachments=attachments,
         dropped_attachments=dropped,
         auto_reply_reason=auto_reply_reason(headers, subject, from_address),
         is_loop=is_loop(headers),
+        authentication_results=tuple(
+            decode_raw_header(str(value))
+            for name, value in msg.raw_items()
+            if name.strip().lower() == "authentication-results"
+        ),
+        text_note=files_walk.merged(text_walk).note(),
     )
+
+
+@dataclass
+class _Walk:
+    """What a walk over the MIME tree left out: parts too deep, parts beyond the count."""
+
+    visited: int = 0
+    too_deep: bool = False
+    too_many: bool = False
+
+    def enter(self, depth: int) -> bool:
+        """Count one part; False when it lies beyond the depth or part limits."""
+        if depth > MAX_DEPTH:
+            self.too_deep = True
+            return False
+        self.visited += 1
+        if self.visited > MAX_PARTS:
+            self.too_many = True
+            return False
+        return True
+
+    def merged(self, other: "_Walk") -> "_Walk":
+        """What either walk left out."""
+        return _Walk(0, self.too_deep or other.too_deep, self.too_many or other.too_many)
+
+    def note(self) -> str | None:
+        """Why some of the message was not read, in words, or None."""
+        reasons = []
+        if self.too_deep:
+            reasons.append(f"parts nested more than {MAX_DEPTH} MIME levels deep")
+        if self.too_many:
+            reasons.append(f"parts beyond the first {MAX_PARTS}")
+        if not reasons:
+            return None
+        return "Some of this e-mail was not read: " + " and ".join(reasons) + "."
 
 
 def _header_map(msg: EmailMessage) -> dict[str, str]:
@@ -188,14 +251,17 @@ def _date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _leaves(part: EmailMessage, depth: int = 0) -> Iterator[EmailMessage]:
-    """Yield the non-multipart parts; a forwarded message/rfc822 counts as one leaf."""
-    if part.get_content_maintype() == "multipart" and part.is_multipart():
-        if depth < MAX_DEPTH:
-            for child in part.get_payload():
-                yield from _leaves(child, depth + 1)
-    else:
-        yield part
+def _leaves(msg: EmailMessage, walk: _Walk) -> Iterator[EmailMessage]:
+    """Yield the non-multipart parts in order; a forwarded message/rfc822 counts as one leaf."""
+    stack = [(msg, 0)]
+    while stack:
+        part, depth = stack.pop()
+        if not walk.enter(depth):
+            continue
+        if part.get_content_maintype() == "multipart" and part.is_multipart():
+            stack.extend((child, depth + 1) for child in reversed(part.get_payload()))
+        else:
+            yield part
 
 
 def _is_attachment(part: EmailMessage) -> bool:
@@ -215,26 +281,29 @@ def _leaf_text(part: EmailMessage) -> str:
     return text.replace("\r\n", "\n").strip()
 
 
-def _body_parts(part: EmailMessage, depth: int = 0) -> list[str]:
-    """Return the body texts of ``part``, picking one alternative of multipart/alternative."""
+def _body_parts(part: EmailMessage, walk: _Walk, depth: int = 0) -> list[str]:
+    """Return the body texts of ``part``, picking one alternative of multipart/alternative.
+
+    Recursion is bounded by ``MAX_DEPTH`` (far below Python's limit); ``walk`` notes the cut.
+    """
     if part.get_content_maintype() != "multipart" or not part.is_multipart():
         return [] if _is_attachment(part) else [_leaf_text(part)]
-    if depth >= MAX_DEPTH:
-        return []
     children = part.get_payload()
+    if not walk.enter(depth + 1):
+        return []
     if part.get_content_type() == "multipart/alternative":
         preferred = sorted(children, key=lambda c: c.get_content_type() != "text/plain")
         for child in preferred:
-            texts = [text for text in _body_parts(child, depth + 1) if text]
+            texts = [text for text in _body_parts(child, walk, depth + 1) if text]
             if texts:
                 return texts
         return []
-    return [text for child in children for text in _body_parts(child, depth + 1)]
+    return [text for child in children for text in _body_parts(child, walk, depth + 1)]
 
 
-def _body_text(msg: EmailMessage) -> str:
+def _body_text(msg: EmailMessage, walk: _Walk) -> str:
     """Return the readable body of the whole message."""
-    return "\n\n".join(text for text in _body_parts(msg) if text)
+    return "\n\n".join(text for text in _body_parts(msg, walk) if text)
 
 
 def _payload(part: EmailMessage) -> bytes:
@@ -245,12 +314,12 @@ def _payload(part: EmailMessage) -> bytes:
     return data if isinstance(data, bytes) else b""
 
 
-def _attachments(msg: EmailMessage, limits: ParseLimits) -> tuple[tuple, tuple]:
+def _attachments(msg: EmailMessage, limits: ParseLimits, walk: _Walk) -> tuple[tuple, tuple]:
     """Split the attachment leaves into kept and dropped, applying ``limits`` in order."""
     kept: list[Attachment] = []
     dropped: list[DroppedAttachment] = []
     total = 0
-    for part in _leaves(msg):
+    for part in _leaves(msg, walk):
         if not _is_attachment(part):
             continue
         content_type = part.get_content_type()

@@ -33,8 +33,8 @@ _HTML = Template("""\
 <div>$body</div>
 $link
 <hr>
-<p style="color: #555; font-size: 0.9em;">Reply to this e-mail to add to $reference.
-Please keep [$reference] in the subject.</p>
+<p style="color: #555; font-size: 0.9em;">Reply to this e-mail to add to $reference: the
+reply address is yours alone, so please do not forward this e-mail.</p>
 </body>
 </html>
 """)
@@ -44,7 +44,8 @@ $author
 $body
 $link
 --
-Reply to this e-mail to add to $reference. Please keep [$reference] in the subject.
+Reply to this e-mail to add to $reference: the reply address is yours alone,
+so please do not forward this e-mail.
 """)
 
 
@@ -61,6 +62,8 @@ class Notification:
     link: str | None = None
     thread: tuple[str, ...] = ()
     """Message-IDs of earlier mail in this ticket's thread, oldest first."""
+    reply_to: str | None = None
+    """The recipient's own reply address (``support+r-<token>@…``): replies go there."""
 
 
 def header_text(value: str) -> str:
@@ -116,6 +119,10 @@ def compose_notification(
     message["To"] = [Address(addr_spec=header_text(address)) for address in note.recipients]
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = message_id
+    if note.reply_to:
+        message["Reply-To"] = Address(
+            display_name=sender.display_name, addr_spec=header_text(note.reply_to)
+        )
     if note.thread:
         thread = [header_text(mid) for mid in note.thread]
         message["In-Reply-To"] = thread[-1]
@@ -142,12 +149,16 @@ class Refusal:
     original_subject: str | None = None
     original_message_id: str | None = None
     hint: str | None = None
+    lead: str = "Not delivered to a request"
+    """The subject's words before the original subject."""
+    opening: str = "we could not take your message"
+    """The first sentence, before the original subject in quotes."""
 
 
 _REFUSAL_TEXT = Template("""\
 Hello,
 
-we could not take your message "$subject".
+$opening "$subject".
 
 $reason
 $hint
@@ -159,7 +170,7 @@ _REFUSAL_HTML = Template("""\
 <head><meta charset="utf-8"><title>$title</title></head>
 <body style="font-family: sans-serif; line-height: 1.5; color: #1a1a1a;">
 <p>Hello,</p>
-<p>we could not take your message &ldquo;$subject&rdquo;.</p>
+<p>$opening &ldquo;$subject&rdquo;.</p>
 $reason
 $hint
 <p style="color: #555; font-size: 0.9em;">
@@ -181,7 +192,7 @@ def compose_refusal(
     original = header_text(refusal.original_subject or "") or "(no subject)"
     message_id = make_message_id(domain)
     message = EmailMessage()
-    message["Subject"] = f"Not delivered to a request: {original}"[:300]
+    message["Subject"] = f"{header_text(refusal.lead)}: {original}"[:300]
     message["From"] = sender
     message["To"] = Address(addr_spec=header_text(refusal.recipient))
     message["Date"] = format_datetime(now or datetime.now(UTC))
@@ -194,11 +205,14 @@ def compose_refusal(
     message[LOOP_HEADER] = header_text(loop_token)
     hint = f"\n{refusal.hint}\n" if refusal.hint else ""
     message.set_content(
-        _REFUSAL_TEXT.substitute(subject=original, reason=refusal.reason, hint=hint)
+        _REFUSAL_TEXT.substitute(
+            opening=refusal.opening, subject=original, reason=refusal.reason, hint=hint
+        )
     )
     message.add_alternative(
         _REFUSAL_HTML.substitute(
             title=escape(message["Subject"]),
+            opening=escape(refusal.opening),
             subject=escape(original),
             reason=_html_body(refusal.reason),
             hint=_html_body(refusal.hint or ""),
