@@ -30,6 +30,7 @@ from catalog.search.indexing import hooks as search_hooks
 from catalog.search.web.blueprint import bp as search_bp
 from catalog.support.blueprint import bp as support_bp
 from catalog.ticketmail import events as mail_events
+from catalog.ticketmail.blueprint import bp as ticketmail_bp
 from catalog.unitofwork import UnitOfWorkFlask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -109,3 +110,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(forum_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(ticketmail_bp)

@@ -106,6 +106,11 @@ class Defaults:
     MAIL_SEND_IN_REQUEST = False
     # Inbound: the largest message the listener accepts (SMTP SIZE), in bytes.
     MAIL_INBOUND_MAX_BYTES = 40 * 1024 * 1024
+    # Inbound: authserv-ids of our own mail servers whose Authentication-Results header (DKIM or
+    # SPF pass aligned with From) vouches for mail without a reply token (empty: trust none),
+    # and the hours a request mailed without either waits for its sender's confirmation.
+    MAIL_TRUSTED_AUTHSERV_IDS: tuple[str, ...] = ()
+    MAIL_HELD_REQUEST_HOURS = 72
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     OPERATOR_NAME = "Marketplace operator"

@@ -80,6 +80,9 @@ RULES = {
     "operator.category_edit": ("GET", {"slug": "mail"}, OPERATOR),
     "operator.users": ("GET", {}, ADMIN),
     "operator.user_edit": ("GET", {"user_id": "customer_id"}, ADMIN),
+    "operator.mail_quarantine": ("GET", {}, OPERATOR),
+    # A held request's link works for its own sender only (tests/ticketmail/test_mail_trust.py).
+    "ticketmail.confirm_request": ("GET", {"token": "a" * 32}, expect(LOGIN, *[NOT_FOUND] * 5)),
     "api.route_preview": ("GET", {"app": APP_A}, PUBLIC),
     "support.new_request": ("GET", {}, CUSTOMER_ONLY),
     "support.solved": ("POST", {}, CUSTOMER_ONLY),

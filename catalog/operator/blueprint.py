@@ -2,6 +2,7 @@
 
 from flask import Blueprint
 
+from catalog.operator import mailviews
 from catalog.operator import views
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
@@ -20,3 +21,4 @@ bp.add_url_rule("/categories", view_func=views.categories, methods=["GET", "POST
 bp.add_url_rule("/categories/<slug>", view_func=views.category_edit, methods=["GET", "POST"])
 bp.add_url_rule("/users", view_func=views.users)
 bp.add_url_rule("/users/<int:user_id>", view_func=views.user_edit, methods=["GET", "POST"])
+bp.add_url_rule("/mail/quarantine", view_func=mailviews.mail_quarantine)

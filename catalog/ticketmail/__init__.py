@@ -12,10 +12,13 @@ Out:
 
 In:
 - ``ingest``        -- one delivered message as one unit of work (``mail ingest``, the listener).
-- ``receive``       -- thread it, check the sender, then append (``storing``), open a request
-  (``newrequest``, with ``guess`` for the app) or refuse (``refusals``).
+- ``receive``       -- authenticate it (a reply token from ``replytokens``, or our mail server's
+  ``Authentication-Results``), thread it, then append (``storing``), open or hold a request
+  (``newrequest``, with ``guess`` for the app address), quarantine or refuse (``refusals``).
 - ``listener``      -- the aiosmtpd SMTP/LMTP listener (``flask mail serve``).
+- ``views``, ``blueprint`` -- the page that confirms a request held for confirmation.
 
-Shared: ``models`` (outbox, each ticket's Message-IDs, the inbound log), ``settings`` (config to
-mail-core objects), ``cli`` (the ``mail`` commands).
+Shared: ``models`` (outbox, each ticket's Message-IDs, the inbound log and its quarantine, reply
+tokens, held requests), ``settings`` (config to mail-core objects), ``cli`` (the ``mail``
+commands).
 """

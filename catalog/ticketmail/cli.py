@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy.exc import SQLAlchemyError
 
 from catalog import unitofwork
 from catalog.db import utcnow
@@ -16,6 +15,7 @@ from catalog.mail.inbound import MailParseError
 from catalog.ticketmail import outbox
 from catalog.ticketmail import worker
 from catalog.ticketmail.ingest import ingest
+from catalog.ticketmail.ingest import is_temporary
 from catalog.ticketmail.listener import IngestController
 
 # sysexits.h: a mail server's pipe transport defers (retries) the message on this code.
@@ -97,7 +97,9 @@ def ingest_command(source: str, recipients: tuple[str, ...]) -> None:
         outcome = ingest(raw, tuple(r.lower() for r in recipients))
     except MailParseError as error:
         raise click.ClickException(f"not an e-mail message: {error}") from error
-    except SQLAlchemyError as error:
+    except Exception as error:
+        if not is_temporary(error):
+            raise  # a permanent failure: the mail server bounces rather than retrying forever
         click.echo(f"could not store the message now, try again later: {error}", err=True)
         raise SystemExit(EX_TEMPFAIL) from error
     click.echo(f"{outcome.status}: {outcome.detail}")

@@ -6,6 +6,9 @@ inbound log lets only one commit, and the other is then answered as a duplicate.
 """
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import InterfaceError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from catalog.db import utcnow
 from catalog.ticketmail.outcome import Outcome
@@ -25,3 +28,12 @@ def ingest(raw: bytes, envelope_recipients: tuple[str, ...] = ()) -> Outcome:
         else:
             return outcome
     raise AssertionError("unreachable")
+
+
+TEMPORARY = (OperationalError, InterfaceError, IntegrityError, PoolTimeout, OSError)
+"""Failures a later delivery can get past: the database away, locked, racing, or full."""
+
+
+def is_temporary(error: BaseException) -> bool:
+    """True when retrying the same message later may succeed (the database, not the mail)."""
+    return isinstance(error, TEMPORARY)

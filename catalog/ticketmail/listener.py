@@ -1,9 +1,11 @@
 """An SMTP or LMTP listener (aiosmtpd) that ingests every message delivered to it.
 
 Each delivery runs in a worker thread with its own application context and transaction, so a
-slow database never blocks the listener's event loop. A failure to store answers ``451`` (the
-delivering server keeps the message and tries again); mail that is not a message at all
-answers ``550``. LMTP gets one answer per recipient, as RFC 2033 requires.
+slow database never blocks the listener's event loop. Only a temporary failure (the database
+away or locked, ``ingest.is_temporary``) answers ``451``, so the delivering server keeps the
+message and tries again; mail we will never take answers a permanent ``550`` (not a message, or
+nested too deeply to read) or ``554`` (any other failure: retrying the same bytes would fail the
+same way forever). LMTP gets one answer per recipient, as RFC 2033 requires.
 """
 
 import asyncio
@@ -16,6 +18,7 @@ from flask import Flask
 from catalog.extensions import db
 from catalog.mail.inbound import MailParseError
 from catalog.ticketmail.ingest import ingest
+from catalog.ticketmail.ingest import is_temporary
 
 
 class IngestHandler:
@@ -30,11 +33,13 @@ class IngestHandler:
             try:
                 outcome = ingest(content, recipients)
             except MailParseError as error:
-                return f"550 5.6.0 not an e-mail message: {error}"
-            except Exception:
+                return f"550 5.6.0 not an e-mail message we can read: {error}"
+            except Exception as error:
                 db.session.rollback()
                 self.app.logger.exception("could not ingest a delivered message")
-                return "451 4.3.0 could not store the message now; try again later"
+                if is_temporary(error):
+                    return "451 4.3.0 could not store the message now; try again later"
+                return "554 5.3.0 this message cannot be processed; it will not be retried"
             self.app.logger.info("inbound mail %s: %s", outcome.status, outcome.detail)
             return f"250 2.0.0 {outcome.status}"
 

@@ -1,4 +1,5 @@
-"""Tables of the e-mail channel: the outbox, each ticket's Message-IDs, the inbound log."""
+"""Tables of the e-mail channel: the outbox, each ticket's Message-IDs, the inbound log (with
+its quarantine), the reply addresses we handed out and the requests held for confirmation."""
 
 from datetime import datetime
 
@@ -75,9 +76,14 @@ class TicketMailId(db.Model):
 
 
 class InboundMail(db.Model):
-    """What became of each inbound message (stored, opened, bounced, ignored), per Message-ID."""
+    """What became of each inbound message (stored, opened, bounced, ignored), per Message-ID.
+
+    ``quarantined`` mail (unauthenticated, never put on a ticket) keeps its reason in ``detail``
+    and the start of its text in ``excerpt``, for staff to see in the operator console.
+    """
 
     __tablename__ = "mail_inbound"
+    __table_args__ = (Index("ix_mail_inbound_outcome_received", "outcome", "received_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[str] = mapped_column(String(MESSAGE_ID_LENGTH), unique=True)
@@ -87,3 +93,44 @@ class InboundMail(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReplyToken(db.Model):
+    """A reply address handed to one recipient about one ticket: ``support+r-<token>@…``.
+
+    Only the SHA-256 of the token is kept. Mail to a live token (not revoked, its user still an
+    active participant) is appended as that user's reply, whatever its From header says.
+    """
+
+    __tablename__ = "mail_reply_token"
+    __table_args__ = (Index("ix_mail_reply_token_user_ticket", "user_id", "ticket_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class HeldRequest(db.Model):
+    """A request mailed without authentication, waiting for its sender to confirm it.
+
+    The confirmation mail goes to the account's own address with a link carrying a token (its
+    SHA-256 is kept here); only then is the ticket opened and the quota used. ``raw`` is the
+    message as received, so the confirmed ticket gets its text and attachments.
+    """
+
+    __tablename__ = "mail_held_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    app_id: Mapped[int] = mapped_column(ForeignKey("app.id"))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))

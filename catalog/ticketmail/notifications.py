@@ -24,6 +24,7 @@ from catalog.support.tickets.models import TicketMessage
 from catalog.support.tickets.permissions import ticket_role
 from catalog.support.wizard.presenting import event_text
 from catalog.ticketmail import recipients
+from catalog.ticketmail import replytokens
 from catalog.ticketmail import settings
 from catalog.ticketmail.models import MailOutbox
 from catalog.ticketmail.models import TicketMailId
@@ -164,25 +165,30 @@ def thread_of(ticket_id: int) -> tuple[str, ...]:
 
 def queue(
     audience: Audience, events: list[TicketEvent], now: datetime, thread: tuple[str, ...]
-) -> MailOutbox | None:
-    """Compose the e-mail for one audience and add it to the outbox (None: nobody to tell)."""
+) -> list[MailOutbox]:
+    """Compose one e-mail per person of the audience, each with its own reply address."""
     ticket = events[0].ticket
-    to = recipients.addresses(ticket, audience.side, audience.exclude)
-    if not to:
-        return None
+    people = recipients.people(ticket, audience.side, audience.exclude)
+    if not people:
+        return []
     lead = _lead(events)
     subject, title = headline(lead, audience.side)
-    note = Notification(
-        reference=ticket.reference,
-        subject=subject,
-        recipients=tuple(to),
-        headline=title,
-        body=body(events),
-        author=_who(lead),
-        link=ticket_link(ticket.reference),
-        thread=thread,
-    )
-    return add_to_outbox("notification", note, ticket.id, now)
+    text, link = body(events), ticket_link(ticket.reference)
+    rows = []
+    for person in people:
+        note = Notification(
+            reference=ticket.reference,
+            subject=subject,
+            recipients=(person.email,),
+            headline=title,
+            body=text,
+            author=_who(lead),
+            link=link,
+            thread=thread,
+            reply_to=replytokens.reply_address(replytokens.issue(person, ticket.id, now)),
+        )
+        rows.append(add_to_outbox("notification", note, ticket.id, now))
+    return rows
 
 
 def add_to_outbox(
@@ -234,10 +240,11 @@ def queue_for_events(events: list[TicketEvent], now: datetime) -> list[MailOutbo
         for ticket_id in {audience.ticket_id for audience in grouped}
     }
     rows = [
-        queue(audience, items, now, threads[audience.ticket_id])
+        row
         for audience, items in grouped.items()
+        for row in queue(audience, items, now, threads[audience.ticket_id])
     ]
     for event in events:
         if event.action in PRIORITY:
             event.notified_at = now
-    return [row for row in rows if row is not None]
+    return rows

@@ -44,6 +44,16 @@ def agent_side(ticket: Ticket) -> list[User]:
     return []
 
 
+def people(ticket: Ticket, side: str, exclude: int | None = None) -> list[User]:
+    """The active people of one side (``customer`` or ``agent``), one per address."""
+    found = customer_side(ticket) if side == CUSTOMER else agent_side(ticket)
+    unique: dict[str, User] = {}
+    for user in found:
+        if user.active and user.id != exclude:
+            unique.setdefault(user.email, user)
+    return list(unique.values())
+
+
 def addresses(ticket: Ticket, side: str, exclude: int | None = None) -> list[str]:
     """The e-mail addresses of one side (``customer`` or ``agent``), without ``exclude``'s."""
     people = customer_side(ticket) if side == CUSTOMER else agent_side(ticket)

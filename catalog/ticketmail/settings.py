@@ -58,3 +58,16 @@ def storable_id(message_id: str) -> str:
     if len(message_id) <= MESSAGE_ID_LENGTH:
         return message_id
     return f"<{hashlib.sha256(message_id.encode('utf-8', 'replace')).hexdigest()}@long-id.invalid>"
+
+
+def trusted_authserv_ids() -> list[str]:
+    """The authserv-ids of our own mail servers (a list, or a comma-separated string)."""
+    value = current_app.config.get("MAIL_TRUSTED_AUTHSERV_IDS") or []
+    if isinstance(value, str):
+        value = value.split(",")
+    return [item.strip().lower() for item in value if item and item.strip()]
+
+
+def held_request_hours() -> int:
+    """How long a request mailed without authentication waits for its confirmation."""
+    return int(current_app.config.get("MAIL_HELD_REQUEST_HOURS") or 72)

@@ -37,7 +37,10 @@ def allowed_files(message: InboundMessage) -> tuple[list[tuple[str, str, bytes]]
 
 def stored_text(message: InboundMessage, notes: list[str]) -> str:
     """The new text of the message, with a line for each attachment not kept."""
-    text = strip_quoted(message.text) or "(no text)"
+    text = strip_quoted(message.text)
+    if message.text_note:
+        text = f"{text}\n\n[{message.text_note}]" if text else f"[{message.text_note}]"
+    text = text or "(no text)"
     if notes:
         text += "\n\n" + "\n".join(f"[Attachment not kept: {note}]" for note in notes)
     return text

@@ -134,3 +134,47 @@ def mail(sender: str, subject: str, body: str = "Hello", **headers) -> EmailMess
         message[name.replace("_", "-")] = value
     message.set_content(body)
     return message
+
+
+TRUSTED_MX = "mx.catalog.test"
+"""The authserv-id of "our" mail server in these tests (``trust_mx`` configures it)."""
+
+
+@pytest.fixture
+def trust_mx(app):
+    """Trust Authentication-Results headers written by ``TRUSTED_MX``."""
+    app.config["MAIL_TRUSTED_AUTHSERV_IDS"] = [TRUSTED_MX]
+    return TRUSTED_MX
+
+
+def auth_results(sender: str, result: str = "dkim=pass", authserv_id: str = TRUSTED_MX) -> str:
+    """An Authentication-Results value for ``sender``'s domain (``result`` e.g. "spf=fail")."""
+    domain = sender.rsplit("@", 1)[-1].strip(">").lower()
+    method = result.split("=", 1)[0]
+    prop = "smtp.mailfrom" if method == "spf" else "header.d"
+    return f"{authserv_id}; {result} {prop}={domain}"
+
+
+def vouched(message: EmailMessage, result: str = "dkim=pass") -> bytes:
+    """The message as our mail server delivers it: its Authentication-Results header on top."""
+    sender = message["From"].addresses[0].addr_spec
+    return f"Authentication-Results: {auth_results(sender, result)}\r\n".encode() + bytes(
+        message.as_bytes()
+    )
+
+
+def reply_address(app, email: str, reference: str) -> str:
+    """The Reply-To of the newest notification to ``email`` about the ticket (its reply token)."""
+    with app.app_context():
+        ticket_id = ticket_of(reference).id
+    rows = [row for row in outbox(app, ticket_id=ticket_id) if row.recipients == [email]]
+    message = message_from_bytes(rows[-1].raw, policy=policy.default)
+    return message["Reply-To"].addresses[0].addr_spec
+
+
+def reply(app, email: str, reference: str, subject: str, body: str = "Hello", **headers):
+    """A reply by ``email`` to the ticket's notification, sent to its reply address."""
+    message = mail(email, subject, body, **headers)
+    del message["To"]
+    message["To"] = reply_address(app, email, reference)
+    return message

@@ -1,4 +1,9 @@
-"""Replies by e-mail: threading, who may append, stripping, attachments, robustness, duplicates."""
+"""Replies by e-mail: threading, who may append, stripping, attachments, robustness, duplicates.
+
+A reply is trusted when it arrives at the recipient's own reply address (``reply``) or when our
+mail server vouches for its From domain (``vouched`` with ``trust_mx``); see test_mail_trust.py
+for what happens to everything else.
+"""
 
 from email.message import EmailMessage
 
@@ -15,7 +20,10 @@ from tests.ticketmail.conftest import deliver
 from tests.ticketmail.conftest import mail
 from tests.ticketmail.conftest import open_request
 from tests.ticketmail.conftest import outbox
+from tests.ticketmail.conftest import reply
+from tests.ticketmail.conftest import reply_address
 from tests.ticketmail.conftest import ticket_of
+from tests.ticketmail.conftest import vouched
 
 
 @pytest.fixture
@@ -37,72 +45,62 @@ def messages(app, reference) -> list[TicketMessage]:
 
 
 def test_a_multipart_reply_threads_by_in_reply_to_and_is_stored_without_quotes_and_signature(
-    app, apps, ticket
+    app, apps, ticket, trust_mx
 ):
     reference, ack = ticket
-    reply = mail(
+    answer = mail(
         apps["customer"],
         "Re: your request",
         "Version 6.3.2.\n\n-- \nJan, ACME\n\nOn Monday, Support wrote:\n> Which version?",
         In_Reply_To=ack,
         Message_ID="<r1@example.com>",
     )
-    reply.add_alternative(
+    answer.add_alternative(
         "<p>Version 6.3.2.</p><blockquote>Which version?</blockquote>", subtype="html"
     )
-    assert deliver(app, reply.as_bytes()) == ("stored", f"added to {reference}")
+    assert deliver(app, vouched(answer)) == ("stored", f"added to {reference}")
     last = messages(app, reference)[-1]
     assert last.body == "Version 6.3.2." and last.author.email == apps["customer"]
     assert outbox(app)[-1].recipients == [apps["isv_b"]]  # the developer hears of it
 
 
-def test_a_reply_with_only_the_reference_after_aw_re_and_an_old_prefix_threads(app, apps, ticket):
+def test_a_reply_with_only_the_reference_after_aw_re_and_an_old_prefix_threads(
+    app, apps, ticket, trust_mx
+):
     reference, _ = ticket
     app.config.update(TICKET_REF_PREFIX="HELP", TICKET_REF_PREFIXES=["SUP"])
     number = reference.split("-")[1]
-    assert (
-        deliver(
-            app,
-            mail(
-                apps["customer"], f"AW: Re: [sup-{int(number)}] Backups", "Still broken"
-            ).as_bytes(),
-        )[0]
-        == "stored"
-    )
+    message = mail(apps["customer"], f"AW: Re: [sup-{int(number)}] Backups", "Still broken")
+    assert deliver(app, vouched(message))[0] == "stored"
     assert messages(app, reference)[-1].body == "Still broken"
 
 
 def test_a_developer_may_answer_by_mail_and_the_customer_is_told(app, apps, ticket):
     reference, _ = ticket
-    assert (
-        deliver(app, mail(apps["isv_b"], f"Re: [{reference}]", "Fixed in 6.4").as_bytes())[0]
-        == "stored"
-    )
+    answer = reply(app, apps["isv_b"], reference, f"Re: [{reference}]", "Fixed in 6.4")
+    assert deliver(app, answer.as_bytes())[0] == "stored"
     assert outbox(app)[-1].recipients == [apps["customer"]]
+    assert messages(app, reference)[-1].author.email == apps["isv_b"]
 
 
-def test_a_colleague_in_the_requesters_organisation_may_append(app, apps, ticket):
+def test_a_colleague_in_the_requesters_organisation_may_append(app, apps, ticket, trust_mx):
     reference, _ = ticket
     customer(app, "colleague@example.com", organisation_of=apps["customer"])
-    assert (
-        deliver(
-            app, mail("Colleague <COLLEAGUE@example.com>", f"[{reference}]", "Me too").as_bytes()
-        )[0]
-        == "stored"
-    )
+    message = mail("Colleague <COLLEAGUE@example.com>", f"[{reference}]", "Me too")
+    assert deliver(app, vouched(message))[0] == "stored"
 
 
 @pytest.mark.parametrize(
     "sender", ["stranger@evil.example", "other@example.com", "dev@northwind.example"]
 )
 def test_a_non_participant_quoting_a_valid_reference_cannot_append_and_gets_a_polite_bounce(
-    app, apps, ticket, sender
+    app, apps, ticket, sender, trust_mx
 ):
     reference, ack = ticket
     customer(app, "other@example.com")  # a customer of another organisation
     before = len(messages(app, reference))
     status, detail = deliver(
-        app, mail(sender, f"Re: [{reference}]", "Let me in", In_Reply_To=ack).as_bytes()
+        app, vouched(mail(sender, f"Re: [{reference}]", "Let me in", In_Reply_To=ack))
     )
     assert status == "bounced" and "does not take part" in detail
     assert len(messages(app, reference)) == before
@@ -112,30 +110,30 @@ def test_a_non_participant_quoting_a_valid_reference_cannot_append_and_gets_a_po
     assert b"Auto-Submitted: auto-replied" in bounce.raw
 
 
-def test_an_unknown_reference_is_refused_in_the_same_words(app, apps, ticket):
-    status, detail = deliver(app, mail("stranger@evil.example", "[SUP-999999] hi").as_bytes())
+def test_an_unknown_reference_is_refused_in_the_same_words(app, apps, ticket, trust_mx):
+    status, detail = deliver(app, vouched(mail("stranger@evil.example", "[SUP-999999] hi")))
     assert status == "bounced" and "does not take part" in detail
 
 
 def test_html_only_non_utf8_and_encoded_word_mail_is_stored_readably(app, apps, ticket):
     reference, _ = ticket
+    to = reply_address(app, apps["customer"], reference)
     html = EmailMessage()
-    html["From"], html["Subject"] = apps["customer"], f"RE: [{reference}]"
+    html["From"], html["To"], html["Subject"] = apps["customer"], to, f"RE: [{reference}]"
     html.set_content(
         "<html><body><p>Fehler &bdquo;E42&ldquo; bleibt</p><script>x()</script></body></html>",
         subtype="html",
     )
     assert deliver(app, html.as_bytes())[0] == "stored"
     latin = (
-        f"From: {apps['customer']}\nSubject: =?iso-8859-1?q?Re=3A_=5B{reference}=5D_Gr=FC=DFe?=\n"
+        f"From: {apps['customer']}\nTo: {to}\n"
+        f"Subject: =?iso-8859-1?q?Re=3A_=5B{reference}=5D_Gr=FC=DFe?=\n"
         "Content-Type: text/plain; charset=iso-8859-1\n\nSch\xf6ne Gr\xfc\xdfe aus K\xf6ln\n"
     ).encode("latin-1")
     assert deliver(app, latin)[0] == "stored"
     undeclared = (
-        f"From: {apps['customer']}\nSubject: [{reference}]\n\nZa\xbf\xf3\xb3\xe6 ok\n".encode(
-            "latin-1"
-        )
-    )
+        f"From: {apps['customer']}\nTo: {to}\nSubject: [{reference}]\n\nZa\xbf\xf3\xb3\xe6 ok\n"
+    ).encode("latin-1")
     assert deliver(app, undeclared)[0] == "stored"
     bodies = [m.body for m in messages(app, reference)[-3:]]
     assert (
@@ -145,9 +143,14 @@ def test_html_only_non_utf8_and_encoded_word_mail_is_stored_readably(app, apps, 
     )
 
 
-def test_missing_headers_still_thread_by_subject_and_a_redelivery_is_stored_once(app, apps, ticket):
+def test_missing_headers_still_thread_by_subject_and_a_redelivery_is_stored_once(
+    app, apps, ticket, trust_mx
+):
     reference, _ = ticket
-    raw = f"From: {apps['customer']}\nSubject: [{reference}]\n\nNo date, no id, no To.\n".encode()
+    raw = (
+        f"Authentication-Results: {trust_mx}; spf=pass smtp.mailfrom={apps['customer']}\n"
+        f"From: {apps['customer']}\nSubject: [{reference}]\n\nNo date, no id, no To.\n"
+    ).encode()
     assert deliver(app, raw)[0] == "stored"
     assert deliver(app, raw) == ("duplicate", deliver(app, raw)[1])
     assert [m.body for m in messages(app, reference)].count("No date, no id, no To.") == 1
@@ -155,8 +158,8 @@ def test_missing_headers_still_thread_by_subject_and_a_redelivery_is_stored_once
 
 def test_the_same_message_delivered_twice_is_stored_once(app, apps, ticket):
     reference, ack = ticket
-    raw = mail(
-        apps["customer"], "Re: x", "Once", In_Reply_To=ack, Message_ID="<same@example.com>"
+    raw = reply(
+        app, apps["customer"], reference, "Re: x", "Once", In_Reply_To=ack, Message_ID="<same@x>"
     ).as_bytes()
     assert [deliver(app, raw)[0] for _ in range(3)] == ["stored", "duplicate", "duplicate"]
     assert [m.body for m in messages(app, reference)].count("Once") == 1
@@ -165,7 +168,7 @@ def test_the_same_message_delivered_twice_is_stored_once(app, apps, ticket):
 def test_attachments_keep_allowed_types_within_limits_and_note_the_rest(app, apps, ticket):
     reference, _ = ticket
     app.config.update(TICKET_ATTACHMENT_MAX_BYTES=1000)
-    message = mail(apps["customer"], f"[{reference}] logs", "Logs attached.")
+    message = reply(app, apps["customer"], reference, f"[{reference}] logs", "Logs attached.")
     message.add_attachment(b"line\n" * 10, maintype="text", subtype="plain", filename="app.log")
     message.add_attachment(
         b"x" * 50_000, maintype="application", subtype="zip", filename="huge.zip"
@@ -204,15 +207,16 @@ def test_a_reply_to_a_closed_ticket_is_refused_with_the_reason(app, apps, ticket
     with app.app_context():
         ticket_of(reference).status = "closed"
         db.session.commit()
-    status, detail = deliver(app, mail(apps["customer"], f"[{reference}]", "hello?").as_bytes())
+    message = reply(app, apps["customer"], reference, f"[{reference}]", "hello?")
+    status, detail = deliver(app, message.as_bytes())
     assert status == "bounced" and "closed" in detail
 
 
-def test_refusals_to_one_address_stop_after_five_a_day(app, apps):
+def test_refusals_to_one_address_stop_after_five_a_day(app, apps, trust_mx):
     statuses = [
         deliver(
             app,
-            mail("stranger@evil.example", f"[SUP-00000{i}] x", Message_ID=f"<{i}@e>").as_bytes(),
+            vouched(mail("stranger@evil.example", f"[SUP-00000{i}] x", Message_ID=f"<{i}@e>")),
         )[0]
         for i in range(7)
     ]
@@ -220,10 +224,23 @@ def test_refusals_to_one_address_stop_after_five_a_day(app, apps):
     assert len(outbox(app, kind="refusal")) == 5
 
 
+def test_answers_to_quarantined_mail_count_against_the_same_daily_limit(app, apps):
+    statuses = [
+        deliver(
+            app,
+            mail("stranger@evil.example", f"[SUP-00000{i}] x", Message_ID=f"<{i}@e>").as_bytes(),
+        )
+        for i in range(7)
+    ]
+    assert [status for status, _ in statuses] == ["quarantined"] * 7
+    assert "no answer" in statuses[-1][1] and "no answer" not in statuses[4][1]
+    assert len(outbox(app, kind="refusal")) == 5
+
+
 @pytest.mark.parametrize("path", sorted(MESSAGES.glob("*.eml")), ids=lambda p: p.stem)
 def test_every_sample_of_real_mail_is_handled_without_crashing(app, apps, path):
     status, _ = deliver(app, path.read_bytes())
-    assert status in {"bounced", "ignored", "refused"}
+    assert status in {"bounced", "ignored", "refused", "quarantined", "triage"}
     with app.app_context():
         assert db.session.scalar(select(InboundMail.outcome)) == status
 
@@ -231,13 +248,15 @@ def test_every_sample_of_real_mail_is_handled_without_crashing(app, apps, path):
 def test_ingest_command_exit_codes(app, apps, ticket, runner, tmp_path):
     reference, _ = ticket
     stored = tmp_path / "reply.eml"
-    stored.write_bytes(mail(apps["customer"], f"[{reference}]", "From a file").as_bytes())
+    stored.write_bytes(
+        reply(app, apps["customer"], reference, f"[{reference}]", "From a file").as_bytes()
+    )
     result = runner.invoke(args=["mail", "ingest", str(stored)])
     assert result.exit_code == 0 and result.output.startswith("stored:")
-    bounced = runner.invoke(
+    kept_off = runner.invoke(
         args=["mail", "ingest", "-"], input=mail("x@evil.example", f"[{reference}]").as_bytes()
     )
-    assert bounced.exit_code == 0 and bounced.output.startswith("bounced:")
+    assert kept_off.exit_code == 0 and kept_off.output.startswith("quarantined:")
     auto = runner.invoke(
         args=["mail", "ingest"],
         input=mail("x@evil.example", "hi", Auto_Submitted="auto-generated").as_bytes(),

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from catalog.extensions import db
 from catalog.ticketmail.listener import IngestController
@@ -18,6 +19,8 @@ from tests.mail.conftest import free_port
 from tests.ticketmail.conftest import SUPPORT
 from tests.ticketmail.conftest import mail
 from tests.ticketmail.conftest import open_request
+from tests.ticketmail.conftest import reply
+from tests.ticketmail.conftest import reply_address
 from tests.ticketmail.conftest import ticket_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +51,8 @@ def test_smtp_delivery_is_stored_on_the_ticket(app, apps, listener):
     reference = open_request(app, apps["customer"])
     with smtplib.SMTP("127.0.0.1", listener()) as client:
         refused = client.send_message(
-            mail(apps["customer"], f"Re: [{reference}]", "By SMTP"), to_addrs=[SUPPORT]
+            reply(app, apps["customer"], reference, f"Re: [{reference}]", "By SMTP"),
+            from_addr="anything@anywhere.example",
         )
     assert refused == {}
     assert _bodies(app, reference)[-1] == "By SMTP"
@@ -60,7 +64,7 @@ def test_lmtp_answers_once_per_recipient_and_stores_once(app, apps, listener):
         # smtplib reads one reply after DATA; LMTP sends one per recipient (RFC 2033), read by hand.
         client.ehlo()
         client.mail(apps["customer"])
-        client.rcpt(SUPPORT)
+        client.rcpt(reply_address(app, apps["customer"], reference))
         client.rcpt("help@catalog.test")
         first = client.data(mail(apps["customer"], f"Re: [{reference}]", "By LMTP").as_bytes())
         second = client.getreply()
@@ -93,7 +97,7 @@ def test_a_message_over_the_size_limit_is_refused_before_it_is_read(app, apps, l
 
 def test_a_storage_failure_answers_451_so_the_mail_server_retries(app, apps, listener, monkeypatch):
     def broken(*args):
-        raise RuntimeError("database away")
+        raise OperationalError("INSERT", {}, Exception("database away"))
 
     monkeypatch.setattr("catalog.ticketmail.listener.ingest", broken)
     with (
@@ -154,8 +158,7 @@ def test_the_serve_command_delivers_into_tickets_and_stops_cleanly_on_sigterm(ap
         _wait_for_port(port, server)
         with smtplib.SMTP("127.0.0.1", port) as client:
             client.send_message(
-                mail(apps["customer"], f"Re: [{reference}]", "Through the command"),
-                to_addrs=[SUPPORT],
+                reply(app, apps["customer"], reference, f"Re: [{reference}]", "Through the command")
             )
     finally:
         server.send_signal(signal.SIGTERM)

@@ -11,6 +11,7 @@ from tests.ticketmail.conftest import deliver
 from tests.ticketmail.conftest import mail
 from tests.ticketmail.conftest import outbox
 from tests.ticketmail.conftest import ticket_of
+from tests.ticketmail.conftest import vouched
 
 
 def _parsed(row: MailOutbox):
@@ -18,7 +19,7 @@ def _parsed(row: MailOutbox):
 
 
 def test_mail_to_a_plus_address_opens_a_question_routed_like_the_wizard_and_acknowledges_it(
-    app, apps
+    app, apps, trust_mx
 ):
     message = mail(
         apps["customer"],
@@ -27,9 +28,7 @@ def test_mail_to_a_plus_address_opens_a_question_routed_like_the_wizard_and_ackn
         Message_ID="<new@example.com>",
     )
     message.add_attachment(b"error 42", maintype="text", subtype="plain", filename="night.log")
-    status, detail = deliver(
-        app, message.as_bytes(), recipients=(f"support+{ISV_APP}@catalog.test",)
-    )
+    status, detail = deliver(app, vouched(message), recipients=(f"support+{ISV_APP}@catalog.test",))
     assert status == "opened" and detail.startswith("opened SUP-")
     reference = detail.split()[1]
     with app.app_context():
@@ -54,31 +53,37 @@ def test_mail_to_a_plus_address_opens_a_question_routed_like_the_wizard_and_ackn
         acknowledgement["In-Reply-To"] == "<new@example.com>"
     )  # threads under the customer's own mail
     assert (
-        deliver(app, message.as_bytes(), recipients=(f"support+{ISV_APP}@catalog.test",))[0]
+        deliver(app, vouched(message), recipients=(f"support+{ISV_APP}@catalog.test",))[0]
         == "duplicate"
     )
 
 
-def test_the_app_can_be_named_by_a_tag_or_by_its_name_in_the_subject(app, apps):
-    assert (
-        deliver(app, mail(apps["customer"], f"[{ISV_APP}] restore fails").as_bytes())[0] == "opened"
+def test_the_app_is_named_by_its_app_address_in_to_or_cc(app, apps, trust_mx):
+    to = mail(apps["customer"], "restore fails")
+    to.replace_header("To", f"support+app-{ISV_APP}@catalog.test")
+    assert deliver(app, vouched(to))[0] == "opened"
+    cc = mail(
+        apps["customer"], "restore fails again", Cc=f"Support <support+{ISV_APP}@catalog.test>"
     )
-    assert (
-        deliver(app, mail(apps["customer"], "Question about Isv App licences").as_bytes())[0]
-        == "opened"
-    )
+    assert deliver(app, vouched(cc))[0] == "opened"
 
 
-def test_mail_that_names_no_app_is_refused_with_a_pointer_to_the_request_form(app, apps):
-    status, detail = deliver(app, mail(apps["customer"], "Help!", "Something is wrong").as_bytes())
-    assert status == "bounced" and "could not tell which app" in detail
+def test_mail_that_names_no_app_goes_to_triage_with_a_pointer_to_the_request_form(
+    app, apps, trust_mx
+):
+    status, detail = deliver(app, vouched(mail(apps["customer"], "Help!", "Something is wrong")))
+    assert status == "triage" and "names no app" in detail
     refusal = _parsed(outbox(app, kind="refusal")[0])
     assert "http://catalog.test/support/new" in refusal.get_body(("plain",)).get_content()
     assert refusal["Auto-Submitted"] == "auto-replied"
 
 
 def test_an_app_without_tickets_here_is_refused_with_the_routers_reason(app, apps):
-    status, detail = deliver(app, mail(apps["customer"], f"[{FORUM_APP}] how do I").as_bytes())
+    status, detail = deliver(
+        app,
+        mail(apps["customer"], "how do I").as_bytes(),
+        recipients=(f"support+app-{FORUM_APP}@catalog.test",),
+    )
     assert (
         status == "bounced"
         and "not handled as tickets here" in detail
@@ -86,9 +91,10 @@ def test_an_app_without_tickets_here_is_refused_with_the_routers_reason(app, app
     )
 
 
-def test_a_stranger_cannot_open_a_request_by_mail(app, apps):
-    status, detail = deliver(app, mail("stranger@evil.example", f"[{ISV_APP}] hi").as_bytes())
+def test_a_stranger_cannot_open_a_request_by_mail(app, apps, trust_mx):
+    to_app = (f"support+app-{ISV_APP}@catalog.test",)
+    status, detail = deliver(app, vouched(mail("stranger@evil.example", "hi")), recipients=to_app)
     assert status == "bounced" and "no customer account" in detail
     assert (
-        deliver(app, mail(apps["isv_a"], f"[{ISV_APP}] hi").as_bytes())[0] == "bounced"
+        deliver(app, vouched(mail(apps["isv_a"], "hi")), recipients=to_app)[0] == "bounced"
     )  # developers do not file requests
