@@ -16,6 +16,7 @@ from catalog.extensions import db
 from catalog.forum import demo as forum_demo
 from catalog.forum.cli import forum_cli
 from catalog.forum.cli import import_posts_command
+from catalog.jsonlines import Problem
 from catalog.marketplace import operations
 from catalog.marketplace.records import read_records
 from catalog.models import create_tables
@@ -66,6 +67,7 @@ def import_file(path: Path, label: str, keep_existing: bool = False) -> bool:
             ) from error
     with click.progressbar(length=len(lines), label=f"Checking {label}", file=sys.stderr) as bar:
         records, problems = read_records(_counted(lines, bar))
+    problems += _name_problems(records)
     if problems:
         click.echo(f"{len(problems)} problem(s) found; nothing was imported.", err=True)
         for problem in problems[:MAX_PROBLEMS_SHOWN]:
@@ -86,6 +88,16 @@ def import_file(path: Path, label: str, keep_existing: bool = False) -> bool:
     )
     unitofwork.after_commit(lambda: click.echo(summary))
     return True
+
+
+def _name_problems(records: list[dict]) -> list[Problem]:
+    """A problem for each record whose name another app in the database already carries."""
+    return [
+        Problem(
+            record["line"], "name", f"another app ({slug}) is already called “{record['name']}”"
+        )
+        for record, slug in operations.name_clashes(records)
+    ]
 
 
 def _counted(lines, bar):

@@ -1,9 +1,13 @@
 """The migrations build exactly the schema the models describe, and keep data when upgrading."""
 
 import warnings
+from datetime import UTC
+from datetime import datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import MetaData
+from sqlalchemy import insert
 from sqlalchemy import inspect
 from sqlalchemy import select
 from sqlalchemy import text
@@ -70,6 +74,41 @@ def test_init_db_adopts_a_database_created_before_migrations(make_database, tmp_
         db.engine.dispose()
 
 
+def insert_old_apps(app, names: dict[str, str]) -> None:
+    """Apps (slug: name) written straight into an older schema, as that revision's code did."""
+    with app.app_context():
+        metadata = MetaData()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression")
+            metadata.reflect(db.engine, only=["vendor", "category", "app"])
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with db.engine.begin() as connection:
+            vendor_id = connection.execute(
+                insert(metadata.tables["vendor"]).values(
+                    slug="old-vendor", name="Old Vendor", description="", created_at=now
+                )
+            ).inserted_primary_key[0]
+            category_id = connection.execute(
+                insert(metadata.tables["category"]).values(slug="old", name="Old")
+            ).inserted_primary_key[0]
+            for slug, name in names.items():
+                connection.execute(
+                    insert(metadata.tables["app"]).values(
+                        slug=slug,
+                        name=name,
+                        vendor_id=vendor_id,
+                        category_id=category_id,
+                        summary="",
+                        description="",
+                        version="",
+                        published=True,
+                        updated_at=now,
+                        created_at=now,
+                    )
+                )
+        db.engine.dispose()
+
+
 def test_upgrading_a_database_that_holds_data_keeps_it(make_database):
     from alembic.script import ScriptDirectory
     from flask_migrate import upgrade
@@ -81,13 +120,10 @@ def test_upgrading_a_database_that_holds_data_keeps_it(make_database):
         assert len(revisions) >= 2, "this test needs a revision after the baseline"
         upgrade(revision=revisions[0])
         db.engine.dispose()
-    add_apps(
-        app,
-        app_record("old-app", support={"isv": {"contact_email": "a@b.example"}}),
-        app_record("other-app"),
-    )
+    insert_old_apps(app, {"old-app": "Old App", "other-app": "Other App"})
     with app.app_context():
         before = db.session.execute(select(App.slug, App.name).order_by(App.slug)).all()
+        db.session.remove()  # an open read would block the upgrade's ALTER TABLE app
         upgrade()
         assert db.session.execute(select(App.slug, App.name).order_by(App.slug)).all() == before
         assert {"mail_outbox", "mail_inbound"} <= set(inspect(db.engine).get_table_names())

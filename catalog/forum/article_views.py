@@ -8,6 +8,7 @@ from flask import render_template
 from flask import url_for
 from flask_login import current_user
 
+from catalog import formtokens
 from catalog.accounts.access import operator_required
 from catalog.db import utcnow
 from catalog.forum import articles
@@ -62,9 +63,11 @@ def new_article():
     form = _article_form()
     if not form.validate_on_submit():
         return _form_page(form)
+    if replay := formtokens.replayed(form):
+        return replay
     found = articles.save_article(None, form.values(), current_user.id, utcnow())
     flash("The article is saved.", "success")
-    return redirect(url_for("forum.article", article_id=found.id))
+    return redirect(formtokens.done(form, url_for("forum.article", article_id=found.id)))
 
 
 def _initial(found) -> dict:

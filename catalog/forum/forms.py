@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 from wtforms.validators import ValidationError
 
+from catalog.formtokens import submission_field
 from catalog.formtools import MaxChars
 from catalog.formtools import required
 from catalog.formtools import strip
@@ -59,12 +60,16 @@ def body_field(label: str, limit: int = BODY_MAX):
 class ThreadForm(FlaskForm):
     """A new thread: a title and the question."""
 
+    submission = submission_field()
+
     title = title_field()
     body = body_field("Your question")
 
 
 class ReplyForm(FlaskForm):
     """A reply to a thread."""
+
+    submission = submission_field()
 
     body = body_field("Your reply")
 
@@ -112,6 +117,8 @@ class ModeratePostForm(FlaskForm):
 
 class ArticleForm(FlaskForm):
     """A knowledge article: text, where it belongs, who may read it and whether it is out."""
+
+    submission = submission_field()
 
     title = title_field()
     body = body_field("Article", ARTICLE_BODY_MAX)

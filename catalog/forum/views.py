@@ -11,6 +11,7 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 
+from catalog import formtokens
 from catalog.accounts.access import roles_required
 from catalog.accounts.models import ROLES
 from catalog.db import utcnow
@@ -86,9 +87,11 @@ def new_thread(slug: str):
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("forum/new_thread.html", section=found, form=form), status
+    if replay := formtokens.replayed(form):
+        return replay
     thread = operations.start_thread(found, current_user, form.title.data, form.body.data, utcnow())
     flash("Your question is posted.", "success")
-    return redirect(url_for("forum.thread", thread_id=thread.id))
+    return redirect(formtokens.done(form, url_for("forum.thread", thread_id=thread.id)))
 
 
 def _thread_page(thread, reply_form=None, status: int = 200, moderate_form=None):
@@ -149,10 +152,12 @@ def reply(thread_id: int):
     form = ReplyForm()
     if not form.validate_on_submit():
         return _thread_page(found, form, 400)
+    if replay := formtokens.replayed(form):
+        return replay
     post = operations.reply(found, current_user, form.body.data, utcnow())
     db.session.flush()  # the new post's row, so the refreshed thread counts it
     db.session.refresh(found)
-    return redirect(_last_page_url(found, post.id))
+    return redirect(formtokens.done(form, _last_page_url(found, post.id)))
 
 
 @member_required

@@ -32,6 +32,8 @@ from catalog.marketplace.calendars import holiday_problems
 from catalog.marketplace.calendars import is_known_zone
 from catalog.marketplace.calendars import parse_holidays
 from catalog.marketplace.calendars import parse_windows
+from catalog.marketplace.queries import app_called
+from catalog.marketplace.records import name_key
 
 DAY_LABELS = dict(
     zip(
@@ -181,6 +183,15 @@ class IsvAppForm(FlaskForm):
 
     preview = SubmitField("Preview the legend")
     save = SubmitField("Save")
+
+    def validate_name(self, field):
+        """Unique in the marketplace, ignoring case and spaces (no app may pass for another)."""
+        if not field.data or name_key(field.data) == name_key(field.object_data or ""):
+            return
+        if app_called(field.data) is not None:
+            raise ValidationError(
+                f"Another app is already called “{field.data}”; choose a name of its own."
+            )
 
     def validate_hours_timezone(self, field):
         """A known IANA zone."""

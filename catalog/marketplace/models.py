@@ -23,12 +23,16 @@ from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
+from sqlalchemy.orm import validates
 
 from catalog.db import UTCDateTime
 from catalog.db import utcnow
 from catalog.extensions import db
+from catalog.marketplace.records import name_key
 
 SLUG_LENGTH = 80
+# Case folding can lengthen a name (ß → ss): room for three times the 120 characters.
+NAME_KEY_LENGTH = 360
 
 
 class Vendor(db.Model):
@@ -69,6 +73,8 @@ class App(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    # ``records.name_key(name)``: unique, so no two apps carry names a reader could confuse.
+    name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH), unique=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"), index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
     summary: Mapped[str] = mapped_column(String(300), default="")
@@ -85,6 +91,12 @@ class App(db.Model):
     def search_doc_ids(self) -> set[str]:
         """The search documents this app's changes touch (see ``catalog.search.indexing``)."""
         return {f"app:{self.id}"}
+
+    @validates("name")
+    def _keep_name_key(self, key: str, value: str) -> str:
+        """Keep ``name_key`` in step with every change of the name made through the ORM."""
+        self.name_key = name_key(value)
+        return value
 
     terms: Mapped["SupportTerms"] = relationship(back_populates="app", uselist=False)
     coverage: Mapped["OperatorCoverage"] = relationship(back_populates="app", uselist=False)

@@ -18,6 +18,7 @@ from catalog.marketplace.models import OperatorCoverage
 from catalog.marketplace.models import SupportTerms
 from catalog.marketplace.models import TermsVersion
 from catalog.marketplace.models import Vendor
+from catalog.marketplace.records import name_key
 from catalog.search.indexing import events as outbox
 
 CHUNK = 500
@@ -91,6 +92,24 @@ def existing_slugs(slugs: list[str]) -> set[str]:
     return set(_existing(App.slug, App.id, slugs))
 
 
+def name_clashes(records: list[dict]) -> list[tuple[dict, str]]:
+    """Records whose name another app already carries (by ``name_key``), with that app's slug.
+
+    An app of the same file that changes its own name frees its old one, so renames within one
+    import never clash with themselves.
+    """
+    new_keys = {r["slug"]: name_key(r["name"]) for r in records}
+    by_key = {name_key(r["name"]): r for r in records}
+    clashes = []
+    for chunk in _chunks(list(by_key)):
+        statement = select(App.name_key, App.slug).where(App.name_key.in_(chunk))
+        for key, slug in db.session.execute(statement):
+            record = by_key[key]
+            if slug != record["slug"] and new_keys.get(slug, key) == key:
+                clashes.append((record, slug))
+    return clashes
+
+
 def import_apps(
     records: list[dict], progress: Callable[[int], None] = lambda n: None
 ) -> dict[str, int]:
@@ -107,6 +126,7 @@ def import_apps(
     for r in records:
         values = {field: r[field] for field in APP_FIELDS}
         values.update(
+            name_key=name_key(r["name"]),
             vendor_id=vendor_ids[r["vendor"]["slug"]],
             category_id=category_ids[r["category"]["slug"]],
         )

@@ -26,6 +26,7 @@ from catalog.marketplace.models import SupportTerms
 from catalog.marketplace.models import TermsVersion
 from catalog.marketplace.models import Vendor
 from catalog.marketplace.records import is_slug
+from catalog.marketplace.records import name_key
 from catalog.pagination import Page
 
 CHANNEL_CONDITIONS = {
@@ -209,6 +210,11 @@ def app_by_slug(slug: str, include_unpublished: bool = False) -> App | None:
     if not include_unpublished:
         statement = statement.where(App.published.is_(True))
     return db.session.scalar(statement)
+
+
+def app_called(name: str) -> str | None:
+    """The slug of the app whose name compares equal to ``name`` (``records.name_key``), if any."""
+    return db.session.scalar(select(App.slug).where(App.name_key == name_key(name)))
 
 
 def vendor_by_slug(slug: str) -> Vendor | None:

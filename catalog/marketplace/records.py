@@ -130,6 +130,11 @@ NO_ISV_TERMS = {
 }
 
 
+def name_key(name: str) -> str:
+    """An app name as compared for uniqueness: case-folded, white space collapsed and trimmed."""
+    return " ".join(name.casefold().split())
+
+
 def slugify(text: str) -> str:
     """A slug made from a name: lower-case letters, digits and single hyphens.
 
@@ -386,8 +391,11 @@ def check_record(line: int, data: Any) -> tuple[dict | None, list[Problem]]:
 
 
 def read_records(lines) -> tuple[list[dict], list[Problem]]:
-    """Decode and validate every line; blank lines are skipped, duplicates reported."""
-    records, problems, seen = [], [], {}
+    """Decode and validate every line; blank lines are skipped, duplicates reported.
+
+    Each record keeps its ``line`` so later checks against the database can name it.
+    """
+    records, problems, seen, names = [], [], {}, {}
     for number, record, found in checked_lines(lines, check_record):
         problems.extend(found)
         if record is None:
@@ -401,6 +409,18 @@ def read_records(lines) -> tuple[list[dict], list[Problem]]:
                 )
             )
             continue
+        key = name_key(record["name"])
+        if key in names:
+            problems.append(
+                Problem(
+                    number,
+                    "name",
+                    f"“{record['name']}” is already the name of the app on line {names[key]} "
+                    "(names must differ in more than case and spaces)",
+                )
+            )
+            continue
         seen[record["slug"]] = number
-        records.append(record)
+        names[key] = number
+        records.append(record | {"line": number})
     return records, problems

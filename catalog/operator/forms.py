@@ -20,6 +20,7 @@ from wtforms.validators import ValidationError
 from catalog.accounts.forms import email_taken
 from catalog.accounts.models import ROLES
 from catalog.extensions import db
+from catalog.formtokens import submission_field
 from catalog.formtools import MaxChars
 from catalog.formtools import lower
 from catalog.formtools import required
@@ -151,6 +152,8 @@ class VendorForm(FlaskForm):
 class NewVendorForm(VendorForm):
     """A new vendor, with its slug."""
 
+    submission = submission_field()
+
     slug = _slug_field()
 
     def validate_slug(self, field):
@@ -190,6 +193,8 @@ class CategoryForm(FlaskForm):
 
 class NewCategoryForm(CategoryForm):
     """A new category, with its slug."""
+
+    submission = submission_field()
 
     slug = _slug_field()
 

@@ -8,6 +8,7 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 
+from catalog import formtokens
 from catalog import notify
 from catalog.accounts import operations as account_operations
 from catalog.accounts import tokens
@@ -91,13 +92,15 @@ def vendors():
 def vendor_new():
     """Add a vendor."""
     form = NewVendorForm()
+    if form.is_submitted() and (replay := formtokens.replayed(form)):
+        return replay
     if not form.validate_on_submit():
         return render_template("operator/vendor_new.html", form=form), _status(form)
     vendor = operations.create_vendor(
         form.name.data, form.slug.data, form.website.data, form.description.data
     )
     flash(f"Vendor {vendor.name} added. Invite its members below.", "success")
-    return redirect(url_for("operator.vendor_edit", slug=vendor.slug))
+    return redirect(formtokens.done(form, url_for("operator.vendor_edit", slug=vendor.slug)))
 
 
 def _vendor_page(vendor, form, invite_form, status: int = 200):
@@ -155,13 +158,15 @@ def member_remove(slug: str, user_id: int):
 def categories():
     """Every category, and a form to add one."""
     form = NewCategoryForm()
+    if form.is_submitted() and (replay := formtokens.replayed(form)):
+        return replay
     if not form.validate_on_submit():
         return render_template(
             "operator/categories.html", form=form, categories=queries.categories()
         ), _status(form)
     category = operations.create_category(form.name.data, form.slug.data)
     flash(f"Category {category.name} added.", "success")
-    return redirect(url_for("operator.categories"))
+    return redirect(formtokens.done(form, url_for("operator.categories")))
 
 
 @operator_required

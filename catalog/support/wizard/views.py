@@ -13,6 +13,7 @@ from flask import url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from catalog import formtokens
 from catalog import unitofwork
 from catalog.accounts.access import roles_required
 from catalog.accounts.access import verified_required
@@ -71,7 +72,12 @@ def _render(state: dict, form=None, status: int = 200, notice: str | None = None
         )
     if step == "review":
         intake = assess(app, current_user, state["severity"], state["kind"], utcnow())
-        state = dict(state, quoted_at=intake.start.isoformat(), shown=shown_fingerprint(intake))
+        state = dict(
+            state,
+            quoted_at=intake.start.isoformat(),
+            shown=shown_fingerprint(intake),
+            once=formtokens.new_token(),
+        )
         context.update(
             intake=intake, verdicts=verdict_entries(intake.decision), signed=wizard.dump(state)
         )
@@ -121,7 +127,14 @@ def _merge(state: dict, step: str, form) -> dict:
 
 
 def _submit(state: dict):
-    """Create the ticket with the due times shown; if anything changed since, show it again."""
+    """Create the ticket with the due times shown; if anything changed since, show it again.
+
+    The review page's one-time token makes a replay or a double click land on the first ticket.
+    """
+    try:
+        formtokens.claim(state.get("once"), current_user.id)
+    except formtokens.Replay as replay:
+        return formtokens.answer(replay)
     app = queries.published_app(state["app"])
     quoted_at = wizard.parse_instant(state.get("quoted_at"))
     grace = timedelta(seconds=current_app.config["WIZARD_QUOTE_GRACE_SECONDS"])
@@ -132,6 +145,7 @@ def _submit(state: dict):
         else None
     )
     if intake is None or now - quoted_at > grace or shown_fingerprint(intake) != state.get("shown"):
+        unitofwork.discard_changes()
         return _render(
             state,
             notice=(
@@ -156,7 +170,9 @@ def _submit(state: dict):
             state, notice=f"{error} Here is the routing again; nothing was submitted yet."
         )
     flash(f"Your request is ticket {ticket.reference}.", "success")
-    return redirect(url_for("support.ticket", reference=ticket.reference))
+    url = url_for("support.ticket", reference=ticket.reference)
+    formtokens.record(state.get("once"), url)
+    return redirect(url)
 
 
 @roles_required(CUSTOMER)
