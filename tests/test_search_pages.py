@@ -79,7 +79,9 @@ def test_did_you_mean_and_long_query_notice(app, client, forum):
     assert client.get("/api/v1/search?q=quarantnie").get_json()["did_you_mean"] == "quarantine"
     html = client.get("/search?q=" + "digest " * 100).get_data(as_text=True)
     assert "only its beginning was used" in html
-    assert client.get("/api/v1/search?q=" + "x" * 5000).get_json()["truncated"] is True
+    assert client.get("/api/v1/search?q=" + "x" * 1500).get_json()["truncated"] is True
+    too_long = client.get("/api/v1/search?q=" + "x" * 5000)
+    assert too_long.status_code == 400 and "longer than" in too_long.get_json()["error"]
 
 
 def test_empty_search_page_explains_what_to_type(client):
