@@ -10,12 +10,15 @@ from catalog.forum.models import Thread
 from catalog.marketplace.models import Category
 from catalog.marketplace.models import Vendor
 from catalog.support.tickets.models import Ticket
+from catalog.support.tickets.models import TicketMessage
 from tests.conftest import AuthActions
+from tests.conftest import user_id
 from tests.support.conftest import PRO_APP
 from tests.support.conftest import add_router_apps
 from tests.support.conftest import subscribe
 from tests.support.test_wizard import _state
 from tests.support.test_wizard import walk
+from tests.support.tickets import make_ticket
 
 TOKEN_RE = r'name="submission" type="hidden" value="([^"]+)"'
 
@@ -157,3 +160,16 @@ def test_finding_7_new_vendor_and_category_forms_are_one_time(app, world, client
     )
     assert {response.status_code for response in answers} == {302}
     assert _count(app, Category) == categories + 1
+
+
+def test_finding_7_a_ticket_reply_posted_three_times_is_added_once(app, world, client):
+    auth = AuthActions(client)
+    auth.login(world["customer"])
+    reference = make_ticket(app, user_id(app, world["customer"]))
+    ticket_url = f"/support/tickets/{reference}"
+    messages_before = _count(app, TicketMessage)
+    answers = _post_three_times(
+        auth, client, ticket_url, f"{ticket_url}/reply", {"body": "Still broken after restart."}
+    )
+    assert {response.status_code for response in answers} == {302}
+    assert _count(app, TicketMessage) == messages_before + 1

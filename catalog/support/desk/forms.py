@@ -16,6 +16,7 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
+from catalog.formtokens import submission_field
 from catalog.formtools import MaxChars
 from catalog.formtools import required
 from catalog.formtools import strip
@@ -34,6 +35,7 @@ def _allowed(filename: str) -> bool:
 class ReplyForm(FlaskForm):
     """A reply with optional attachments; agents may say they now wait on the customer."""
 
+    submission = submission_field()
     body = TextAreaField(
         "Reply", filters=[strip], validators=[required("Write a reply."), MaxChars(20000)]
     )

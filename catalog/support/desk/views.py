@@ -13,6 +13,7 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from catalog import formtokens
 from catalog import unitofwork
 from catalog.db import utcnow
 from catalog.extensions import db
@@ -111,6 +112,8 @@ def reply(reference: str):
     if not form.validate_on_submit():
         return _ticket_page(ticket, 400, reply_form=form)
     role = ticket_role(current_user, ticket)
+    if replay := formtokens.replayed(form):
+        return replay
     try:
         operations.reply(
             ticket,
@@ -124,6 +127,7 @@ def reply(reference: str):
     except TicketError as error:
         flash(str(error), "error")
         return _ticket_page(ticket, 400, reply_form=form)
+    formtokens.done(form, url_for("support.ticket", reference=ticket.reference))
     return _done(ticket, "Reply added.")
 
 
