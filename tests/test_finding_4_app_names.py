@@ -105,3 +105,17 @@ def test_finding_4_upgrading_renames_existing_duplicates_instead_of_failing(make
         ("second", " URGENT (2)", "urgent (2)"),
         ("third", "urgent (3)", "urgent (3)"),
     ]
+
+
+def test_finding_4_an_import_may_swap_two_apps_names(app, runner, tmp_path):
+    add_apps(app, app_record("first-app", name="Alpha"), app_record("second-app", name="Beta"))
+    path = write_lines(
+        tmp_path / "apps.jsonl",
+        app_record("first-app", name="Beta"),
+        app_record("second-app", name="alpha"),
+    )
+    result = runner.invoke(args=["import-apps", path])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        names = dict(db.session.execute(select(App.slug, App.name)).all())
+    assert names == {"first-app": "Beta", "second-app": "alpha"}

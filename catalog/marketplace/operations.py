@@ -139,6 +139,7 @@ def import_apps(
             changed.append({"id": row["id"], "updated_at": now, **values})
         else:
             unchanged += 1
+    _free_changing_names(changed, current)
     _write(App, new, changed, progress)
     progress(unchanged)
     app_ids = _existing(App.slug, App.id, [r["slug"] for r in records])
@@ -154,6 +155,18 @@ def import_apps(
         touched = [app_ids[row["slug"]] for row in new] + [row["id"] for row in changed]
         outbox.record(db.session, {f"app:{app_id}" for app_id in touched})
     return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
+
+
+def _free_changing_names(changed: list[dict], current: dict) -> None:
+    """Park the old name keys of renamed apps first, so names swapped within one import (or
+    passed along a chain) never meet their old holder under the unique constraint."""
+    old_keys = {row["id"]: row["name_key"] for row in current.values()}
+    parked = [
+        {"id": row["id"], "name_key": f"\t{row['id']}"}  # a tab never survives name_key()
+        for row in changed
+        if row["name_key"] != old_keys[row["id"]]
+    ]
+    _write(App, [], parked)
 
 
 def _upsert_children(model, by_app: dict[int, dict], now, stamp: str) -> None:
