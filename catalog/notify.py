@@ -8,6 +8,7 @@ mail (password resets, invitations) at once; ticket notifications go through the
 """
 
 import sys
+import threading
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -76,3 +77,34 @@ def send_mail(to: str, subject: str, text: str) -> bool:
         current_app.logger.error("could not send %r to %s: %s", subject, to, error)
         return False
     return True
+
+
+def send_mail_soon(to: str, subject: str, text: str) -> None:
+    """Send an account mail without making the request wait for the mail server.
+
+    With ``MAIL_ACCOUNT_IN_BACKGROUND`` (the default) the message leaves from a thread of its
+    own, so the answer to a sign-up or a reset request takes as long whether or not a mail is
+    sent — its timing does not tell whether an address has an account. A failure is logged.
+    """
+    message = build_message(to, subject, text)
+    if not current_app.config["MAIL_ACCOUNT_IN_BACKGROUND"]:
+        _deliver_logged(message)
+        return
+    app = current_app._get_current_object()
+    threading.Thread(
+        target=_deliver_in, args=(app, message), name="account-mail", daemon=True
+    ).start()
+
+
+def _deliver_in(app, message: EmailMessage) -> None:
+    """Thread body: deliver ``message`` inside an app context."""
+    with app.app_context():
+        _deliver_logged(message)
+
+
+def _deliver_logged(message: EmailMessage) -> None:
+    """Deliver ``message``; log, never raise, any failure."""
+    try:
+        deliver(message)
+    except Exception:  # a mail failure must never fail the request or the thread
+        current_app.logger.exception("could not send %r to %s", message["Subject"], message["To"])

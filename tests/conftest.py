@@ -80,6 +80,8 @@ def make_app(tmp_path, database_url: str, **overrides):
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
             "MAIL_BACKEND": "file",
             "MAIL_FILE_DIR": str(tmp_path / "mail"),
+            # Account mail inline, so a test reads it right after the request.
+            "MAIL_ACCOUNT_IN_BACKGROUND": False,
             # Tests send many requests from one address; tests/test_rate_limits.py turns them on.
             "RATELIMIT_ENABLED": False,
             **overrides,

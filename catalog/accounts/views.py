@@ -125,7 +125,7 @@ def _verification_mail(user) -> tuple[str, str]:
 
 def _mail_after_commit(to: str, subject: str, text: str) -> None:
     """Send an account mail once the request has committed (never for a rolled-back one)."""
-    unitofwork.after_commit(lambda: notify.send_mail(to, subject, text))
+    unitofwork.after_commit(lambda: notify.send_mail_soon(to, subject, text))
 
 
 def verify(token: str):
@@ -182,11 +182,8 @@ def reset_request():
     user = operations.user_by_email(form.email.data)
     if user is not None and user.active:
         link = external_url("accounts.reset", token=tokens.reset_token(user))
-        notify.send_mail(
-            user.email,
-            "Reset your Support Catalog password",
-            render_template("accounts/mail/reset.txt", user=user, link=link),
-        )
+        text = render_template("accounts/mail/reset.txt", user=user, link=link)
+        _mail_after_commit(user.email, "Reset your Support Catalog password", text)
     flash(
         "If an account uses that address, we have sent it a link to choose a new password. "
         "The link works for one hour.",
