@@ -21,9 +21,9 @@ MAX_HEADERS = 50
 MAX_LENGTH = 4000
 """Characters of one header parsed; the rest is ignored."""
 
-_COMMENT = re.compile(r"\([^()]*\)")
-_RESULT = re.compile(r"^\s*([a-z0-9_-]+)\s*=\s*([a-z0-9_-]+)", re.IGNORECASE)
-_PROPERTY = re.compile(r"([a-z0-9_-]+\.[a-z0-9_-]+)\s*=\s*(\"[^\"]*\"|[^\s;]+)", re.IGNORECASE)
+_SPECIAL = '();"='
+"""Characters that end an unquoted word (besides white space)."""
+_KEYWORD = re.compile(r"^[a-z0-9_-]+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -34,30 +34,127 @@ class Verdict:
     reason: str
 
 
-def _without_comments(value: str) -> str:
-    """The header value without (comments), nested ones included (bounded passes)."""
-    for _ in range(10):
-        stripped = _COMMENT.sub(" ", value)
-        if stripped == value:
-            break
-        value = stripped
-    return value
+@dataclass(frozen=True)
+class _Word:
+    """A run of atoms and quoted strings with nothing between them; ``quoted`` if any was."""
+
+    text: str
+    quoted: bool
+
+
+def _skip_comment(value: str, index: int) -> int:
+    """The index after the (nested) comment opening at ``index``; an open one runs to the end."""
+    depth = 0
+    while index < len(value):
+        char = value[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return index
+
+
+def _quoted(value: str, index: int) -> tuple[str, int]:
+    """(content, index after) of the quoted string opening at ``index``, escapes undone."""
+    content = []
+    index += 1
+    while index < len(value):
+        char = value[index]
+        if char == "\\" and index + 1 < len(value):
+            content.append(value[index + 1])
+            index += 2
+            continue
+        if char == '"':
+            return "".join(content), index + 1
+        content.append(char)
+        index += 1
+    return "".join(content), index
+
+
+def _tokens(value: str) -> list[str | _Word]:
+    """RFC 5322 lexing of a header value: words, and ``;`` and ``=`` as strings; CFWS dropped."""
+    tokens: list[str | _Word] = []
+    index, word, quoted = 0, None, False
+    while index < len(value):
+        char = value[index]
+        if char == '"':
+            text, index = _quoted(value, index)
+            word, quoted = (word or "") + text, True
+            continue
+        if char.isspace() or char in _SPECIAL:
+            if word is not None:
+                tokens.append(_Word(word, quoted))
+                word, quoted = None, False
+            if char == "(":
+                index = _skip_comment(value, index)
+                continue
+            if char in ";=":
+                tokens.append(char)
+            index += 1
+            continue
+        start = index
+        while index < len(value) and not value[index].isspace() and value[index] not in _SPECIAL:
+            index += 1
+        word = (word or "") + value[start:index]
+    if word is not None:
+        tokens.append(_Word(word, quoted))
+    return tokens
+
+
+def _split(tokens: list[str | _Word]) -> list[list[str | _Word]]:
+    """The tokens between the ``;`` separators."""
+    parts: list[list[str | _Word]] = [[]]
+    for token in tokens:
+        if token == ";":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return parts
+
+
+def _keyword(token: str | _Word) -> str | None:
+    """The lower-case text of an unquoted keyword (a ``/version`` dropped), else None."""
+    if not isinstance(token, _Word) or token.quoted:
+        return None
+    text = token.text.split("/", 1)[0]
+    return text.lower() if _KEYWORD.match(text) else None
+
+
+def _resinfo(part: list[str | _Word]) -> tuple[str, str, dict[str, str]] | None:
+    """(method, result, {ptype.property: value}) of one resinfo's tokens, or None if malformed."""
+    if len(part) < 3 or part[1] != "=":
+        return None
+    method, result = _keyword(part[0]), _keyword(part[2])
+    if method is None or result is None:
+        return None
+    properties: dict[str, str] = {}
+    rest = part[3:]
+    for index in range(len(rest) - 2):
+        name, equals, raw = rest[index], rest[index + 1], rest[index + 2]
+        if equals != "=" or not isinstance(raw, _Word) or not isinstance(name, _Word):
+            continue
+        if name.quoted or "." not in name.text:
+            continue
+        properties.setdefault(name.text.lower(), raw.text.strip().lower())
+    return method, result, properties
 
 
 def parse(value: str) -> tuple[str, list[tuple[str, str, dict[str, str]]]]:
-    """(authserv-id, [(method, result, {ptype.property: value})]) of one header value."""
-    parts = _without_comments(value[:MAX_LENGTH]).split(";")
-    authserv_id = (parts[0].split() or [""])[0].strip().lower()
-    results = []
-    for part in parts[1:]:
-        match = _RESULT.match(part)
-        if not match:
-            continue
-        properties = {
-            name.lower(): raw.strip('"').strip().lower()
-            for name, raw in _PROPERTY.findall(part[match.end() :])
-        }
-        results.append((match.group(1).lower(), match.group(2).lower(), properties))
+    """(authserv-id, [(method, result, {ptype.property: value})]) of one header value.
+
+    Lexed by RFC 5322 rules as RFC 8601 asks: a ``;`` or ``=`` inside a quoted string or a
+    (nested) comment separates nothing, and comments are never read as results.
+    """
+    parts = _split(_tokens(value[:MAX_LENGTH]))
+    first = parts[0][0] if parts[0] else None
+    authserv_id = first.text.strip().lower() if isinstance(first, _Word) else ""
+    results = [info for info in map(_resinfo, parts[1:]) if info is not None]
     return authserv_id, results
 
 

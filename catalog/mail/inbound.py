@@ -16,6 +16,8 @@ Conventions:
 - Multipart nesting is read ``MAX_DEPTH`` levels deep and ``MAX_PARTS`` parts wide; what lies
   beyond is not read, and ``text_note`` says so (the ticket shows why text is missing).
 - ``authentication_results`` are the raw ``Authentication-Results`` values, topmost first.
+- Every text field is storable: NUL (which PostgreSQL text cannot hold) and lone surrogates
+  (left by ``surrogateescape`` decoding of raw 8-bit headers) become U+FFFD (``storable``).
 - Only input that is not a message at all (empty, or nested too deeply for the standard
   parser) raises ``MailParseError``.
 """
@@ -24,6 +26,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import fields
+from dataclasses import is_dataclass
+from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 from email import policy
@@ -49,6 +54,8 @@ MAX_DEPTH = 100
 """Multipart levels read for text and attachments; deeper parts are named in ``text_note``."""
 MAX_PARTS = 2000
 """Parts looked at per message, whatever their depth."""
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""NUL and lone surrogates: no database text column (PostgreSQL's above all) can hold them."""
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+$")
 _UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]+")
 _RESERVED_NAMES = {
@@ -130,7 +137,7 @@ def parse_message(raw: bytes | str, limits: ParseLimits = ParseLimits()) -> Inbo
     if not raw.strip():
         raise MailParseError("empty input is not an e-mail message")
     try:
-        return _parse(raw, limits)
+        return _storable_fields(_parse(raw, limits))
     except RecursionError as error:
         raise MailParseError(
             "the message is nested too deeply to be read (thousands of MIME levels)"
@@ -170,6 +177,23 @@ def _parse(raw: bytes, limits: ParseLimits) -> InboundMessage:
         ),
         text_note=files_walk.merged(text_walk).note(),
     )
+
+
+def storable(text: str) -> str:
+    """``text`` with NUL and lone surrogates replaced by U+FFFD, so any database can store it."""
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
+def _storable_fields(value):
+    """``value`` with every string in it storable: the message, its tuples, its attachments."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, tuple):
+        return tuple(_storable_fields(item) for item in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _storable_fields(getattr(value, f.name)) for f in fields(value)}
+        return replace(value, **changes)
+    return value
 
 
 @dataclass

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 
 from catalog.accounts.models import CUSTOMER
 from catalog.accounts.models import User
@@ -191,6 +192,32 @@ def held_by_token(token: str) -> HeldRequest | None:
     )
 
 
+ALREADY_CONFIRMED = "This request is already being confirmed; please reload the page."
+
+
+def claim(held: HeldRequest, now: datetime) -> bool:
+    """Mark the held request confirmed, atomically; True for the one caller whose update matched.
+
+    A concurrent confirmation waits on the row (or the database lock) until the first one ends,
+    then matches nothing, so only one ticket is ever opened.
+    """
+    claimed = db.session.execute(
+        update(HeldRequest)
+        .where(HeldRequest.id == held.id, HeldRequest.confirmed_at.is_(None))
+        .values(confirmed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
+def confirmed_ticket(held: HeldRequest) -> Ticket:
+    """The ticket another confirmation opened (read afresh); ``TicketError`` if there is none."""
+    ticket_id = db.session.scalar(select(HeldRequest.ticket_id).where(HeldRequest.id == held.id))
+    if ticket_id is None:
+        raise TicketError(ALREADY_CONFIRMED)
+    return db.session.get(Ticket, ticket_id)
+
+
 def confirm(held: HeldRequest, user: User, now: datetime) -> Ticket:
     """Open the held request as its sender's ticket (once); ``TicketError`` when it cannot."""
     if held.ticket_id is not None:
@@ -199,6 +226,8 @@ def confirm(held: HeldRequest, user: User, now: datetime) -> Ticket:
         raise TicketError(
             "This request waited too long for its confirmation; please send it again."
         )
+    if not claim(held, now):
+        return confirmed_ticket(held)
     message = parse_message(held.raw, settings.parse_limits())
     app = db.session.get(App, held.app_id)
     intake = assess(app, user, SEVERITY, KIND, now)

@@ -85,3 +85,82 @@ def test_many_forged_headers_are_looked_at_only_up_to_a_bound():
         f"{MX}; dkim=pass header.d=example.com"
     ]
     assert not verdict(headers, [MX], "ceo@example.com").vouched
+
+
+REVIEWER_HEADER = (
+    "mx.catalog.example.com; spf=fail "
+    'smtp.mailfrom="a;dkim=pass header.d=example.com x"@evil.example'
+)
+
+
+def test_a_semicolon_inside_a_quoted_value_does_not_start_a_result():
+    authserv_id, results = parse(
+        f'{MX}; spf=fail smtp.mailfrom="a;dkim=pass header.d=x"@evil.example'
+    )
+    assert authserv_id == MX
+    assert results == [("spf", "fail", {"smtp.mailfrom": "a;dkim=pass header.d=x@evil.example"})]
+    assert not verdict(
+        [f'{MX}; spf=fail smtp.mailfrom="a;dkim=pass header.d=example.com x"@evil.example'],
+        [MX],
+        "staff@example.com",
+    ).vouched
+
+
+def test_the_reviewers_header_is_not_a_pass():
+    ids = ["mx.catalog.example.com"]
+    result = verdict([REVIEWER_HEADER], ids, "staff@example.com")
+    assert not result.vouched
+    assert parse(REVIEWER_HEADER)[1] == [
+        ("spf", "fail", {"smtp.mailfrom": "a;dkim=pass header.d=example.com x@evil.example"})
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        f"{MX}; spf=fail (; dkim=pass header.d=example.com) smtp.mailfrom=evil.example",
+        f"{MX}; spf=fail (outer (; dkim=pass header.d=example.com) still) smtp.mailfrom=x",
+        f"{MX} (; dkim=pass header.d=example.com); none",
+        f"{MX}; spf=fail (a \\) ; dkim=pass header.d=example.com) smtp.mailfrom=x",
+        f"{MX}; dkim=fail (unclosed; dkim=pass header.d=example.com",
+    ],
+)
+def test_comments_are_never_read_as_results(value):
+    assert not verdict([value], [MX], "ceo@example.com").vouched
+    assert all(method != "dkim" or result != "pass" for method, result, _ in parse(value)[1])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        f'{MX}; spf=fail smtp.mailfrom="a\\";dkim=pass header.d=example.com"@evil.example',
+        f'{MX}; spf=fail smtp.mailfrom="a\\\\\\";dkim=pass header.d=example.com"@evil.example',
+        f'{MX}; spf=fail smtp.mailfrom="unclosed; dkim=pass header.d=example.com',
+        f'{MX}; spf=fail reason="x; dkim=pass header.d=example.com"',
+    ],
+)
+def test_escaped_quotes_stay_inside_the_quoted_value(value):
+    assert not verdict([value], [MX], "ceo@example.com").vouched
+    assert [method for method, _, _ in parse(value)[1]] == ["spf"]
+
+
+def test_an_escaped_backslash_ends_before_the_closing_quote():
+    _, results = parse(f'{MX}; spf=fail smtp.mailfrom="a\\\\"; dkim=pass header.d=example.com')
+    assert results == [
+        ("spf", "fail", {"smtp.mailfrom": "a\\"}),
+        ("dkim", "pass", {"header.d": "example.com"}),
+    ]
+    assert verdict([f'{MX}; dkim=pass header.d="example.com"'], [MX], "ceo@example.com").vouched
+
+
+def test_a_quoted_method_or_result_is_not_a_result():
+    assert not verdict([f'{MX}; dkim="pass" header.d=example.com'], [MX], "a@example.com").vouched
+    assert not verdict([f'{MX}; "dkim"=pass header.d=example.com'], [MX], "a@example.com").vouched
+
+
+def test_versions_and_folded_whitespace_are_read():
+    value = f"{MX} 1;\r\n\tdkim = pass (good)\r\n header.d = example.com ;\r\n spf=none"
+    assert parse(value) == (
+        MX,
+        [("dkim", "pass", {"header.d": "example.com"}), ("spf", "none", {})],
+    )

@@ -11,6 +11,7 @@ from catalog.mail.inbound import MailParseError
 from catalog.mail.inbound import ParseLimits
 from catalog.mail.inbound import parse_message
 from catalog.mail.inbound import sanitize_filename
+from catalog.mail.inbound import storable
 
 
 def test_thunderbird_reply_prefers_plain_text_and_keeps_threading(raw_message):
@@ -300,3 +301,27 @@ def test_deeply_nested_multipart_does_not_recurse_forever():
 def test_date_offsets_are_kept():
     msg = parse_message(b"Date: Tue, 12 Mar 2024 11:02:40 +0530\r\n\r\nx")
     assert msg.date.utcoffset() == timedelta(hours=5, minutes=30)
+
+
+def test_nul_bytes_in_any_text_field_become_replacement_characters():
+    raw = (
+        b'From: "=?utf-8?q?Jan=00Doe?=" <jan@example.com>\r\nTo: support@catalog.test\r\n'
+        b"Subject: =?utf-8?q?a=00b?=\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\nhello =00 world\r\n"
+        b"--b\r\nContent-Type: application/pdf\r\n"
+        b"Content-Disposition: attachment; filename*=utf-8''r%00%ED%A0%80.pdf\r\n\r\nx\r\n--b--\r\n"
+    )
+    message = parse_message(raw)
+    assert message.text == "hello \ufffd world"
+    assert message.from_name == "Jan\ufffdDoe"
+    texts = [message.subject, message.from_name, message.text]
+    texts += [attachment.filename for attachment in message.attachments]
+    assert all("\x00" not in text for text in texts)
+    assert all(text.encode("utf-8") for text in texts)  # no lone surrogates either
+
+
+def test_storable_replaces_nul_and_lone_surrogates():
+    assert storable("a\x00b\ud800c\udcffd") == "a\ufffdb\ufffdc\ufffdd"
+    assert storable("plain ünïcode 😀") == "plain ünïcode 😀"
