@@ -1,7 +1,8 @@
 """Hostile input stops at the door: bounded ids and page numbers, no NUL bytes or lone surrogates.
 
-* Every ``<int:…>`` route takes at most a signed 64-bit number (what the database columns hold);
-  a longer one is no page (404) instead of an ``OverflowError`` in the driver.
+* Every ``<int:…>`` route takes at most 2^31 − 1, what the routed id columns hold (``INTEGER``:
+  32 bits on PostgreSQL); a larger id is no page (404) on both databases, instead of an
+  ``OverflowError`` (SQLite) or "integer out of range" (PostgreSQL) in the driver.
 * ``page=`` arguments go through :func:`page_number`: a bad or huge value is page 1 or the last
   allowed page, never a 500.
 * A request whose path, query or form values carry a NUL byte or a lone surrogate (PostgreSQL
@@ -13,7 +14,8 @@ from flask import abort
 from flask import request
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+# Every primary key routed by ``<int:…>`` is a plain Integer column: INTEGER, 32 bits signed.
+MAX_ID = 2**31 - 1
 MAX_PAGE = 100_000
 MAX_QUERY_VALUE = 2_000
 MAX_QUERY_ARGS = 100
@@ -24,7 +26,7 @@ BAD_TEXT = (
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:…>`` limited to what a signed 64-bit column holds."""
+    """``<int:…>`` limited to what a signed 32-bit INTEGER id column holds."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

@@ -1,7 +1,8 @@
 """Finding 6: no 5xx from hostile input. Generated from the URL map like the authorisation
 matrix: every rule's path arguments, every query argument the code reads and every form field
-get ids beyond 2^63, NUL bytes, a lone surrogate, 10 kB values and negative numbers, by GET and by
-POST (with a valid CSRF token), as every role, on SQLite and on PostgreSQL."""
+get ids of 2^31 and 2^32 (past PostgreSQL's INTEGER) and beyond 2^63, NUL bytes, a lone
+surrogate, 10 kB values and negative numbers, by GET and by POST (with a valid CSRF token), as
+every role, on SQLite and on PostgreSQL."""
 
 import re
 from pathlib import Path
@@ -23,6 +24,9 @@ from tests.test_authorisation import _placeholders
 HOSTILE = (
     "9" * 30,
     str(2**63),
+    # Just past what a 32-bit INTEGER id column holds (PostgreSQL: "integer out of range").
+    str(2**31),
+    str(2**32),
     "-1",
     "a%00b",
     "%ED%A0%80",
