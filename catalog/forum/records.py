@@ -5,13 +5,14 @@ every problem is reported as "line N, field: reason"; where a thread goes (secti
 slug) is checked against the database afterwards by ``catalog.forum.importing``.
 """
 
-from datetime import UTC
 from datetime import datetime
 from typing import Any
 
+from catalog.jsonlines import OUTSIDE_YEARS
 from catalog.jsonlines import Problem
 from catalog.jsonlines import RecordChecker
 from catalog.jsonlines import checked_lines
+from catalog.jsonlines import utc_instant
 from catalog.marketplace.records import slug_problem
 
 THREAD_FIELDS = {
@@ -72,7 +73,10 @@ class _Checker(RecordChecker):
         if parsed.tzinfo is None:
             self.fail(path, "needs a time zone, e.g. 2026-03-01T09:30:00Z")
             return None
-        return parsed.astimezone(UTC)
+        instant = utc_instant(parsed)
+        if instant is None:
+            self.fail(path, f"“{value[:40]}” is {OUTSIDE_YEARS}")
+        return instant
 
 
 def _post(checker: _Checker, data: dict, prefix: str = "") -> dict:

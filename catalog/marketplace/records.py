@@ -15,9 +15,11 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError
 from email_validator import validate_email
 
+from catalog.jsonlines import OUTSIDE_YEARS
 from catalog.jsonlines import Problem
 from catalog.jsonlines import RecordChecker
 from catalog.jsonlines import checked_lines
+from catalog.jsonlines import utc_instant
 from catalog.marketplace.calendars import MAX_TARGET_MINUTES
 from catalog.marketplace.calendars import calendar_problems
 from catalog.marketplace.factors import AGREEMENT_LEVELS
@@ -220,11 +222,14 @@ def _timestamp(checker: _Checker, value: Any, path: str) -> datetime | None:
         checker.fail(path, f"“{value[:40]}” is not an ISO 8601 date or date-time")
         return None
     if len(value) == 10:
-        return parsed.replace(tzinfo=UTC)
+        parsed = parsed.replace(tzinfo=UTC)
     if parsed.tzinfo is None:
         checker.fail(path, "needs a time zone, e.g. 2026-10-01T12:00:00Z")
         return None
-    return parsed.astimezone(UTC)
+    instant = utc_instant(parsed)
+    if instant is None:
+        checker.fail(path, f"“{value[:40]}” is {OUTSIDE_YEARS}")
+    return instant
 
 
 def _isv(checker: _Checker, data: Any) -> dict | None:
