@@ -26,6 +26,7 @@ from catalog.formtools import strip
 from catalog.formtools import web_address
 from catalog.marketplace.calendars import DAYS
 from catalog.marketplace.calendars import MAX_TARGET_MINUTES
+from catalog.marketplace.calendars import MIN_WINDOW_MINUTES
 from catalog.marketplace.calendars import day_problems
 from catalog.marketplace.calendars import format_windows
 from catalog.marketplace.calendars import holiday_problems
@@ -49,6 +50,11 @@ SEVERITY_LABELS = {
 }
 MAX_MINUTES = MAX_TARGET_MINUTES
 MAX_LANGUAGES = 20
+# The fullest valid day is 96 windows of 15 minutes; the form shows it as "00:00-00:15, …"
+# (1,246 characters). Room for each window spelt "00:00 to 00:15, " keeps that, and anything the
+# form shows, savable again unchanged (the limit was 200: 16 windows shown with ", " were 206).
+MAX_DAY_WINDOWS = 24 * 60 // MIN_WINDOW_MINUTES
+MAX_DAY_CHARS = MAX_DAY_WINDOWS * len("00:00 to 00:15, ")
 
 
 def sentence(text: str) -> str:
@@ -86,7 +92,9 @@ def _windows(day: str):
 
 def _day_field(day: str):
     """A text field for one weekday's working windows."""
-    return StringField(DAY_LABELS[day], filters=[strip], validators=[MaxChars(200), _windows(day)])
+    return StringField(
+        DAY_LABELS[day], filters=[strip], validators=[MaxChars(MAX_DAY_CHARS), _windows(day)]
+    )
 
 
 def _minutes_field(severity: str):
