@@ -5,12 +5,11 @@ import asyncio
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from catalog.extensions import db
 from tests.conftest import make_app
 from tests.conftest import make_user
-from tests.mail.conftest import free_port
+from tests.mail.conftest import running_smtp
 
 SLOW_SECONDS = 1.5
 
@@ -30,11 +29,8 @@ class SlowHandler:
 @pytest.fixture
 def slow_smtp():
     """A running slow SMTP server on 127.0.0.1: yields ``(handler, port)``."""
-    handler = SlowHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield handler, controller.port
-    controller.stop()
+    with running_smtp(SlowHandler()) as server:
+        yield server
 
 
 def _timed_reset(client, email: str) -> float:

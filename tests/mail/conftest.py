@@ -1,5 +1,6 @@
 """Fixtures for the e-mail core: raw messages on disk and a real SMTP server on 127.0.0.1."""
 
+import contextlib
 import socket
 from pathlib import Path
 
@@ -40,11 +41,19 @@ class RecordingHandler:
         return "250 Message accepted for delivery"
 
 
+@contextlib.contextmanager
+def running_smtp(handler):
+    """Run an aiosmtpd server with ``handler`` on 127.0.0.1; yield ``(handler, port)``."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield handler, controller.port
+    finally:
+        controller.stop()
+
+
 @pytest.fixture
 def smtp_server():
     """Yield ``(handler, port)`` of a running aiosmtpd server on 127.0.0.1."""
-    handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield handler, controller.port
-    controller.stop()
+    with running_smtp(RecordingHandler()) as server:
+        yield server
