@@ -122,8 +122,9 @@ def make_support(rng: random.Random, slug: str, name: str, vendor: str) -> dict:
 def make_record(rng: random.Random, i: int, vendors: list[dict]) -> dict:
     """One app record in the import format (docs/import-apps.md), ~1 KB of Markdown."""
     edition, vendor = rng.choice([" Pro", " Lite", ""]), rng.choice(vendors)
-    name = f"{rng.choice(PARTS).title()}{rng.choice(PARTS).title()}{edition}"
-    slug = f"{re.sub(r'[^a-z0-9]+', '-', name.lower())}-{i}"
+    base = f"{rng.choice(PARTS).title()}{rng.choice(PARTS).title()}{edition}"
+    slug = f"{re.sub(r'[^a-z0-9]+', '-', base.lower())}-{i}"
+    name = f"{base} {i}"  # app names are unique in the marketplace
     picked = [s.format(n=name) for s in rng.sample(SENTENCES, 5)]
     features = "".join(f"- {sentence}\n" for sentence in picked[1:])
     return {
