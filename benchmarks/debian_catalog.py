@@ -67,10 +67,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from catalog.marketplace.records import SLUG_MAX  # noqa: E402
+from catalog.marketplace.identifiers import SLUG_MAX  # noqa: E402
+from catalog.marketplace.identifiers import slug_problem  # noqa: E402
+from catalog.marketplace.identifiers import slugify  # noqa: E402
 from catalog.marketplace.records import is_web_address  # noqa: E402
-from catalog.marketplace.records import slug_problem  # noqa: E402
-from catalog.marketplace.records import slugify  # noqa: E402
 
 # The limits of docs/import-apps.md.
 NAME_LIMIT = 120

@@ -14,6 +14,7 @@ PURE = [
     "mail",
     "search/engine",
     "marketplace/records.py",
+    "marketplace/identifiers.py",
     "marketplace/calendars.py",
     "businesstime",
     "support/wizard/routing.py",

@@ -20,7 +20,7 @@ from tests.test_migrations import insert_old_apps
 
 
 def test_finding_4_name_key_ignores_case_and_spaces():
-    from catalog.marketplace.records import name_key
+    from catalog.marketplace.identifiers import name_key
 
     assert name_key("  Mail   SHIELD ") == name_key("mail shield") == "mail shield"
     assert name_key("Straße") == name_key("STRASSE")

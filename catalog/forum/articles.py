@@ -7,7 +7,7 @@ from sqlalchemy import select
 from catalog.extensions import db
 from catalog.forum.models import Article
 from catalog.forum.models import Thread
-from catalog.marketplace.records import slugify
+from catalog.marketplace.identifiers import slugify
 
 ARTICLE_FIELDS = ("title", "body", "app_id", "section_id", "visibility", "status", "source")
 

@@ -27,8 +27,8 @@ from catalog.forum.models import Post
 from catalog.forum.models import Section
 from catalog.forum.models import Vote
 from catalog.forum.sections import sync_sections
+from catalog.marketplace.identifiers import slugify
 from catalog.marketplace.models import App
-from catalog.marketplace.records import slugify
 
 BASE = datetime(2026, 6, 30, 9, 0, tzinfo=UTC)
 VOTERS = ("customer@example.com", "staff@example.com")

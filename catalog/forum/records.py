@@ -13,7 +13,7 @@ from catalog.jsonlines import Problem
 from catalog.jsonlines import RecordChecker
 from catalog.jsonlines import checked_lines
 from catalog.jsonlines import utc_instant
-from catalog.marketplace.records import slug_problem
+from catalog.marketplace.identifiers import slug_problem
 
 THREAD_FIELDS = {
     "section",
@@ -49,7 +49,7 @@ class _Checker(RecordChecker):
         return value
 
     def slug(self, data: dict, key: str) -> str | None:
-        """An optional slug, by the catalog's one rule (``marketplace.records.slug_problem``)."""
+        """An optional slug, by the one rule (``marketplace.identifiers.slug_problem``)."""
         value = data.get(key)
         if value is None:
             return None

@@ -33,8 +33,8 @@ from catalog.marketplace.calendars import holiday_problems
 from catalog.marketplace.calendars import is_known_zone
 from catalog.marketplace.calendars import parse_holidays
 from catalog.marketplace.calendars import parse_windows
+from catalog.marketplace.identifiers import name_key
 from catalog.marketplace.queries import app_called
-from catalog.marketplace.records import name_key
 
 DAY_LABELS = dict(
     zip(

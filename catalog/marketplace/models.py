@@ -28,7 +28,7 @@ from sqlalchemy.orm import validates
 from catalog.db import UTCDateTime
 from catalog.db import utcnow
 from catalog.extensions import db
-from catalog.marketplace.records import name_key
+from catalog.marketplace.identifiers import name_key
 
 SLUG_LENGTH = 80
 # Case folding can lengthen a name (ß → ss): room for three times the 120 characters.
@@ -73,7 +73,7 @@ class App(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    # ``records.name_key(name)``: unique, so no two apps carry names a reader could confuse.
+    # ``identifiers.name_key(name)``: unique, so no two apps carry names a reader could confuse.
     name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH), unique=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"), index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)

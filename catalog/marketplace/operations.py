@@ -12,13 +12,13 @@ from catalog.extensions import db
 from catalog.marketplace.cache import bump_version
 from catalog.marketplace.history import changed_fields
 from catalog.marketplace.history import snapshot
+from catalog.marketplace.identifiers import name_key
 from catalog.marketplace.models import App
 from catalog.marketplace.models import Category
 from catalog.marketplace.models import OperatorCoverage
 from catalog.marketplace.models import SupportTerms
 from catalog.marketplace.models import TermsVersion
 from catalog.marketplace.models import Vendor
-from catalog.marketplace.records import name_key
 from catalog.search.indexing import events as outbox
 
 CHUNK = 500

@@ -19,14 +19,14 @@ from catalog.extensions import db
 from catalog.legend import LegendEntry
 from catalog.legend import build_legend
 from catalog.marketplace.filters import CatalogFilter
+from catalog.marketplace.identifiers import is_slug
+from catalog.marketplace.identifiers import name_key
 from catalog.marketplace.models import App
 from catalog.marketplace.models import Category
 from catalog.marketplace.models import OperatorCoverage
 from catalog.marketplace.models import SupportTerms
 from catalog.marketplace.models import TermsVersion
 from catalog.marketplace.models import Vendor
-from catalog.marketplace.records import is_slug
-from catalog.marketplace.records import name_key
 from catalog.pagination import Page
 
 CHANNEL_CONDITIONS = {
@@ -213,7 +213,7 @@ def app_by_slug(slug: str, include_unpublished: bool = False) -> App | None:
 
 
 def app_called(name: str) -> str | None:
-    """The slug of the app whose name compares equal to ``name`` (``records.name_key``), if any."""
+    """The slug of the app whose name compares equal to ``name`` (by ``name_key``), if any."""
     return db.session.scalar(select(App.slug).where(App.name_key == name_key(name)))
 
 

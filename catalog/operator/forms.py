@@ -29,11 +29,11 @@ from catalog.formtools import web_address
 from catalog.marketplace.factors import AGREEMENT_LEVELS
 from catalog.marketplace.factors import KNOWLEDGE_LEVELS
 from catalog.marketplace.factors import STABILITY_LEVELS
+from catalog.marketplace.identifiers import SLUG_MAX
+from catalog.marketplace.identifiers import slug_problem
+from catalog.marketplace.identifiers import slugify
 from catalog.marketplace.models import Category
 from catalog.marketplace.models import Vendor
-from catalog.marketplace.records import SLUG_MAX
-from catalog.marketplace.records import slug_problem
-from catalog.marketplace.records import slugify
 
 
 def choices(options: dict) -> list[SelectChoice]:

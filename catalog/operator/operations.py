@@ -7,13 +7,13 @@ from catalog.accounts.models import User
 from catalog.extensions import db
 from catalog.marketplace.history import COVERAGE_FIELDS
 from catalog.marketplace.history import snapshot
+from catalog.marketplace.identifiers import slugify
 from catalog.marketplace.models import App
 from catalog.marketplace.models import Category
 from catalog.marketplace.models import OperatorCoverage
 from catalog.marketplace.models import TermsVersion
 from catalog.marketplace.models import Vendor
 from catalog.marketplace.operations import record_terms_version
-from catalog.marketplace.records import slugify
 
 COVERAGE_KEYS = frozenset(COVERAGE_FIELDS)
 
