@@ -18,6 +18,10 @@ Views, operations and command bodies only flush. The unit around them ends the t
 In test mode (``UNIT_OF_WORK_STRICT``, on when ``TESTING``), a request that ends with flushed
 but uncommitted work, or with changed objects never flushed, fails loudly instead of dropping
 them without a word.
+
+One deliberate exception: the login throttle counts each attempt on a connection of its own that
+commits at once (``accounts/throttle.py``), because parallel attempts must see the count before
+the request that made it ends.
 """
 
 import functools
