@@ -10,6 +10,10 @@ from catalog.accounts import tokens
 from catalog.accounts.models import User
 from catalog.extensions import db
 from catalog.marketplace.models import Vendor
+from tests.authz import console as console_world
+from tests.authz import organisations as organisation_world
+from tests.authz import plans as plan_world
+from tests.authz import requests as request_world
 from tests.conftest import APP_A
 from tests.conftest import VENDOR_A
 from tests.conftest import AuthActions
@@ -17,14 +21,20 @@ from tests.conftest import build_index
 from tests.conftest import make_user
 from tests.support.tickets import ticket_placeholders
 
-ROLES = ("anonymous", "customer", "isv_a", "isv_b", "staff", "admin")
+# "customer" is a plain member of their organisation; "org_admin" is the organisation admin of
+# another organisation ("Other Org", tests/authz/organisations.py).
+ROLES = ("anonymous", "customer", "isv_a", "isv_b", "staff", "admin", "org_admin")
 OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "403", "404"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def expect(anonymous=OK, customer=OK, isv_a=OK, isv_b=OK, staff=OK, admin=OK) -> dict:
-    """Expected outcome per role."""
-    return dict(zip(ROLES, (anonymous, customer, isv_a, isv_b, staff, admin), strict=True))
+def expect(
+    anonymous=OK, customer=OK, isv_a=OK, isv_b=OK, staff=OK, admin=OK, org_admin=None
+) -> dict:
+    """Expected outcome per role; an organisation admin fares as a customer unless told."""
+    org_admin = customer if org_admin is None else org_admin
+    outcomes = (anonymous, customer, isv_a, isv_b, staff, admin, org_admin)
+    return dict(zip(ROLES, outcomes, strict=True))
 
 
 PUBLIC = expect()
@@ -35,13 +45,14 @@ OPERATOR = expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
 ADMIN = expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 CUSTOMER_ONLY = expect(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 # A professional ticket of the customer's organisation: ISVs must not learn it exists.
-OWN_TICKET = expect(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, OK)
-AGENT_ON_TICKET = expect(LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, OK, OK)
-CUSTOMER_ON_TICKET = expect(LOGIN, OK, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN)
+# The organisation admin of another organisation must not learn it exists either.
+OWN_TICKET = expect(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND)
+AGENT_ON_TICKET = expect(LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND)
+CUSTOMER_ON_TICKET = expect(LOGIN, OK, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND)
 # ISV A moderates APP_A's section; ISV B (another vendor) may not.
 SECTION_A_MODERATORS = expect(LOGIN, FORBIDDEN, OK, FORBIDDEN, OK, OK)
 # The customer wrote the thread; ISV A wrote the reply.
-THREAD_AUTHOR_OR_MODERATOR = expect(LOGIN, OK, OK, FORBIDDEN, OK, OK)
+THREAD_AUTHOR_OR_MODERATOR = expect(LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN)
 
 # endpoint: (method, URL arguments from the world, expected outcome per role)
 RULES = {
@@ -122,6 +133,10 @@ RULES = {
     "api.search": ("GET", {}, PUBLIC),
     "api.search_suggest": ("GET", {}, PUBLIC),
     "health.healthz": ("GET", {}, PUBLIC),
+    # --- plans and the plan comparison (issue 12) ---
+    # --- organisations, members, subscriptions, /account/organisation (issue 12) ---
+    # --- plan requests (issue 12) ---
+    # --- users, the app console, new apps (issue 12) ---
 }
 
 # Form data for POST-only endpoints, so an allowed role gets past validation.
@@ -182,6 +197,10 @@ def _placeholders(app, world, forum) -> dict:
                 app, f"member{next(counter)}@northwind.example", "isv", VENDOR_A
             ),
             **ticket_placeholders(app, user("customer").id),
+            **plan_world.placeholders(app),
+            **organisation_world.placeholders(app),
+            **request_world.placeholders(app),
+            **console_world.placeholders(app),
         }
 
 
@@ -199,6 +218,7 @@ def _outcome(response) -> str:
 
 def test_authorisation_matrix(app, world, forum):
     """Every endpoint × every role gives the expected outcome (CSRF off: only access is tested)."""
+    world = {**world, "org_admin": organisation_world.organisation_admin(app)}
     app.config["WTF_CSRF_ENABLED"] = False
     build_index(app)
     values = _placeholders(app, world, forum)
@@ -224,6 +244,7 @@ def _write_rules(app):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_state_changing_request_is_accepted_without_a_csrf_token(app, world, forum, role):
+    world = {**world, "org_admin": organisation_world.organisation_admin(app)}
     values = _placeholders(app, world, forum)
     client = app.test_client()
     if role != "anonymous":

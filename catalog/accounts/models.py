@@ -4,11 +4,14 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
+from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import CheckConstraint
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
 from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -30,18 +33,53 @@ ROLES = {
 }
 OPERATOR_ROLES = frozenset({STAFF, ADMIN})
 EMAIL_LENGTH = 254
+# A customer's place in their organisation: an organisation admin manages its members, approves
+# who joins and swaps its named contacts.
+MEMBER = "member"
+ORGANISATION_ADMIN = "admin"
+ORGANISATION_ROLES = {MEMBER: "Member", ORGANISATION_ADMIN: "Organisation admin"}
 
 
 class Organisation(db.Model):
-    """A customer organisation; subscriptions attach to it later."""
+    """A customer organisation: its members, and the subscriptions it holds.
+
+    ``domains`` are the e-mail domains of its people (``["example.com"]``): someone who signs up
+    with an address there is offered to join, and an organisation admin approves.
+    """
 
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
+    domains: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     members: Mapped[list["User"]] = relationship(back_populates="organisation")
+
+
+class JoinRequest(db.Model):
+    """Someone who signed up on an organisation's domain and asked to join it.
+
+    ``approved`` is None while an organisation admin has not decided.
+    """
+
+    __tablename__ = "organisation_join_request"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "user_id", name="uq_organisation_join_request_once"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved: Mapped[bool | None] = mapped_column(Boolean)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    organisation: Mapped[Organisation] = relationship()
+    user: Mapped["User"] = relationship(foreign_keys=[user_id])
 
 
 class User(UserMixin, db.Model):
@@ -51,6 +89,10 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint(f"role IN ({', '.join(repr(r) for r in ROLES)})", name="known_role"),
         CheckConstraint("role != 'isv' OR vendor_id IS NOT NULL", name="isv_has_vendor"),
+        CheckConstraint(
+            f"organisation_role IN ({', '.join(repr(r) for r in ORGANISATION_ROLES)})",
+            name="known_organisation_role",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +102,9 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=CUSTOMER)
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_role: Mapped[str] = mapped_column(
+        String(10), default=MEMBER, server_default=MEMBER
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # None until the address is confirmed by the e-mailed link (only web sign-ups start so).
@@ -75,6 +120,11 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Flask-Login: deactivated accounts cannot log in."""
         return self.active
+
+    @property
+    def is_organisation_admin(self) -> bool:
+        """Whether the user manages their customer organisation."""
+        return self.organisation_id is not None and self.organisation_role == ORGANISATION_ADMIN
 
     @property
     def is_operator(self) -> bool:

@@ -30,7 +30,6 @@ OPERATOR_CALENDAR = {
     "windows": {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")},
     "country": "CZ",
 }
-BASE_METHODS = ["Knowledge forum", "Bug tracker", "E-mail"]
 
 
 def _targets(first: int, workaround: int | None, resolution: int | None) -> dict:
@@ -44,8 +43,7 @@ PLANS = [
         slug="level-1",
         name="Level 1",
         incidents_per_month=2,
-        targets=_targets(3 * DAY, 10 * DAY, None),
-        contact_methods=BASE_METHODS,
+        targets=_targets(3 * DAY, 10 * DAY, "next_release"),
         description="Fix in the next scheduled release.",
     ),
     dict(
@@ -53,15 +51,18 @@ PLANS = [
         name="Level 2",
         incidents_per_month=5,
         targets=_targets(DAY, 5 * DAY, 20 * DAY),
-        contact_methods=BASE_METHODS + ["Phone", "Chat with up to 3 experts"],
+        phone=True,
+        chat_experts=3,
     ),
     dict(
         slug="level-3",
         name="Level 3",
         incidents_per_month=None,
         targets=_targets(12 * 60, 3 * DAY, 5 * DAY),
-        contact_methods=BASE_METHODS + ["Phone", "Chat with up to 7 experts", "Remote session"],
-        sev1_24x7=True,
+        phone=True,
+        chat_experts=7,
+        remote_session=True,
+        around_the_clock=["1"],
         description="Severity 1 clocks run around the clock.",
     ),
     dict(
@@ -69,7 +70,7 @@ PLANS = [
         name="Basic (best effort)",
         incidents_per_month=None,
         targets=_targets(24 * 60, None, None),
-        contact_methods=["Knowledge forum", "E-mail"],
+        web_portal=False,
         best_effort=True,
         calendar={"timezone": "Europe/Prague", "always_open": True},
         description="Answered on a best-effort basis, generally within 24 hours.",

@@ -17,6 +17,7 @@ from catalog.businesstime.engine import add_business_time
 from catalog.businesstime.engine import business_time_between
 from catalog.businesstime.explain import Explanation
 from catalog.businesstime.explain import explain
+from catalog.support.plans import describe
 
 TARGETS = {
     "first_response": "First response",
@@ -71,14 +72,21 @@ def clock_specs(snapshot: dict, severity: int) -> list[ClockSpec]:
     targets = (snapshot.get("targets") or {}).get(str(severity)) or {}
     if not calendar:
         return []
-    around = bool(snapshot.get("sev1_24x7")) and severity == 1
+    around = str(severity) in around_the_clock(snapshot)
     if around:
         calendar = Calendar.twenty_four_seven(calendar["timezone"]).to_dict()
     return [
-        ClockSpec(target, int(targets[target]), calendar, around)
+        ClockSpec(target, targets[target], calendar, around)
         for target in TARGETS
-        if targets.get(target) is not None
+        if describe.is_clock(targets.get(target))
     ]
+
+
+def around_the_clock(snapshot: dict) -> set[str]:
+    """The severities whose clocks run 24×7 (older snapshots only knew severity 1's flag)."""
+    if "around_the_clock" in snapshot:
+        return {str(severity) for severity in snapshot["around_the_clock"] or []}
+    return {"1"} if snapshot.get("sev1_24x7") else set()
 
 
 def due_after_pauses(

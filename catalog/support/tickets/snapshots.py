@@ -1,13 +1,15 @@
 """Frozen copies of the terms a ticket was opened under, so later edits never rewrite history.
 
 Pure Python: reads attributes of plan-like and terms-like objects and returns plain dicts that
-``clocks.clock_specs`` understands (``calendar``, ``targets``, ``sev1_24x7``).
+``clocks.clock_specs`` understands (``calendar``, ``targets``, ``around_the_clock``; snapshots
+taken before plans listed their 24×7 severities say ``sev1_24x7`` instead).
 """
 
 from typing import Any
 
 from catalog.businesstime.engine import Calendar
 from catalog.businesstime.engine import validate_calendar_dict
+from catalog.support.plans import describe
 
 # An ISV that publishes no hours is taken at its word around the clock, in UTC.
 ISV_DEFAULT_CALENDAR = Calendar.twenty_four_seven("UTC").to_dict()
@@ -20,10 +22,10 @@ def plan_snapshot(plan: Any, subscription: Any) -> dict:
         "plan": plan.slug,
         "name": plan.name,
         "incidents_per_month": plan.incidents_per_month,
-        "contact_methods": list(plan.contact_methods or []),
+        "contact_methods": describe.contact_methods(plan),
         "named_contacts": plan.named_contacts,
         "best_effort": plan.best_effort,
-        "sev1_24x7": plan.sev1_24x7,
+        "around_the_clock": sorted(plan.around_the_clock or []),
         "calendar": dict(plan.calendar),
         "targets": {severity: dict(values) for severity, values in (plan.targets or {}).items()},
         "subscription": {
@@ -45,7 +47,7 @@ def isv_snapshot(terms: Any) -> dict:
         "languages": list(terms.isv_languages or []),
         "contact_email": terms.isv_contact_email,
         "calendar": isv_calendar(terms.isv_hours),
-        "sev1_24x7": False,
+        "around_the_clock": [],
         "targets": {severity: {"first_response": value} for severity, value in minutes.items()},
     }
 
