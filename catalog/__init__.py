@@ -21,6 +21,7 @@ from catalog.accounts.blueprint import bp as accounts_bp
 from catalog.api.blueprint import bp as api_bp
 from catalog.config import ENV_PREFIX
 from catalog.config import Defaults
+from catalog.customers.blueprint import bp as customers_bp
 from catalog.forum.blueprint import bp as forum_bp
 from catalog.health.blueprint import bp as health_bp
 from catalog.isv.blueprint import bp as isv_bp
@@ -29,6 +30,8 @@ from catalog.operator.blueprint import bp as operator_bp
 from catalog.search.indexing import hooks as search_hooks
 from catalog.search.web.blueprint import bp as search_bp
 from catalog.support.blueprint import bp as support_bp
+from catalog.support.planrequests.blueprint import bp as planrequests_bp
+from catalog.support.plans.blueprint import bp as plans_bp
 from catalog.ticketmail import events as mail_events
 from catalog.ticketmail.blueprint import bp as ticketmail_bp
 from catalog.unitofwork import UnitOfWorkFlask
@@ -107,6 +110,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(isv_bp)
     app.register_blueprint(operator_bp)
     app.register_blueprint(support_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(customers_bp)
+    app.register_blueprint(planrequests_bp)
     app.register_blueprint(forum_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(health_bp)

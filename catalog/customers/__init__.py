@@ -1,0 +1,1 @@
+"""Customer organisations: members, invitations, join requests, subscriptions and named contacts."""
