@@ -21,10 +21,14 @@ PLAN = SimpleNamespace(
     slug="level-3",
     name="Level 3",
     incidents_per_month=None,
-    contact_methods=[],
+    web_portal=True,
+    email=True,
+    phone=False,
+    chat_experts=None,
+    remote_session=False,
     named_contacts=2,
     best_effort=False,
-    sev1_24x7=True,
+    around_the_clock=["1"],
     calendar=PRAGUE_HOURS,
     targets={
         s: {"first_response": 720, "workaround": 1440, "resolution": None} for s in ("1", "2", "3")
@@ -48,6 +52,27 @@ def test_severity_one_runs_around_the_clock_when_the_plan_says_so():
     spec = clock_specs(plan_snapshot(PLAN, SUBSCRIPTION), 1)[0]
     assert spec.around_the_clock
     assert schedule(spec, WED_10)[1] == WED_10 + timedelta(hours=12)
+
+
+def test_any_severity_the_plan_lists_runs_around_the_clock_and_the_others_keep_office_hours():
+    plan = SimpleNamespace(**{**vars(PLAN), "around_the_clock": ["2"]})
+    snapshot = plan_snapshot(plan, SUBSCRIPTION)
+    assert [spec.around_the_clock for spec in clock_specs(snapshot, 2)] == [True, True]
+    assert [spec.around_the_clock for spec in clock_specs(snapshot, 1)] == [False, False]
+
+
+def test_a_snapshot_taken_before_plans_listed_their_24x7_severities_keeps_its_meaning():
+    old = {k: v for k, v in plan_snapshot(PLAN, SUBSCRIPTION).items() if k != "around_the_clock"}
+    assert [s.around_the_clock for s in clock_specs({**old, "sev1_24x7": True}, 1)] == [True] * 2
+    assert [s.around_the_clock for s in clock_specs({**old, "sev1_24x7": True}, 2)] == [False] * 2
+    assert [s.around_the_clock for s in clock_specs(old, 1)] == [False, False]
+
+
+def test_a_fix_in_the_next_release_runs_no_clock():
+    targets = {"1": {"first_response": 720, "resolution": "next_release"}}
+    plan = SimpleNamespace(**{**vars(PLAN), "targets": targets})
+    specs = clock_specs(plan_snapshot(plan, SUBSCRIPTION), 1)
+    assert [spec.target for spec in specs] == ["first_response"]
 
 
 def test_isv_terms_give_a_first_response_only_on_the_isv_calendar():
