@@ -136,6 +136,17 @@ RULES = {
     # --- plans and the plan comparison (issue 12) ---
     # --- organisations, members, subscriptions, /account/organisation (issue 12) ---
     # --- plan requests (issue 12) ---
+    "planrequests.new_request": ("GET", {"slug": "request_plan"}, CUSTOMER_ONLY),
+    "planrequests.my_requests": ("GET", {}, CUSTOMER_ONLY),
+    "planrequests.my_request": (
+        "GET",
+        {"request_id": "own_plan_request_id"},
+        expect(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    ),
+    "planrequests.queue": ("GET", {}, OPERATOR),
+    "planrequests.detail": ("GET", {"request_id": "own_plan_request_id"}, OPERATOR),
+    "planrequests.accept": ("POST", {"request_id": "fresh_plan_request_id"}, OPERATOR),
+    "planrequests.decline": ("POST", {"request_id": "fresh_plan_request_id"}, OPERATOR),
     # --- users, the app console, new apps (issue 12) ---
 }
 
@@ -151,6 +162,13 @@ POST_DATA = {
     # No-op actions, so every role meets the same thread and reply.
     "forum.moderate_thread": {"action": "unlock"},
     "forum.moderate_post": {"action": "unhide"},
+    # Plan requests (issue 12): a decision that passes validation.
+    "planrequests.accept": {
+        "starts_on": "2030-01-01",
+        "ends_on": "2030-12-31",
+        "environments": "1",
+    },
+    "planrequests.decline": {"reason": "We cannot offer this plan in your country."},
 }
 
 

@@ -1,12 +1,18 @@
 """Turn an intake (decision and clocks) into what pages and the API show."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from catalog.channels import CHANNELS
 from catalog.channels import Channel
+from catalog.legend import offered_keys
+from catalog.support.planrequests import queries as plan_request_queries
+from catalog.support.plans.entitlement import local_day
+from catalog.support.plans.entitlement import month_bounds
 from catalog.support.tickets.lifecycle import STATUSES
 from catalog.support.wizard.intake import Intake
 from catalog.support.wizard.routing import RoutingDecision
+from catalog.support.wizard.routing import Subscription as State
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,65 @@ def verdict_entries(decision: RoutingDecision) -> tuple[VerdictEntry, ...]:
         )
         for channel in CHANNELS
     )
+
+
+# The standings in which the customer is told why professional support cannot take the request
+# and what would change that; the plans are offered only to those who have no running one.
+WAY_IN_STATES = (State.NONE, State.LAPSED, State.NOT_NAMED_CONTACT, State.QUOTA_USED)
+REQUESTING_STATES = (State.NONE, State.LAPSED)
+
+
+@dataclass(frozen=True)
+class WayIn:
+    """Why professional support cannot take a request, and the facts of the way to it."""
+
+    state: State
+    plan_name: str = ""
+    plans: tuple = ()
+    contacts: tuple[str, ...] = ()
+    admins: tuple[str, ...] = ()
+    starts_on: date | None = None
+    ended_on: date | None = None
+    renews_on: date | None = None
+    limit: int | None = None
+
+    @property
+    def can_request(self) -> bool:
+        """Whether the customer is offered to request a plan."""
+        return self.state in REQUESTING_STATES
+
+
+def way_in(intake: Intake) -> WayIn | None:
+    """What to tell a customer whose request could have gone to professional support (or None)."""
+    state = intake.standing.state
+    if (
+        state not in WAY_IN_STATES
+        or intake.decision.channel in ("professional", "consulting")
+        or "professional" not in offered_keys(intake.app.terms, intake.app.coverage)
+    ):
+        return None
+    subscription = intake.standing.subscription
+    if subscription is None:
+        return WayIn(state, plans=tuple(plan_request_queries.offered_plans(intake.app)))
+    plan = subscription.plan
+    if state is State.LAPSED:
+        upcoming = local_day(subscription, intake.start) < subscription.starts_on
+        return WayIn(
+            state,
+            plan.name,
+            plans=tuple(plan_request_queries.offered_plans(intake.app)),
+            starts_on=subscription.starts_on if upcoming else None,
+            ended_on=None if upcoming else subscription.ends_on,
+        )
+    if state is State.NOT_NAMED_CONTACT:
+        return WayIn(
+            state,
+            plan.name,
+            contacts=tuple(plan_request_queries.contact_names(subscription)),
+            admins=tuple(plan_request_queries.admin_names(subscription.organisation_id)),
+        )
+    _, following = month_bounds(intake.start, plan.calendar["timezone"])
+    return WayIn(state, plan.name, renews_on=following.date(), limit=plan.incidents_per_month)
 
 
 def shown_fingerprint(intake: Intake) -> dict:

@@ -9,6 +9,7 @@ from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -20,6 +21,7 @@ from catalog.accounts.access import verified_required
 from catalog.accounts.models import CUSTOMER
 from catalog.db import utcnow
 from catalog.support.desk import queries
+from catalog.support.planrequests.links import comparison_url
 from catalog.support.tickets.operations import QuotaTaken
 from catalog.support.tickets.operations import open_ticket
 from catalog.support.wizard import deflection
@@ -33,6 +35,7 @@ from catalog.support.wizard.intake import assess
 from catalog.support.wizard.presenting import decision_json
 from catalog.support.wizard.presenting import shown_fingerprint
 from catalog.support.wizard.presenting import verdict_entries
+from catalog.support.wizard.presenting import way_in
 
 STEP_FORMS = {
     "app": AppStepForm,
@@ -41,6 +44,11 @@ STEP_FORMS = {
     "deflect": ContinueForm,
     "review": ContinueForm,
 }
+# The answers of a request that could not reach professional support, kept in the session so
+# the customer can look at the plans or request one and come back to them. The cookie holds
+# about 4 KB, so a longer draft is not kept (its signed form rides on the page as before).
+DRAFT_KEY = "wizard_draft"
+MAX_DRAFT_CHARS = 3000
 
 
 def _form(step: str, **kwargs):
@@ -79,11 +87,40 @@ def _render(state: dict, form=None, status: int = 200, notice: str | None = None
             once=formtokens.new_token(),
         )
         context.update(
-            intake=intake, verdicts=verdict_entries(intake.decision), signed=wizard.dump(state)
+            intake=intake,
+            verdicts=verdict_entries(intake.decision),
+            signed=wizard.dump(state),
+            way_in=way_in(intake),
+            compare_url=comparison_url(),
         )
+        context["draft_kept"] = context["way_in"] is not None and _keep_draft(context["signed"])
+    elif step == "app" and not state:
+        context["draft"] = has_draft()
     return render_template(
         "support/wizard/wizard.html", app=app, titles=wizard.STEP_TITLES, **context
     ), status
+
+
+def _keep_draft(signed: str) -> bool:
+    """Remember the answers so far when they fit in the session cookie; whether they did."""
+    if len(signed) > MAX_DRAFT_CHARS:
+        return False
+    session[DRAFT_KEY] = signed
+    return True
+
+
+def has_draft() -> bool:
+    """Whether the session holds a request the customer has not finished."""
+    return bool(session.get(DRAFT_KEY))
+
+
+def _draft() -> dict | None:
+    """The kept answers, or None when there are none or they expired."""
+    state = wizard.load(session.get(DRAFT_KEY, ""))
+    if state is None or (state.get("app") and not queries.published_app(state["app"])):
+        session.pop(DRAFT_KEY, None)
+        return None
+    return state
 
 
 def _start_state() -> dict:
@@ -97,6 +134,8 @@ def _start_state() -> dict:
 def new_request():
     """The request wizard: app → describe → severity and kind → suggestions → decision → submit."""
     if request.method == "GET":
+        if request.args.get("resume") and (draft := _draft()) is not None:
+            return _render(draft, notice="Here is your request as you left it.")
         return _render(_start_state())
     state = wizard.load(request.form.get("state", ""))
     step = request.form.get("step", "")
@@ -169,6 +208,7 @@ def _submit(state: dict):
         return _render(
             state, notice=f"{error} Here is the routing again; nothing was submitted yet."
         )
+    session.pop(DRAFT_KEY, None)
     flash(f"Your request is ticket {ticket.reference}.", "success")
     url = url_for("support.ticket", reference=ticket.reference)
     formtokens.record(state.get("once"), url)
@@ -184,6 +224,7 @@ def solved():
     if app is None or not form.validate_on_submit() or "title" not in state:
         flash("That request form expired or was changed; please start again.", "error")
         return redirect(url_for("support.new_request"))
+    session.pop(DRAFT_KEY, None)
     deflection.record_solved(current_user, app, state["title"], form.kind.data, form.ref.data)
     flash("Glad that helped. Nothing was filed; start a new request any time.", "success")
     return redirect(url_for("marketplace.app_detail", slug=app.slug))
