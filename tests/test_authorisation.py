@@ -53,6 +53,8 @@ CUSTOMER_ON_TICKET = expect(LOGIN, OK, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDE
 SECTION_A_MODERATORS = expect(LOGIN, FORBIDDEN, OK, FORBIDDEN, OK, OK)
 # The customer wrote the thread; ISV A wrote the reply.
 THREAD_AUTHOR_OR_MODERATOR = expect(LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN)
+# The organisation admin's actions on their own organisation (tests/authz/organisations.py).
+ORGANISATION_ADMIN = expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 
 # endpoint: (method, URL arguments from the world, expected outcome per role)
 RULES = {
@@ -135,6 +137,61 @@ RULES = {
     "health.healthz": ("GET", {}, PUBLIC),
     # --- plans and the plan comparison (issue 12) ---
     # --- organisations, members, subscriptions, /account/organisation (issue 12) ---
+    "customers.organisations": ("GET", {}, OPERATOR),
+    "customers.organisation_new": ("GET", {}, OPERATOR),
+    "customers.organisation_edit": ("GET", {"organisation_id": "organisation_id"}, OPERATOR),
+    "customers.organisation_invite": ("POST", {"organisation_id": "organisation_id"}, OPERATOR),
+    "customers.member_role": (
+        "POST",
+        {"organisation_id": "organisation_id", "user_id": "member_id"},
+        OPERATOR,
+    ),
+    "customers.member_remove": (
+        "POST",
+        {"organisation_id": "organisation_id", "user_id": "fresh_org_member_id"},
+        OPERATOR,
+    ),
+    "customers.subscription_new": ("GET", {"organisation_id": "organisation_id"}, OPERATOR),
+    "customers.subscription_edit": ("GET", {"subscription_id": "subscription_id"}, OPERATOR),
+    # POST_DATA names no member of the organisation (ids are not known in advance): staff pass
+    # the role check and meet the 404 for a user outside it; adding is tested in tests/customers.
+    "customers.contact_add": (
+        "POST",
+        {"subscription_id": "subscription_id"},
+        expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND),
+    ),
+    "customers.contact_remove": (
+        "POST",
+        {"subscription_id": "subscription_id", "user_id": "fresh_contact_id"},
+        OPERATOR,
+    ),
+    "customers.subscription_renew": ("POST", {"subscription_id": "subscription_id"}, OPERATOR),
+    # A customer's own organisation; ISVs and staff have the operator pages instead (403).
+    "customers.my_organisation": ("GET", {}, CUSTOMER_ONLY),
+    # Only a customer outside any organisation may ask to join one (both test customers are in).
+    "customers.ask_to_join": (
+        "POST",
+        {},
+        expect(LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ),
+    # The organisation admin's actions: a plain member gets 403; member and request ids are of
+    # the admin's own organisation ("Other Org").
+    "customers.my_invite": ("POST", {}, ORGANISATION_ADMIN),
+    "customers.my_member_role": ("POST", {"user_id": "other_member_id"}, ORGANISATION_ADMIN),
+    "customers.my_member_remove": ("GET", {"user_id": "other_member_id"}, ORGANISATION_ADMIN),
+    "customers.my_join_decision": (
+        "POST",
+        {"request_id": "join_request_id"},
+        ORGANISATION_ADMIN,
+    ),
+    # POST_DATA names user 0, in no organisation: the admin passes the checks and meets the 404.
+    "customers.my_contact_swap": (
+        "POST",
+        {},
+        expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    ),
+    # An invitation for a new address: anyone signed in is another person (refused, 403).
+    "customers.join": ("GET", {"token": "org_invite_token"}, expect(OK, *[FORBIDDEN] * 6)),
     # --- plan requests (issue 12) ---
     "planrequests.new_request": ("GET", {"slug": "request_plan"}, CUSTOMER_ONLY),
     "planrequests.my_requests": ("GET", {}, CUSTOMER_ONLY),
@@ -162,6 +219,14 @@ POST_DATA = {
     # No-op actions, so every role meets the same thread and reply.
     "forum.moderate_thread": {"action": "unlock"},
     "forum.moderate_post": {"action": "unhide"},
+    # organisations (issue 12)
+    "customers.organisation_invite": {"email": "invitee@matrix.example", "role": "member"},
+    "customers.member_role": {"role": "member"},
+    "customers.contact_add": {"user_id": "0"},
+    "customers.my_invite": {"email": "invitee@other.example", "role": "member"},
+    "customers.my_member_role": {"role": "member"},
+    "customers.my_join_decision": {"decision": "decline"},
+    "customers.my_contact_swap": {"leaving": "0", "user_id": "0"},
     # Plan requests (issue 12): a decision that passes validation.
     "planrequests.accept": {
         "starts_on": "2030-01-01",

@@ -82,3 +82,32 @@ def read_verify_token(token: str) -> dict | None:
     ):
         return None
     return data
+
+
+ORGANISATION_INVITE_SALT = "organisation-invite"
+# An invitation to an organisation works for a week (ORGANISATION_INVITE_MAX_AGE overrides).
+ORGANISATION_INVITE_MAX_AGE = 7 * 24 * 60 * 60
+
+
+def organisation_invite_token(organisation_id: int, email: str, role: str) -> str:
+    """An invitation for ``email`` to join a customer organisation with a role."""
+    return _serializer(ORGANISATION_INVITE_SALT).dumps(
+        {"organisation": organisation_id, "email": email.lower(), "role": role}
+    )
+
+
+def read_organisation_invite(token: str) -> dict | None:
+    """The invitation's {"organisation", "email", "role"}, or None when invalid or expired."""
+    max_age = current_app.config.get("ORGANISATION_INVITE_MAX_AGE", ORGANISATION_INVITE_MAX_AGE)
+    try:
+        data = _serializer(ORGANISATION_INVITE_SALT).loads(token, max_age=max_age)
+    except BadSignature:
+        return None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("organisation"), int)
+        or not isinstance(data.get("email"), str)
+        or not isinstance(data.get("role"), str)
+    ):
+        return None
+    return data

@@ -4,20 +4,28 @@ Every function flushes and never commits. A refusal is an ``OrganisationError`` 
 names the form field its message belongs next to.
 """
 
+from datetime import date
 from datetime import datetime
 
-from sqlalchemy import select
+from flask import render_template
 
+from catalog.accounts import operations as account_operations
+from catalog.accounts import tokens
 from catalog.accounts.models import CUSTOMER
 from catalog.accounts.models import MEMBER
 from catalog.accounts.models import ORGANISATION_ROLES
+from catalog.accounts.models import JoinRequest
 from catalog.accounts.models import Organisation
 from catalog.accounts.models import User
+from catalog.customers import queries
 from catalog.customers.domains import is_domain
 from catalog.db import utcnow
 from catalog.extensions import db
+from catalog.links import external_url
 from catalog.marketplace.calendars import is_known_zone
 from catalog.support.plans import subscriptions
+from catalog.support.plans.models import Subscription
+from catalog.ticketmail.letters import queue_letter
 
 
 class OrganisationError(ValueError):
@@ -28,14 +36,6 @@ class OrganisationError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def domain_owner(domain: str, except_id: int | None = None) -> Organisation | None:
-    """The organisation (other than ``except_id``) that already claims an e-mail domain."""
-    for organisation in db.session.scalars(select(Organisation)):
-        if organisation.id != except_id and domain in (organisation.domains or []):
-            return organisation
-    return None
 
 
 def _check(name: str, domains, timezone: str, except_id: int | None) -> list[str]:
@@ -49,7 +49,7 @@ def _check(name: str, domains, timezone: str, except_id: int | None) -> list[str
         domain = domain.strip().lower()
         if not is_domain(domain):
             raise OrganisationError("domains", f"{domain} is not a domain name.")
-        if (owner := domain_owner(domain, except_id)) is not None:
+        if (owner := queries.domain_owner(domain, except_id)) is not None:
             raise OrganisationError("domains", f"{domain} already belongs to {owner.name}.")
         if domain not in cleaned:
             cleaned.append(domain)
@@ -118,4 +118,111 @@ def remove_member(organisation: Organisation, user: User, actor, now: datetime) 
     subscriptions.drop_member_contacts(user, actor, now)
     user.organisation = None
     user.organisation_role = MEMBER
+    db.session.flush()
+
+
+def invitation_problem(organisation: Organisation, email: str) -> str | None:
+    """Why ``email`` cannot be invited to the organisation (None when it can)."""
+    user = account_operations.user_by_email(email)
+    if user is None:
+        return None
+    if user.organisation_id == organisation.id:
+        return f"{email} is already a member of {organisation.name}."
+    if user.role != CUSTOMER:
+        return f"{email} has an account that is not a customer account."
+    if user.organisation_id is not None:
+        return f"{email} belongs to another organisation."
+    return None
+
+
+def invite_member(organisation: Organisation, email: str, role: str, inviter, now: datetime):
+    """Mail an invitation link (through the outbox) to join the organisation with a role."""
+    if role not in ORGANISATION_ROLES:
+        raise OrganisationError("role", "Choose member or organisation admin.")
+    if problem := invitation_problem(organisation, email):
+        raise OrganisationError("email", problem)
+    token = tokens.organisation_invite_token(organisation.id, email, role)
+    text = render_template(
+        "customers/mail/invitation.txt",
+        organisation=organisation,
+        role=ORGANISATION_ROLES[role],
+        inviter=inviter,
+        link=external_url("customers.join", token=token),
+    )
+    return queue_letter(
+        "invitation", email, f"Join {organisation.name} on the Support Catalog", text, now
+    )
+
+
+def join_new_member(
+    organisation: Organisation, email: str, name: str, password: str, role: str, now: datetime
+) -> User:
+    """A new customer account from an invitation (the link proved the address), as a member."""
+    user = account_operations.create_user(email, name, password, CUSTOMER)
+    add_member(organisation, user, role, None, now)
+    return user
+
+
+def ask_to_join(organisation: Organisation, user: User, now: datetime) -> JoinRequest:
+    """Ask the organisation's admins to let a confirmed customer on its domain join it."""
+    if user.role != CUSTOMER or user.organisation_id is not None:
+        raise OrganisationError("organisation", "Only a customer outside any organisation can ask.")
+    if not user.is_verified:
+        raise OrganisationError("organisation", "Confirm your e-mail address first.")
+    request = JoinRequest(organisation=organisation, user=user, created_at=now)
+    db.session.add(request)
+    db.session.flush()
+    for admin in queries.admins(organisation):
+        text = render_template(
+            "customers/mail/join_request.txt",
+            organisation=organisation,
+            user=user,
+            admin=admin,
+            link=external_url("customers.my_organisation"),
+        )
+        queue_letter(
+            "join-request", admin.email, f"{user.name} asks to join {organisation.name}", text, now
+        )
+    return request
+
+
+def decide_join_request(request: JoinRequest, approve: bool, actor, now: datetime) -> None:
+    """Approve (the requester becomes a member) or decline a request to join; tell them."""
+    if request.approved is not None:
+        raise OrganisationError("decision", "This request was already decided.")
+    if approve:
+        add_member(request.organisation, request.user, MEMBER, actor, now)
+    request.approved = approve
+    request.decided_at = now
+    request.decided_by_id = actor.id
+    text = render_template(
+        "customers/mail/join_decision.txt",
+        organisation=request.organisation,
+        user=request.user,
+        approved=approve,
+        link=external_url("customers.my_organisation"),
+    )
+    verdict = "approved" if approve else "declined"
+    queue_letter(
+        "join-decision",
+        request.user.email,
+        f"Your request to join {request.organisation.name} was {verdict}",
+        text,
+        now,
+    )
+    db.session.flush()
+
+
+def update_subscription(
+    subscription: Subscription, ends_on: date | None, environments: int
+) -> None:
+    """Change a subscription's end date and environments."""
+    if problem := subscriptions.period_problem(subscription.starts_on, ends_on):
+        raise subscriptions.SubscriptionError("ends_on", problem)
+    if not 1 <= environments <= subscriptions.MAX_ENVIRONMENTS:
+        raise subscriptions.SubscriptionError(
+            "environments", f"Cover between 1 and {subscriptions.MAX_ENVIRONMENTS} environments."
+        )
+    subscription.ends_on = ends_on
+    subscription.environments = environments
     db.session.flush()
