@@ -5,6 +5,8 @@ environment variables prefixed ``CATALOG_`` (values parsed as JSON where they ca
 ``CATALOG_CATALOG_PAGE_SIZE=50`` is an int) → the mapping a test passes to ``create_app``.
 """
 
+from babel.numbers import list_currencies
+
 ENV_PREFIX = "CATALOG"
 
 
@@ -116,6 +118,9 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     OPERATOR_NAME = "Marketplace operator"
+    # The ISO 4217 code of every rate, price and quote amount shown (amounts are stored as
+    # Decimal and carry no currency of their own). An unknown code stops create_app.
+    CURRENCY = "EUR"
     # Behind a reverse proxy, how many proxies set X-Forwarded-For/-Proto/-Host (0: none, so the
     # client's own address is used for login throttling and links).
     PROXY_COUNT = 0
@@ -147,3 +152,13 @@ class Defaults:
     TICKET_QUIET_DAYS = 7
     TICKETS_PAGE_SIZE = 20
     WIZARD_QUOTE_GRACE_SECONDS = 15 * 60
+
+
+def currency_problem(code: object) -> str | None:
+    """Why ``code`` cannot be the CURRENCY setting, or None when it is a known ISO 4217 code."""
+    if isinstance(code, str) and code in list_currencies():
+        return None
+    return (
+        f"CURRENCY = {code!r} is not an ISO 4217 currency code we know; "
+        "set it to one such as EUR, USD or CZK (CATALOG_CURRENCY=EUR)."
+    )

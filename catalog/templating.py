@@ -1,13 +1,17 @@
 """Jinja filters, the JSON provider, the fragment cache and response headers."""
 
 from datetime import datetime
+from decimal import Decimal
+from decimal import InvalidOperation
 
+from babel.numbers import format_currency
 from flask import Flask
 from flask import current_app
 from flask import request
 from flask.json.provider import DefaultJSONProvider
 
 from catalog import markdown
+from catalog.config import currency_problem
 from catalog.marketplace.cache import FragmentCache
 
 
@@ -47,6 +51,25 @@ def format_amount(value) -> str:
     return f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}"
 
 
+def format_money(value, whole: bool = False) -> str:
+    """An amount in the configured CURRENCY: 900 → "€900.00"; ``whole=True`` drops ".00" (€100).
+
+    Takes a Decimal, an int or the string a snapshot keeps ("150.00"); never a float's noise.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    code = current_app.config["CURRENCY"]
+    if whole and amount == amount.to_integral_value():
+        return format_currency(amount, code, locale="en", format="¤#,##0", currency_digits=False)
+    return format_currency(amount, code, locale="en")
+
+
 def format_holiday(value: str) -> str:
     """A holiday as people read it: "2026-12-24" → "24 Dec 2026", "01-01" → "1 Jan (every year)"."""
     try:
@@ -61,7 +84,10 @@ def format_holiday(value: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register filters, the JSON provider, the cache and the header hook."""
+    """Check CURRENCY; register filters, the JSON provider, the cache and the header hook."""
+    problem = currency_problem(app.config["CURRENCY"])
+    if problem:
+        raise RuntimeError(problem)
     app.json = SafeJSONProvider(app)
     app.extensions["catalog_fragment_cache"] = FragmentCache(app.config["FRAGMENT_CACHE_SIZE"])
     app.jinja_env.filters["markdown"] = markdown.render
@@ -69,6 +95,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["minutes"] = format_minutes
     app.jinja_env.filters["holiday"] = format_holiday
     app.jinja_env.filters["amount"] = format_amount
+    app.jinja_env.filters["money"] = format_money
     app.after_request(security_headers)
 
 

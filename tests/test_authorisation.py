@@ -136,6 +136,12 @@ RULES = {
     "api.search_suggest": ("GET", {}, PUBLIC),
     "health.healthz": ("GET", {}, PUBLIC),
     # --- plans and the plan comparison (issue 12) ---
+    "plans.compare": ("GET", {}, PUBLIC),
+    "plans.plan_list": ("GET", {}, ADMIN),
+    "plans.plan_new": ("GET", {}, ADMIN),
+    "plans.plan_edit": ("GET", {"slug": "plan_slug"}, ADMIN),
+    "plans.plan_retire": ("POST", {"slug": "plan_slug"}, ADMIN),
+    "plans.plan_delete": ("POST", {"slug": "fresh_plan_slug"}, ADMIN),
     # --- organisations, members, subscriptions, /account/organisation (issue 12) ---
     "customers.organisations": ("GET", {}, OPERATOR),
     "customers.organisation_new": ("GET", {}, OPERATOR),
@@ -219,6 +225,9 @@ POST_DATA = {
     # No-op actions, so every role meets the same thread and reply.
     "forum.moderate_thread": {"action": "unlock"},
     "forum.moderate_post": {"action": "unhide"},
+    # plans (issue 12): offering a plan again is a no-op; each delete gets a plan of its own.
+    "plans.plan_retire": {"retired": ""},
+    "plans.plan_delete": {"confirm": "y"},
     # organisations (issue 12)
     "customers.organisation_invite": {"email": "invitee@matrix.example", "role": "member"},
     "customers.member_role": {"role": "member"},

@@ -7,7 +7,6 @@ publishing flag, so a crafted request that adds them binds nothing; ``listing_va
 
 from types import SimpleNamespace
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms import IntegerField
@@ -24,25 +23,13 @@ from catalog.formtools import MaxChars
 from catalog.formtools import required
 from catalog.formtools import strip
 from catalog.formtools import web_address
-from catalog.marketplace.calendars import DAYS
+from catalog.hoursform import HoursFields
+from catalog.hoursform import hours_data
+from catalog.hoursform import hours_value
 from catalog.marketplace.calendars import MAX_TARGET_MINUTES
-from catalog.marketplace.calendars import MIN_WINDOW_MINUTES
-from catalog.marketplace.calendars import day_problems
-from catalog.marketplace.calendars import format_windows
-from catalog.marketplace.calendars import holiday_problems
-from catalog.marketplace.calendars import is_known_zone
-from catalog.marketplace.calendars import parse_holidays
-from catalog.marketplace.calendars import parse_windows
 from catalog.marketplace.identifiers import name_key
 from catalog.marketplace.queries import app_called
 
-DAY_LABELS = dict(
-    zip(
-        DAYS,
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-        strict=True,
-    )
-)
 SEVERITY_LABELS = {
     "1": "Severity 1 (critical)",
     "2": "Severity 2 (major)",
@@ -50,16 +37,6 @@ SEVERITY_LABELS = {
 }
 MAX_MINUTES = MAX_TARGET_MINUTES
 MAX_LANGUAGES = 20
-# The fullest valid day is 96 windows of 15 minutes; the form shows it as "00:00-00:15, …"
-# (1,246 characters). Room for each window spelt "00:00 to 00:15, " keeps that, and anything the
-# form shows, savable again unchanged (the limit was 200: 16 windows shown with ", " were 206).
-MAX_DAY_WINDOWS = 24 * 60 // MIN_WINDOW_MINUTES
-MAX_DAY_CHARS = MAX_DAY_WINDOWS * len("00:00 to 00:15, ")
-
-
-def sentence(text: str) -> str:
-    """A message fragment as a sentence: first letter upper case, full stop at the end."""
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 class MinutesField(IntegerField):
@@ -73,28 +50,6 @@ class MinutesField(IntegerField):
             raise ValueError(
                 "Enter a whole number of minutes, such as 240 for four hours."
             ) from None
-
-
-def _windows(day: str):
-    """Validator of one weekday's windows."""
-
-    def check(form, field):
-        try:
-            spans = parse_windows(field.data)
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
-        problems = day_problems(day, spans)
-        if problems:
-            raise ValidationError(sentence(problems[0].split(": ", 1)[1]))
-
-    return check
-
-
-def _day_field(day: str):
-    """A text field for one weekday's working windows."""
-    return StringField(
-        DAY_LABELS[day], filters=[strip], validators=[MaxChars(MAX_DAY_CHARS), _windows(day)]
-    )
 
 
 def _minutes_field(severity: str):
@@ -128,7 +83,7 @@ def _url(label: str, description: str = ""):
     )
 
 
-class IsvAppForm(FlaskForm):
+class IsvAppForm(HoursFields):
     """Listing details and ISV-controlled support terms of one app."""
 
     name = StringField(
@@ -164,26 +119,6 @@ class IsvAppForm(FlaskForm):
         "Conditions", 4000, "Who is entitled to it (for example a current licence).", area=True
     )
 
-    hours_timezone = StringField(
-        "Time zone of your hours",
-        filters=[strip],
-        description="An IANA name, such as Europe/Prague or America/New_York.",
-        validators=[MaxChars(60)],
-    )
-    hours_always_open = BooleanField("Around the clock (24×7)")
-    hours_mon = _day_field("mon")
-    hours_tue = _day_field("tue")
-    hours_wed = _day_field("wed")
-    hours_thu = _day_field("thu")
-    hours_fri = _day_field("fri")
-    hours_sat = _day_field("sat")
-    hours_sun = _day_field("sun")
-    hours_holidays = _text(
-        "Holidays",
-        2000,
-        "One per line: 2026-12-24 for a single day, 12-25 for the same day every year.",
-        area=True,
-    )
     response_1 = _minutes_field("1")
     response_2 = _minutes_field("2")
     response_3 = _minutes_field("3")
@@ -201,22 +136,6 @@ class IsvAppForm(FlaskForm):
                 f"Another app is already called “{field.data}”; choose a name of its own."
             )
 
-    def validate_hours_timezone(self, field):
-        """A known IANA zone."""
-        if field.data and not is_known_zone(field.data):
-            raise ValidationError(
-                f"“{field.data}” is not a time zone we know. "
-                "Use a name like Europe/Prague or America/New_York."
-            )
-
-    def validate_hours_holidays(self, field):
-        """Dates we can read."""
-        problems = holiday_problems(*parse_holidays(field.data))
-        if problems:
-            raise ValidationError(
-                sentence(problems[0] + " (for example 2026-12-24, or 12-25 for every year)")
-            )
-
     def validate_languages(self, field):
         """A short list of short names."""
         names = split_list(field.data)
@@ -229,26 +148,13 @@ class IsvAppForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         """Field checks, then the checks that involve several fields."""
         valid = super().validate(extra_validators)
-        return self._check_contact() and self._check_hours() and valid
+        return self._check_contact() and self.check_hours() and valid
 
     def _check_contact(self) -> bool:
         """Developer support needs a way to reach the developer."""
         if self.isv_offered.data and not (self.isv_contact_url.data or self.isv_contact_email.data):
             self.isv_contact_url.errors.append(
                 "Give a support web address or an e-mail address, so customers can reach you."
-            )
-            return False
-        return True
-
-    def _check_hours(self) -> bool:
-        """Windows need a time zone; a time zone needs windows (or 24×7)."""
-        has_windows = any(self[f"hours_{day}"].data for day in DAYS)
-        if (has_windows or self.hours_always_open.data) and not self.hours_timezone.data:
-            self.hours_timezone.errors.append("Say which time zone your hours are in.")
-            return False
-        if self.hours_timezone.data and not has_windows and not self.hours_always_open.data:
-            self.hours_mon.errors.append(
-                "Add the hours you work on at least one day, or tick “Around the clock”."
             )
             return False
         return True
@@ -282,18 +188,6 @@ def listing_values(form: IsvAppForm) -> dict:
         "version": form.version.data or "",
         "homepage": form.homepage.data or None,
     }
-
-
-def hours_value(form: IsvAppForm) -> dict | None:
-    """The business calendar dict, or None when no hours are given."""
-    if not form.hours_timezone.data:
-        return None
-    holidays, yearly = parse_holidays(form.hours_holidays.data)
-    hours = {"timezone": form.hours_timezone.data, "holidays": holidays, "yearly_holidays": yearly}
-    if form.hours_always_open.data:
-        return {**hours, "always_open": True}
-    windows = {day: parse_windows(form[f"hours_{day}"].data) for day in DAYS}
-    return {**hours, "windows": {day: spans for day, spans in windows.items() if spans}}
 
 
 def terms_values(form: IsvAppForm) -> dict:
@@ -339,13 +233,6 @@ def initial_data(app) -> dict:
             }
         )
         data["languages"] = ", ".join(terms.isv_languages or [])
-    data["hours_timezone"] = hours.get("timezone", "")
-    data["hours_always_open"] = bool(hours.get("always_open"))
-    data["hours_holidays"] = "\n".join(
-        [*(hours.get("holidays") or []), *(hours.get("yearly_holidays") or [])]
-    )
-    data.update(
-        {f"hours_{day}": format_windows((hours.get("windows") or {}).get(day)) for day in DAYS}
-    )
+    data.update(hours_data(hours))
     data.update({f"response_{sev}": targets.get(sev) for sev in SEVERITY_LABELS})
     return data

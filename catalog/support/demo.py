@@ -7,6 +7,7 @@ next release / 1 month / 1 week. A business day is the operator's 8-hour day.
 
 from datetime import date
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -17,9 +18,12 @@ from catalog.accounts.models import Organisation
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.marketplace.models import App
+from catalog.support.plans import operations as plan_operations
+from catalog.support.plans import queries as plan_queries
 from catalog.support.plans.models import NamedContact
 from catalog.support.plans.models import Plan
 from catalog.support.plans.models import Subscription
+from catalog.support.plans.operations import PlanValues
 from catalog.support.tickets.models import Ticket
 from catalog.support.tickets.operations import open_ticket
 from catalog.support.wizard.intake import assess
@@ -45,6 +49,7 @@ PLANS = [
         incidents_per_month=2,
         targets=_targets(3 * DAY, 10 * DAY, "next_release"),
         description="Fix in the next scheduled release.",
+        price=Decimal("150.00"),
     ),
     dict(
         slug="level-2",
@@ -53,6 +58,8 @@ PLANS = [
         targets=_targets(DAY, 5 * DAY, 20 * DAY),
         phone=True,
         chat_experts=3,
+        description="Phone and chat; a fix within a month.",
+        price=Decimal("450.00"),
     ),
     dict(
         slug="level-3",
@@ -64,6 +71,9 @@ PLANS = [
         remote_session=True,
         around_the_clock=["1"],
         description="Severity 1 clocks run around the clock.",
+        price=Decimal("12000.00"),
+        price_period="year",
+        assessment="An initial 2-hour consultation on your set-up.",
     ),
     dict(
         slug="basic",
@@ -89,15 +99,15 @@ ORGANISATIONS = [
 
 
 def ensure_plans() -> dict[str, Plan]:
-    """Create the demo plans that do not exist yet; return all of them by slug."""
+    """Create the demo plans that do not exist yet, through the operation the plan pages use;
+    return all of them by slug."""
     plans = {}
     for values in PLANS:
-        plan = db.session.scalar(select(Plan).where(Plan.slug == values["slug"]))
+        plan = plan_queries.plan_by_slug(values["slug"])
         if plan is None:
-            plan = Plan(**{"calendar": OPERATOR_CALENDAR, "named_contacts": 2, **values})
-            db.session.add(plan)
+            defaults = {"calendar": OPERATOR_CALENDAR, "named_contacts": 2}
+            plan = plan_operations.create_plan(PlanValues(**{**defaults, **values}))
         plans[plan.slug] = plan
-    db.session.flush()
     return plans
 
 

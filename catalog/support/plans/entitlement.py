@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from catalog.extensions import db
+from catalog.support.plans import describe
 from catalog.support.plans.models import IncidentUsage
 from catalog.support.plans.models import NamedContact
 from catalog.support.plans.models import Subscription
@@ -40,6 +41,10 @@ class Standing:
     def covers_professional(self) -> bool:
         """Whether the plan includes professional support at all."""
         return bool(self.plan and self.plan.covers_professional)
+
+    def covers(self, app) -> bool:
+        """Whether the plan includes professional support for this app (all, chosen, category)."""
+        return describe.covers(self.plan, app)
 
 
 def month_bounds(now: datetime, timezone_name: str) -> tuple[datetime, datetime]:

@@ -46,7 +46,7 @@ def assess(app: App, user, severity: int, kind: str, start: datetime) -> Intake:
     request = RoutingRequest(
         offered=offered_keys(terms, app.coverage),
         subscription=standing.state,
-        plan_covers_professional=standing.covers_professional,
+        plan_covers_professional=standing.covers(app),
         isv_external=bool(terms and terms.isv_contact_url),
         severity=severity,
         kind=kind,
