@@ -184,6 +184,19 @@ def test_the_wizard_keeps_the_answers_while_the_customer_looks_at_the_plans(clie
     assert "Back to your support request" in form
 
 
+def test_a_kept_request_is_not_offered_to_the_next_user_of_the_browser(app, client, auth, plans):
+    auth.login("customer@example.com")
+    walk(auth, client, PRO_APP)
+    auth.logout()
+    customer(app, "eve@example.com")
+    auth.login("eve@example.com")
+    assert "You have a request you have not finished" not in client.get("/support/new").get_data(
+        as_text=True
+    )
+    resumed = client.get("/support/new?resume=1").get_data(as_text=True)
+    assert "Step 1 of 5" in resumed and "Digest not sent" not in resumed
+
+
 # --- the customer's request ----------------------------------------------------------------
 
 
@@ -465,3 +478,40 @@ def test_decisions_need_a_csrf_token(app, client, auth, plans):
         assert response.status_code == 400
     assert client.post("/plans/level-2/request", data={"organisation_name": "X"}).status_code == 400
     assert _requests(app)[0]["status"] == "pending"
+
+
+def test_the_lists_are_paginated(app, client, auth, plans):
+    from tests.authz.requests import make_request
+
+    for _ in range(27):
+        make_request(app, plan_id=plans["level-2"])
+    auth.login("customer@example.com")
+    first = client.get("/account/plan-requests").get_data(as_text=True)
+    assert first.count('class="app-row"') == 25 and 'rel="next"' in first
+    second = client.get("/account/plan-requests?page=2").get_data(as_text=True)
+    assert second.count('class="app-row"') == 2
+    auth.logout()
+    auth.login("staff@example.com")
+    queue = client.get("/operator/plan-requests?status=pending&page=2").get_data(as_text=True)
+    assert "27 requests" in queue and queue.count("<tr>") == 1 + 2
+
+
+def test_a_decision_committed_meanwhile_wins_over_a_stale_page(app, plans):
+    from catalog.support.planrequests import operations
+    from tests.authz.requests import make_request
+
+    request_id = make_request(app, plan_id=plans["level-2"])
+    with app.app_context():
+        stale = db.session.get(SubscriptionRequest, request_id)
+        assert stale.status == "pending"
+        with db.engine.begin() as other:
+            other.execute(
+                db.update(SubscriptionRequest)
+                .where(SubscriptionRequest.id == request_id)
+                .values(status="declined", reason="Declined by a colleague.")
+            )
+        staff = _user("staff@example.com")
+        with pytest.raises(operations.AlreadyDecided, match="already declined"):
+            operations.accept(stale, date(2030, 1, 1), None, 1, staff, datetime.now(UTC))
+        db.session.rollback()
+        assert db.session.scalar(db.select(db.func.count(Subscription.id))) == 0

@@ -100,9 +100,9 @@ def accept(
         request,
         f"Your request for {request.plan.name} was accepted",
         f"your request for the support plan {request.plan.name} was accepted. {organisation.name} "
-        f"is subscribed {period}, and you are one of its named support contacts: professional "
-        "requests you file in the support wizard now go to our support staff with the plan's "
-        "response targets.",
+        f"is subscribed {period}, and you are one of its named support contacts. From "
+        f"{starts_on.isoformat()}, professional requests you file in the support wizard about "
+        "the apps the plan covers go to our support staff, under the plan's terms.",
         now,
     )
     return subscription

@@ -105,18 +105,26 @@ def _keep_draft(signed: str) -> bool:
     """Remember the answers so far when they fit in the session cookie; whether they did."""
     if len(signed) > MAX_DRAFT_CHARS:
         return False
-    session[DRAFT_KEY] = signed
+    session[DRAFT_KEY] = [current_user.id, signed]
     return True
 
 
+def _draft_state() -> dict | None:
+    """The kept answers of the signed-in user (a shared browser keeps its session on log-out)."""
+    kept = session.get(DRAFT_KEY)
+    if not isinstance(kept, list) or len(kept) != 2 or kept[0] != current_user.id:
+        return None
+    return wizard.load(kept[1]) if isinstance(kept[1], str) else None
+
+
 def has_draft() -> bool:
-    """Whether the session holds a request the customer has not finished."""
-    return bool(session.get(DRAFT_KEY))
+    """Whether the session holds a request the signed-in customer has not finished."""
+    return _draft_state() is not None
 
 
 def _draft() -> dict | None:
-    """The kept answers, or None when there are none or they expired."""
-    state = wizard.load(session.get(DRAFT_KEY, ""))
+    """The kept answers, or None when there are none, they expired or their app went away."""
+    state = _draft_state()
     if state is None or (state.get("app") and not queries.published_app(state["app"])):
         session.pop(DRAFT_KEY, None)
         return None
