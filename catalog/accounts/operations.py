@@ -7,8 +7,10 @@ from werkzeug.security import generate_password_hash
 
 from catalog.accounts.models import CUSTOMER
 from catalog.accounts.models import ISV
+from catalog.accounts.models import ORGANISATION_ADMIN
 from catalog.accounts.models import Organisation
 from catalog.accounts.models import User
+from catalog.customers import queries as customer_queries
 from catalog.db import utcnow
 from catalog.extensions import db
 
@@ -62,10 +64,19 @@ def create_user(
 
 
 def sign_up(email: str, name: str, organisation: str, password: str) -> User:
-    """A new, unverified customer with a new organisation of which they are the first member."""
+    """A new, unverified customer, the admin of a new organisation of that name.
+
+    On an address of a known organisation's domain no second organisation is made: the customer
+    starts in none and, once the address is confirmed, may ask to join that one.
+    """
+    if customer_queries.organisation_for_address(email) is not None:
+        return create_user(email, name, password, CUSTOMER, verified=False)
     org = Organisation(name=organisation)
     db.session.add(org)
-    return create_user(email, name, password, CUSTOMER, verified=False, organisation=org)
+    user = create_user(email, name, password, CUSTOMER, verified=False, organisation=org)
+    user.organisation_role = ORGANISATION_ADMIN
+    db.session.flush()
+    return user
 
 
 def confirm_email(user: User, email: str, now) -> bool:

@@ -28,6 +28,8 @@ from catalog.accounts.forms import ResetRequestForm
 from catalog.accounts.forms import SignUpForm
 from catalog.accounts.forms import email_taken
 from catalog.accounts.models import User
+from catalog.customers import queries as customer_queries
+from catalog.customers.domains import email_domain
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.links import external_url
@@ -38,6 +40,11 @@ THROTTLED = (
     "please wait {minutes} minutes and try again, or reset your password."
 )
 WRONG = "That e-mail address and password do not match an account."
+# Said whether or not the address has an account: it tells only that the domain is known.
+KNOWN_DOMAIN = (
+    "Addresses at {domain} belong to an organisation on the catalog, so we made no new one: once "
+    "your address is confirmed, log in and ask to join it."
+)
 SIGNED_UP = (
     "Thank you. We have sent a message to {email}: open the link in it to confirm the address, "
     "then log in. (If the address already has an account, the message says so instead.)"
@@ -113,6 +120,8 @@ def sign_up():
         )
         _mail_after_commit(owner.email, "Someone tried to sign up with your address", text)
     flash(SIGNED_UP.format(email=form.email.data), "info")
+    if customer_queries.organisation_for_address(form.email.data) is not None:
+        flash(KNOWN_DOMAIN.format(domain=email_domain(form.email.data)), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -135,6 +144,9 @@ def verify(token: str):
     if user is None or not operations.confirm_email(user, data["email"], utcnow()):
         return _page("link_invalid.html", 400, what="address confirmation link")
     flash("Your address is confirmed. Welcome!", "success")
+    if user.organisation is None and customer_queries.organisation_for_address(user.email):
+        # The offer to ask to join the organisation of the domain (log in first if needed).
+        return redirect(url_for("customers.my_organisation"))
     if current_user.is_authenticated:
         return redirect(landing_page(current_user))
     return redirect(url_for("marketplace.home"))
