@@ -36,7 +36,7 @@ def test_coverage_decision_is_shown_on_the_app_page_with_its_justification(app, 
     assert staff.post(f"/operator/apps/{APP_A}/coverage", DECISION).status_code == 302
     page = client.get(f"/apps/{APP_A}").get_data(as_text=True)
     assert "We run it ourselves and have a partner agreement." in page
-    assert 'title="Professional support: offered"' in page and "Hourly rate 100–250" in page
+    assert 'title="Professional support: offered"' in page and "Rate €100–€250 per hour" in page
     history = client.get(f"/apps/{APP_A}/history").get_data(as_text=True)
     assert "changed by the operator" in history and "Professional support" in history
 
@@ -79,7 +79,7 @@ def test_rates_are_stored_as_cents_and_saving_again_adds_no_version(app, client,
             )
             == versions
         )
-    assert "Hourly rate 100–100.56" in client.get(f"/apps/{APP_A}").get_data(as_text=True)
+    assert "Rate €100–€100.56 per hour" in client.get(f"/apps/{APP_A}").get_data(as_text=True)
 
 
 def test_unpublish_hides_the_app_and_publish_brings_it_back(app, client, staff):

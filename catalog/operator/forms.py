@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField
@@ -90,6 +91,11 @@ class CoverageForm(FlaskForm):
     )
     rate_min = _rate("Consulting rate per hour, from")
     rate_max = _rate("Consulting rate per hour, up to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in (self.rate_min, self.rate_max):
+            field.label.text = f"{field.label.text} ({current_app.config['CURRENCY']})"
 
     def validate_rate_max(self, field):
         """The range must not be upside down."""

@@ -122,6 +122,7 @@ class QuoteForm(FlaskForm):
     def __init__(self, *args, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.ticket = ticket
+        self.rate.label.text = f"Hourly rate ({current_app.config['CURRENCY']})"
 
     def validate_rate(self, field):
         """The rate must sit inside the operator's range for the app."""
