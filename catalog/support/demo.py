@@ -14,13 +14,16 @@ from sqlalchemy import select
 from catalog.accounts import operations as account_operations
 from catalog.accounts.cli import DEMO_PASSWORD
 from catalog.accounts.models import CUSTOMER
+from catalog.accounts.models import MEMBER
+from catalog.accounts.models import ORGANISATION_ADMIN
 from catalog.accounts.models import Organisation
+from catalog.customers import operations as customer_operations
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.marketplace.models import App
 from catalog.support.plans import operations as plan_operations
 from catalog.support.plans import queries as plan_queries
-from catalog.support.plans.models import NamedContact
+from catalog.support.plans import subscriptions
 from catalog.support.plans.models import Plan
 from catalog.support.plans.models import Subscription
 from catalog.support.plans.operations import PlanValues
@@ -87,14 +90,64 @@ PLANS = [
     ),
 ]
 
-# (organisation, plan, months since start, months until end (negative: ended), named contact,
-#  extra member)
+# Each organisation: its e-mail domains and zone, its admin, its plan (months since the start and
+# until the end; negative: ended), its named contacts and its other members.
 ORGANISATIONS = [
-    ("Example Customer Ltd", "level-2", 6, 6, "customer@example.com", None),
-    ("Busy Bakery", "level-1", 3, 9, "busy@example.com", None),
-    ("Global Grid", "level-3", 12, 12, "grid@example.com", "grid-intern@example.com"),
-    ("Lapsed Logistics", "level-1", 14, -2, "lapsed@example.com", None),
-    ("Tiny Startup", "basic", 1, 11, "startup@example.com", None),
+    dict(
+        name="Example Customer Ltd",
+        domains=["customer.example"],
+        timezone="Europe/London",
+        plan="level-2",
+        since=6,
+        until=6,
+        admin="customer@example.com",
+        contacts=["customer@example.com"],
+        members=["colleague@customer.example"],
+    ),
+    dict(
+        name="Busy Bakery",
+        domains=["busy-bakery.example"],
+        timezone="Europe/Paris",
+        plan="level-1",
+        since=3,
+        until=9,
+        admin="owner@busy-bakery.example",
+        contacts=["busy@example.com"],
+        members=["busy@example.com"],
+    ),
+    dict(
+        name="Global Grid",
+        domains=["global-grid.example"],
+        timezone="America/New_York",
+        plan="level-3",
+        since=12,
+        until=12,
+        admin="grid@example.com",
+        contacts=["grid@example.com"],
+        members=["grid-intern@example.com"],
+    ),
+    dict(
+        name="Lapsed Logistics",
+        domains=["lapsed-logistics.example"],
+        timezone="Europe/Prague",
+        plan="level-1",
+        since=14,
+        until=-2,
+        admin="lapsed@example.com",
+        contacts=["lapsed@example.com"],
+        members=[],
+    ),
+    dict(
+        name="Tiny Startup",
+        domains=["tiny-startup.example"],
+        timezone="Europe/Berlin",
+        plan="basic",
+        since=1,
+        until=11,
+        admin="startup@example.com",
+        contacts=["startup@example.com"],
+        members=[],
+    ),
 ]
 
 
@@ -111,27 +164,36 @@ def ensure_plans() -> dict[str, Plan]:
     return plans
 
 
-def _member(email: str, organisation: Organisation):
-    """The demo customer with this address, created in ``organisation`` if missing."""
+def _organisation(values: dict, now) -> Organisation:
+    """The demo organisation (found by its admin's account or its name), created through the
+    operation the operator's page uses; an older demo's organisation gets its domains."""
+    admin = account_operations.user_by_email(values["admin"])
+    found = admin.organisation if admin is not None and admin.organisation else None
+    found = found or db.session.scalar(
+        select(Organisation).where(Organisation.name == values["name"])
+    )
+    if found is None:
+        return customer_operations.create_organisation(
+            values["name"], values["domains"], values["timezone"], now=now
+        )
+    if not found.domains:
+        customer_operations.update_organisation(
+            found, found.name, values["domains"], values["timezone"], found.notes
+        )
+    return found
+
+
+def _member(email: str, organisation: Organisation, role: str, now):
+    """The demo customer with this address, made a member of ``organisation`` if in none."""
     user = account_operations.user_by_email(email)
     if user is None:
         name = email.split("@")[0].replace("-", " ").title()
-        user = account_operations.create_user(
-            email, name, DEMO_PASSWORD, CUSTOMER, organisation=organisation
-        )
+        user = account_operations.create_user(email, name, DEMO_PASSWORD, CUSTOMER)
+    if user.organisation_id is None:
+        customer_operations.add_member(organisation, user, role, None, now)
+    elif user.organisation_id == organisation.id and role == ORGANISATION_ADMIN:
+        customer_operations.set_member_role(organisation, user, role)
     return user
-
-
-def _organisation(name: str, contact_email: str) -> Organisation:
-    """The organisation of the contact's account if it exists, else one with this name."""
-    existing = account_operations.user_by_email(contact_email)
-    if existing is not None and existing.organisation is not None:
-        return existing.organisation
-    found = db.session.scalar(select(Organisation).where(Organisation.name == name))
-    if found is None:
-        found = Organisation(name=name)
-        db.session.add(found)
-    return found
 
 
 def _months(today: date, months: int) -> date:
@@ -140,34 +202,43 @@ def _months(today: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def _subscribe(organisation: Organisation, plan: Plan, values: dict, today: date, now) -> None:
+    """The organisation's subscription with its named contacts, unless it has one already."""
+    if organisation.id and db.session.scalar(
+        select(Subscription.id).where(Subscription.organisation_id == organisation.id)
+    ):
+        return
+    contacts = [account_operations.user_by_email(email) for email in values["contacts"]]
+    subscriptions.create_subscription(
+        organisation,
+        plan,
+        _months(today, -values["since"]),
+        _months(today, values["until"]) - timedelta(days=1),
+        1,
+        [user for user in contacts if user.organisation_id == organisation.id],
+        None,
+        now,
+    )
+
+
 def ensure_demo_support() -> list[tuple[str, str]]:
-    """Plans, organisations, subscriptions, named contacts and one ticket; logins for the list."""
+    """Plans, organisations with an admin and members, subscriptions, named contacts and one
+    ticket, through the operations the pages use; logins for the list. Safe to run again."""
     plans = ensure_plans()
-    today = utcnow().date()
+    now = utcnow()
     logins = []
-    for name, slug, since, until, contact, extra in ORGANISATIONS:
-        organisation = _organisation(name, contact)
-        user = _member(contact, organisation)
-        subscription = db.session.scalar(
-            select(Subscription).where(Subscription.organisation_id == organisation.id)
-        )
-        if subscription is None:
-            subscription = Subscription(
-                organisation=organisation,
-                plan=plans[slug],
-                starts_on=_months(today, -since),
-                ends_on=_months(today, until) - timedelta(days=1),
-            )
-            subscription.contacts.append(NamedContact(user=user))
-            db.session.add(subscription)
-        state = "lapsed" if until < 0 else "active"
-        logins.append(
-            (contact, f"named contact of {organisation.name} ({plans[slug].name}, {state})")
-        )
-        if extra:
-            _member(extra, organisation)
-            logins.append((extra, f"member of {organisation.name}, not a named contact"))
-    db.session.flush()
+    for values in ORGANISATIONS:
+        organisation = _organisation(values, now)
+        _member(values["admin"], organisation, ORGANISATION_ADMIN, now)
+        for email in values["members"]:
+            _member(email, organisation, MEMBER, now)
+        plan = plans[values["plan"]]
+        _subscribe(organisation, plan, values, now.date(), now)
+        state = "lapsed" if values["until"] < 0 else "active"
+        for email in dict.fromkeys([values["admin"], *values["members"]]):
+            what = "organisation admin" if email == values["admin"] else "member"
+            named = "named contact" if email in values["contacts"] else "not a named contact"
+            logins.append((email, f"{what} of {organisation.name}, {named} ({plan.name}, {state})"))
     _demo_ticket("busy@example.com", "mailguard-antispam")
     return logins
 
