@@ -211,6 +211,9 @@ RULES = {
     "planrequests.accept": ("POST", {"request_id": "fresh_plan_request_id"}, OPERATOR),
     "planrequests.decline": ("POST", {"request_id": "fresh_plan_request_id"}, OPERATOR),
     # --- users, the app console, new apps (issue 12) ---
+    "operator.user_new": ("GET", {}, ADMIN),
+    "operator.app_new": ("GET", {}, OPERATOR),
+    "isv.app_new": ("GET", {}, ISV_PORTAL),
 }
 
 # Form data for POST-only endpoints, so an allowed role gets past validation.

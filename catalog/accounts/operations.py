@@ -31,15 +31,23 @@ def user_by_email(email: str) -> User | None:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
+    user = password_owner(email, password)
+    return user if user is not None and user.active else None
+
+
+def password_owner(email: str, password: str) -> User | None:
+    """The user whose address and password these are, active or deactivated, or None.
+
+    Only someone who knows the password may learn that the account is deactivated; a wrong
+    password is None whatever the account's state.
+    """
     user = user_by_email(email)
     if user is None:
         method = current_app.config["PASSWORD_HASH_METHOD"]
         dummy = _DUMMY_HASHES.setdefault(method, generate_password_hash("x", method=method))
         check_password_hash(dummy, password)
         return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
-        return None
-    return user
+    return user if check_password_hash(user.password_hash, password) else None
 
 
 def create_user(

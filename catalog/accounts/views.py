@@ -40,6 +40,10 @@ THROTTLED = (
     "please wait {minutes} minutes and try again, or reset your password."
 )
 WRONG = "That e-mail address and password do not match an account."
+# Shown only after the right password, so a guesser never learns the account's state.
+DEACTIVATED = (
+    "This account is deactivated; ask an administrator of the Support Catalog to reactivate it."
+)
 # Said whether or not the address has an account: it tells only that the domain is known.
 KNOWN_DOMAIN = (
     "Addresses at {domain} belong to an organisation on the catalog, so we made no new one: once "
@@ -79,9 +83,10 @@ def _attempt_login(form, target: str | None):
     if not throttle.reserve(form.email.data, address, now, limits):
         form.form_errors.append(THROTTLED.format(minutes=int(limits.window.total_seconds() // 60)))
         return _page("login.html", 429, form=form)
-    user = operations.authenticate(form.email.data, form.password.data)
-    if user is None:
-        form.form_errors.append(WRONG)
+    user = operations.password_owner(form.email.data, form.password.data)
+    if user is None or not user.active:
+        # The attempt stays counted: a deactivated account is no successful login.
+        form.form_errors.append(WRONG if user is None else DEACTIVATED)
         return _page("login.html", 400, form=form)
     throttle.forget(user.email, address)
     login_user(user)
@@ -214,6 +219,8 @@ def reset(token: str):
     if not form.validate_on_submit():
         return _page("reset.html", _form_status(form), form=form)
     operations.set_password(user, form.password.data)
+    # The link came to the address, so using it confirms it (an invited user starts unconfirmed).
+    operations.confirm_email(user, user.email, utcnow())
     login_user(user)
     flash("Your new password is set and you are logged in.", "success")
     return redirect(landing_page(user))

@@ -29,6 +29,7 @@ from catalog.hoursform import hours_value
 from catalog.marketplace.calendars import MAX_TARGET_MINUTES
 from catalog.marketplace.identifiers import name_key
 from catalog.marketplace.queries import app_called
+from catalog.operator.forms import AppFieldsForm
 
 SEVERITY_LABELS = {
     "1": "Severity 1 (critical)",
@@ -236,3 +237,16 @@ def initial_data(app) -> dict:
     data.update(hours_data(hours))
     data.update({f"response_{sev}": targets.get(sev) for sev in SEVERITY_LABELS})
     return data
+
+
+class NewOwnAppForm(AppFieldsForm):
+    """A new app of the member's own vendor: the form has no vendor and no publishing field, so
+    a crafted request cannot pick another vendor or publish; the operator publishes it."""
+
+    def __init__(self, vendor, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.own_vendor = vendor
+
+    def chosen_vendor(self):
+        """Always the member's own vendor."""
+        return self.own_vendor

@@ -7,16 +7,19 @@ from flask import render_template
 from flask import url_for
 from flask_login import current_user
 
+from catalog import formtokens
 from catalog.accounts.access import isv_required
 from catalog.db import utcnow
 from catalog.isv import operations
 from catalog.isv import queries
 from catalog.isv.forms import IsvAppForm
+from catalog.isv.forms import NewOwnAppForm
 from catalog.isv.forms import channel_states
 from catalog.isv.forms import initial_data
 from catalog.isv.forms import listing_values
 from catalog.isv.forms import terms_values
 from catalog.legend import legend_for
+from catalog.operator import operations as operator_operations
 
 
 @isv_required
@@ -56,3 +59,23 @@ def edit_app(slug: str):
     )
     flash("Saved. The support terms are updated and versioned." if version else "Saved.", "success")
     return redirect(url_for("isv.edit_app", slug=app.slug))
+
+
+@isv_required
+def app_new():
+    """Add an app of the member's own vendor; it waits unpublished for the operator."""
+    vendor = current_user.vendor
+    form = NewOwnAppForm(vendor)
+    if form.is_submitted() and (replay := formtokens.replayed(form)):
+        return replay
+    if not form.validate_on_submit():
+        return render_template("isv/app_new.html", form=form, vendor=vendor), (
+            400 if form.is_submitted() else 200
+        )
+    app = operator_operations.create_app(form.clean, vendor, form.chosen_category, utcnow())
+    flash(
+        f"{app.name} is added, not yet published: the operator publishes it. "
+        "Now set your support terms.",
+        "success",
+    )
+    return redirect(formtokens.done(form, url_for("isv.edit_app", slug=app.slug)))

@@ -5,7 +5,9 @@ from flask import abort
 from flask import current_app
 from flask import render_template
 from flask import request
+from flask_login import current_user
 
+from catalog.accounts.models import ISV
 from catalog.channels import CHANNELS
 from catalog.forum.queries import section_of_app
 from catalog.legend import legend_for
@@ -55,31 +57,68 @@ def app_list():
     return render_template("marketplace/apps.html", body=body, f=f)
 
 
+def _may_preview(app) -> bool:
+    """Whether the signed-in user may see this unpublished app: operator staff, and the members
+    of its own vendor."""
+    user = current_user
+    if not user.is_authenticated:
+        return False
+    return user.is_operator or (user.role == ISV and user.vendor_id == app.vendor_id)
+
+
+def _app_or_preview(slug: str):
+    """A published app, or an unpublished one for who may preview it (404 for everyone else,
+    as if it did not exist); and whether it is a preview."""
+    app = queries.app_by_slug(slug, include_unpublished=True)
+    if app is None or not (app.published or _may_preview(app)):
+        abort(404)
+    return app, not app.published
+
+
+def _not_indexed(page: str, preview: bool):
+    """The page; a preview also tells search engines to stay away."""
+    response = Response(page)
+    if preview:
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def app_detail(slug: str):
-    """One app: its description, the full legend and the terms of every offered channel."""
-    app = queries.app_by_slug(slug) or abort(404)
-    return render_template(
+    """One app: its description, the full legend and the terms of every offered channel.
+
+    An unpublished app is shown, as a preview, only to staff and its own vendor's members.
+    """
+    app, preview = _app_or_preview(slug)
+    page = render_template(
         "marketplace/app.html",
         app=app,
+        preview=preview,
         legend=legend_for(app.terms, app.coverage),
         knowledge=KNOWLEDGE_LEVELS,
         stability=STABILITY_LEVELS,
         agreement=AGREEMENT_LEVELS,
         forum_section=section_of_app(app.id),
     )
+    return _not_indexed(page, preview)
 
 
 def app_history(slug: str):
-    """The history of an app's support terms: what changed in each version, newest first."""
-    app = queries.app_by_slug(slug) or abort(404)
+    """The history of an app's support terms: what changed in each version, newest first (a
+    preview for an unpublished app, as on its page)."""
+    app, preview = _app_or_preview(slug)
     versions = queries.versions_of(app.id)
     entries = [
         (version, describe_changes(previous.snapshot if previous else None, version.snapshot))
         for previous, version in zip([None, *versions], versions, strict=False)
     ]
-    return render_template(
-        "marketplace/history.html", app=app, entries=entries[::-1], sources=SOURCES
+    page = render_template(
+        "marketplace/history.html",
+        app=app,
+        preview=preview,
+        entries=entries[::-1],
+        sources=SOURCES,
     )
+    return _not_indexed(page, preview)
 
 
 def legend_fragment(slug: str):

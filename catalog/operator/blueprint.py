@@ -8,6 +8,7 @@ from catalog.operator import views
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
 bp.add_url_rule("/", view_func=views.dashboard)
+bp.add_url_rule("/apps/new", view_func=views.app_new, methods=["GET", "POST"])
 bp.add_url_rule("/apps/<slug>/coverage", view_func=views.coverage, methods=["GET", "POST"])
 bp.add_url_rule("/apps/<slug>/publish", view_func=views.publish, methods=["POST"])
 bp.add_url_rule("/vendors", view_func=views.vendors)
@@ -20,5 +21,6 @@ bp.add_url_rule(
 bp.add_url_rule("/categories", view_func=views.categories, methods=["GET", "POST"])
 bp.add_url_rule("/categories/<slug>", view_func=views.category_edit, methods=["GET", "POST"])
 bp.add_url_rule("/users", view_func=views.users)
+bp.add_url_rule("/users/new", view_func=views.user_new, methods=["GET", "POST"])
 bp.add_url_rule("/users/<int:user_id>", view_func=views.user_edit, methods=["GET", "POST"])
 bp.add_url_rule("/mail/quarantine", view_func=mailviews.mail_quarantine)

@@ -1,19 +1,28 @@
 """Writes of the operator console. They flush; the request commits."""
 
+import secrets
 from datetime import datetime
 
+from flask import render_template
+
+from catalog.accounts import operations as account_operations
+from catalog.accounts import tokens
 from catalog.accounts.models import CUSTOMER
+from catalog.accounts.models import ISV
 from catalog.accounts.models import User
 from catalog.extensions import db
+from catalog.links import external_url
 from catalog.marketplace.history import COVERAGE_FIELDS
 from catalog.marketplace.history import snapshot
 from catalog.marketplace.identifiers import slugify
 from catalog.marketplace.models import App
 from catalog.marketplace.models import Category
 from catalog.marketplace.models import OperatorCoverage
+from catalog.marketplace.models import SupportTerms
 from catalog.marketplace.models import TermsVersion
 from catalog.marketplace.models import Vendor
 from catalog.marketplace.operations import record_terms_version
+from catalog.ticketmail.letters import queue_letter
 
 COVERAGE_KEYS = frozenset(COVERAGE_FIELDS)
 
@@ -81,3 +90,62 @@ def rename_category(category: Category, name: str) -> None:
     """Rename a category (its slug stays)."""
     category.name = name
     db.session.flush()
+
+
+def create_account(
+    email: str,
+    name: str,
+    role: str,
+    password: str | None,
+    vendor: Vendor | None = None,
+    organisation=None,
+) -> User:
+    """Add an account made by an admin: with the password they chose (confirmed at once), or
+    with none yet (a random one nobody knows, unconfirmed until the invitation is used)."""
+    links = {"vendor": vendor if role == ISV else None}
+    if role == CUSTOMER and organisation is not None:
+        links["organisation"] = organisation
+    return account_operations.create_user(
+        email,
+        name,
+        password or secrets.token_urlsafe(32),
+        role,
+        verified=password is not None,
+        **links,
+    )
+
+
+def invite(user: User, inviter: User, now: datetime) -> None:
+    """Queue the letter with the link that sets the new account's first password.
+
+    The link is a password-reset link: it dies once used or when the password changes, and
+    using it confirms the address.
+    """
+    link = external_url("accounts.reset", token=tokens.reset_token(user))
+    again = external_url("accounts.reset_request")
+    text = render_template(
+        "operator/mail/invitation.txt", user=user, inviter=inviter, link=link, again=again
+    )
+    queue_letter("invitation", user.email, "Your Support Catalog account", text, now)
+
+
+def create_app(record: dict, vendor: Vendor, category: Category, now: datetime) -> App:
+    """Add an app from a record checked by the import rules, with empty support terms (the
+    listeners version the catalog and queue its search document)."""
+    app = App(
+        slug=record["slug"],
+        name=record["name"],
+        vendor=vendor,
+        category=category,
+        summary=record["summary"],
+        description=record["description"],
+        version=record["version"],
+        homepage=record["homepage"],
+        published=record["published"],
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(app)
+    db.session.add(SupportTerms(app=app, updated_at=now, **record["terms"]))
+    db.session.flush()
+    return app

@@ -14,9 +14,11 @@ from catalog.accounts import operations as account_operations
 from catalog.accounts import tokens
 from catalog.accounts.access import admin_required
 from catalog.accounts.access import operator_required
+from catalog.accounts.models import ROLES
 from catalog.accounts.models import User
 from catalog.db import utcnow
 from catalog.extensions import db
+from catalog.inputguard import page_number
 from catalog.legend import legend_for
 from catalog.links import external_url
 from catalog.marketplace import queries as marketplace_queries
@@ -28,7 +30,9 @@ from catalog.operator import queries
 from catalog.operator.forms import CategoryForm
 from catalog.operator.forms import CoverageForm
 from catalog.operator.forms import InviteForm
+from catalog.operator.forms import NewAppForm
 from catalog.operator.forms import NewCategoryForm
+from catalog.operator.forms import NewUserForm
 from catalog.operator.forms import NewVendorForm
 from catalog.operator.forms import PublishForm
 from catalog.operator.forms import UserRoleForm
@@ -50,12 +54,48 @@ def _found(model, slug: str):
     return queries.by_slug(model, slug) or abort(404)
 
 
+def _link_args(args: dict, page) -> dict:
+    """A list's query arguments for its links: the page shown, and the filters that are set."""
+    return {**{key: value for key, value in args.items() if value}, "page": page.page}
+
+
+def _app_list_args() -> dict:
+    """The app list's search, state filter and page, from the query string, bounded."""
+    state = request.args.get("state", "")
+    return {
+        "q": request.args.get("q", "")[:100],
+        "state": state if state in queries.APP_STATES else "",
+        "page": page_number(request.args.get("page")),
+    }
+
+
 @operator_required
 def dashboard():
-    """Apps with their legends, publishing state and links to decide coverage."""
-    q = request.args.get("q", "")[:100]
-    rows = [(app, legend_for(app.terms, app.coverage)) for app in queries.apps(q)]
-    return render_template("operator/dashboard.html", rows=rows, q=q, publish_form=PublishForm())
+    """Apps with their legends and publishing state: searched, filtered and paginated."""
+    args = _app_list_args()
+    page = queries.app_page(**args)
+    rows = [(app, legend_for(app.terms, app.coverage)) for app in page.items]
+    return render_template(
+        "operator/dashboard.html",
+        rows=rows,
+        page=page,
+        args=_link_args(args, page),
+        states=queries.APP_STATES,
+        publish_form=PublishForm(),
+    )
+
+
+@operator_required
+def app_new():
+    """Add an app, for any vendor, checked by the rules of ``import-apps``."""
+    form = NewAppForm()
+    if form.is_submitted() and (replay := formtokens.replayed(form)):
+        return replay
+    if not form.validate_on_submit():
+        return render_template("operator/app_new.html", form=form), _status(form)
+    app = operations.create_app(form.clean, form.chosen_vendor(), form.chosen_category, utcnow())
+    flash(f"{app.name} is added. Decide its coverage now.", "success")
+    return redirect(formtokens.done(form, url_for("operator.coverage", slug=app.slug)))
 
 
 @operator_required
@@ -79,7 +119,8 @@ def publish(slug: str):
     form.validate_on_submit() or abort(400)
     operations.set_published(app, form.published.data, utcnow())
     flash(f"{app.name} is {'published' if app.published else 'no longer published'}.", "success")
-    return redirect(url_for("operator.dashboard", q=request.args.get("q", "")))
+    args = {key: value for key, value in _app_list_args().items() if value}
+    return redirect(url_for("operator.dashboard", **args))
 
 
 @operator_required
@@ -183,26 +224,80 @@ def category_edit(slug: str):
     return redirect(url_for("operator.categories"))
 
 
+def _user_list_args() -> dict:
+    """The user list's search, role, state and page, from the query string, bounded."""
+    role, state = request.args.get("role", ""), request.args.get("state", "")
+    return {
+        "q": request.args.get("q", "")[:100],
+        "role": role if role in ROLES else "",
+        "state": state if state in queries.USER_STATES else "",
+        "page": page_number(request.args.get("page")),
+    }
+
+
 @admin_required
 def users():
-    """Every account and its role."""
-    return render_template("operator/users.html", users=queries.users())
+    """Accounts found by name or address, by role and state; a page at a time."""
+    args = _user_list_args()
+    page = queries.user_page(**args)
+    return render_template(
+        "operator/users.html",
+        page=page,
+        args=_link_args(args, page),
+        roles=ROLES,
+        states=queries.USER_STATES,
+    )
+
+
+@admin_required
+def user_new():
+    """Open an account: with a password set now, or with an invitation to choose one."""
+    form = NewUserForm()
+    if form.is_submitted() and (replay := formtokens.replayed(form)):
+        return replay
+    if not form.validate_on_submit():
+        return render_template("operator/user_new.html", form=form), _status(form)
+    invited = form.access.data == "invite"
+    user = operations.create_account(
+        form.email.data,
+        form.name.data,
+        form.role.data,
+        None if invited else form.password.data,
+        db.session.get(Vendor, form.vendor_id.data) if form.vendor_id.data else None,
+        form.found_organisation,
+    )
+    if invited:
+        operations.invite(user, current_user, utcnow())
+    how = "the invitation to choose a password is on its way" if invited else "they can log in"
+    flash(f"{user.email} is added; {how}.", "success")
+    return redirect(formtokens.done(form, url_for("operator.user_edit", user_id=user.id)))
 
 
 @admin_required
 def user_edit(user_id: int):
-    """Change a user's role (and vendor for ISV members) or deactivate the account."""
+    """Change a user's role (and vendor for ISV members); deactivate or reactivate the account."""
     user = db.session.get(User, user_id) or abort(404)
-    form = UserRoleForm(obj=user, vendor_id=user.vendor_id or 0)
-    form.vendor_id.choices = queries.vendor_choices()
+    form = UserRoleForm(user, current_user)
     if not form.validate_on_submit():
         return render_template("operator/user.html", form=form, user=user), _status(form)
-    if user.id == current_user.id and (form.role.data != user.role or not form.active.data):
-        form.role.errors.append(
-            "You cannot change your own role or deactivate yourself; ask another admin."
-        )
-        return render_template("operator/user.html", form=form, user=user), 400
+    before = (user.role, user.vendor_id, user.active)
     account_operations.set_role(user, form.role.data, db.session.get(Vendor, form.vendor_id.data))
     account_operations.set_active(user, form.active.data)
-    flash(f"{user.email} is now {form.role.data}.", "success")
+    flash(_what_changed(user, before), "success")
     return redirect(url_for("operator.users"))
+
+
+def _what_changed(user: User, before: tuple) -> str:
+    """The confirmation after editing a user: what happened to the account, in words."""
+    role, vendor_id, active = before
+    news = []
+    if active and not user.active:
+        news.append("is deactivated; their sessions have ended")
+    elif user.active and not active:
+        news.append("is active again")
+    if (user.role, user.vendor_id) != (role, vendor_id):
+        vendor = f": {user.vendor.name}" if user.vendor else ""
+        news.append(f"is now {ROLES[user.role]}{vendor}")
+    if not news:
+        return f"Nothing changed for {user.email}."
+    return f"{user.email} {' and '.join(news)}."
