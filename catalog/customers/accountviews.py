@@ -320,6 +320,9 @@ def _join_existing(organisation, invite, owner, token: str):
             "customers/join_confirm.html", form=form, organisation=organisation, invite=invite
         )
         return page, 400 if form.is_submitted() else 200
-    operations.add_member(organisation, owner, invite["role"], None, utcnow())
+    now = utcnow()
+    operations.add_member(organisation, owner, invite["role"], None, now)
+    # The link came to the address, so using it confirms it.
+    account_operations.confirm_email(owner, owner.email, now)
     flash(f"You are now a member of {organisation.name}.", "success")
     return redirect(url_for("customers.my_organisation"))

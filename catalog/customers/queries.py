@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import time
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -164,15 +166,22 @@ class MonthUsage:
     month: str
     used: int
     limit: int | None
+    current: bool = False
 
 
 def usage_history(
     subscription: Subscription, now: datetime, months: int = USAGE_MONTHS
 ) -> list[MonthUsage]:
-    """This month's usage and the months before it (within the subscription), newest first."""
+    """This month's usage and the months before it (within the subscription), newest first;
+    for a lapsed subscription, from its last month."""
     zone = subscription.plan.calendar["timezone"]
     rows = []
-    start, end = month_bounds(now, zone)
+    this_month = month_bounds(now, zone)
+    last_day = subscription.ends_on
+    if last_day is not None and last_day < now.astimezone(ZoneInfo(zone)).date():
+        start, end = month_bounds(datetime.combine(last_day, time(12), ZoneInfo(zone)), zone)
+    else:
+        start, end = this_month
     for _ in range(months):
         if end.date() <= subscription.starts_on:
             break
@@ -185,7 +194,8 @@ def usage_history(
             )
         )
         limit = subscription.plan.incidents_per_month
-        rows.append(MonthUsage(start.strftime("%Y-%m"), used or 0, limit))
+        current = (start, end) == this_month
+        rows.append(MonthUsage(start.strftime("%Y-%m"), used or 0, limit, current))
         start, end = month_bounds(start - timedelta(days=1), zone)
     return rows
 

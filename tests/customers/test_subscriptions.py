@@ -218,3 +218,15 @@ def test_usage_history_counts_professional_tickets_per_month(app, world, client,
     auth.login(world["staff"])
     page = text(client.get(f"/operator/subscriptions/{subscription_id}"))
     assert f"<td>{now.strftime('%Y-%m')} (this month)</td><td>2</td><td>5</td>" in page
+
+
+def test_a_lapsed_subscriptions_usage_starts_from_its_last_month(app, world):
+    organisation_id = make_organisation(app, members=MEMBERS)
+    plan_id = make_plan(app, incidents_per_month=2)
+    subscription_id = make_subscription(
+        app, organisation_id, plan_id, date(2025, 1, 1), date(2025, 3, 31)
+    )
+    with app.app_context():
+        rows = usage_history(db.session.get(Subscription, subscription_id), datetime.now(UTC))
+    assert [row.month for row in rows] == ["2025-03", "2025-02", "2025-01"]
+    assert not any(row.current for row in rows)
