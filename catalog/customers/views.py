@@ -108,11 +108,21 @@ def _organisation_page(organisation, form, invite_form, status: int = 200):
     return page, status
 
 
+def _details(organisation) -> dict:
+    """An organisation's stored details as the form shows them (domains one per line)."""
+    return {
+        "name": organisation.name,
+        "domains": "\n".join(organisation.domains or []),
+        "timezone": organisation.timezone,
+        "notes": organisation.notes,
+    }
+
+
 @operator_required
 def organisation_edit(organisation_id: int):
     """Edit an organisation; see and manage its members and subscriptions."""
     organisation = _organisation(organisation_id)
-    form = OrganisationForm(obj=organisation, domains="\n".join(organisation.domains or []))
+    form = OrganisationForm(data=_details(organisation))
     invite_form = InviteMemberForm(formdata=None)
     if not form.validate_on_submit():
         return _organisation_page(organisation, form, invite_form, _status(form))
@@ -132,9 +142,7 @@ def organisation_invite(organisation_id: int):
     """E-mail an invitation (through the outbox) to join the organisation."""
     organisation = _organisation(organisation_id)
     form = InviteMemberForm()
-    details = OrganisationForm(
-        obj=organisation, formdata=None, domains="\n".join(organisation.domains or [])
-    )
+    details = OrganisationForm(formdata=None, data=_details(organisation))
     if not form.validate_on_submit():
         return _organisation_page(organisation, details, form, 400)
     try:

@@ -46,10 +46,11 @@ def test_staff_create_an_organisation_with_domains_lower_cased(app, world, clien
 def test_a_bad_domain_or_zone_is_refused_next_to_the_field_keeping_what_was_typed(
     app, world, client, auth
 ):
-    organisation_id = make_organisation(app, "Acme", ["acme.example"])
+    organisation_id = make_organisation(app, "Acme", ["acme.example", "acme.test"])
     make_organisation(app, "Rival", ["rival.example"])
     auth.login(world["staff"])
     url = f"/operator/organisations/{organisation_id}"
+    assert "acme.example\nacme.test</textarea>" in text(client.get(url))
     response = auth.post(
         url,
         {"name": "Acme Renamed", "domains": "acme.example\nnot a domain", "timezone": "Mars/Base"},
@@ -62,7 +63,7 @@ def test_a_bad_domain_or_zone_is_refused_next_to_the_field_keeping_what_was_type
     taken = auth.post(url, {"name": "Acme", "domains": "RIVAL.example", "timezone": "UTC"})
     assert taken.status_code == 400
     assert "rival.example already belongs to Rival." in text(taken)
-    assert _organisation(app, "Acme")["domains"] == ["acme.example"]
+    assert _organisation(app, "Acme")["domains"] == ["acme.example", "acme.test"]
 
 
 def test_members_are_searched_and_paginated(app, world, client, auth):
