@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from catalog import create_app
+from catalog.extensions import db
 from catalog.templating import format_money
 from tests.conftest import make_app
 from tests.conftest import make_user
@@ -29,6 +30,7 @@ def test_another_currency_is_shown_with_its_own_sign(tmp_path, database_url):
     other = make_app(tmp_path, database_url, CURRENCY="USD")
     with other.app_context():
         assert format_money(Decimal("99.5")) == "$99.50"
+        db.engine.dispose()
 
 
 @pytest.mark.parametrize("code", ["EURO", "eur", "", 978])

@@ -107,22 +107,22 @@ def _choices(options: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in options.items()]
 
 
-def _amount_field(severity: str, kind: str):
+def _amount_field(kind: str):
     """The number of a target (its unit is the field next to it)."""
     return StringField(
-        f"{KIND_LABELS[kind]}, {SEVERITY_LABELS[severity].lower()}",
+        f"{KIND_LABELS[kind]} within",  # the fieldset's legend names the severity
         filters=[strip],
         validators=[MaxChars(12)],
     )
 
 
-def _unit_field(severity: str, kind: str):
+def _unit_field(kind: str):
     """The unit of a target: hours, business days, no commitment (or the next release)."""
     units = dict(UNITS)
     if kind == "resolution":
         units["next_release"] = "next scheduled release"
     return SelectField(
-        f"Unit of the {KIND_LABELS[kind].lower()} target, {SEVERITY_LABELS[severity].lower()}",
+        f"{KIND_LABELS[kind]}: unit",
         choices=_choices(units),
         default="hours",
     )
@@ -167,8 +167,8 @@ def _target_fields() -> dict:
     made = {}
     for severity in SEVERITIES:
         for kind in TARGET_KINDS:
-            made[f"{kind}_{severity}"] = _amount_field(severity, kind)
-            made[f"{kind}_{severity}_unit"] = _unit_field(severity, kind)
+            made[f"{kind}_{severity}"] = _amount_field(kind)
+            made[f"{kind}_{severity}_unit"] = _unit_field(kind)
     return made
 
 

@@ -4,6 +4,7 @@ Tickets keep the plan they were opened under in ``plan_snapshot``, so an update 
 them. Every function only flushes.
 """
 
+from copy import deepcopy
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import fields
@@ -14,6 +15,8 @@ from typing import Any
 from catalog.extensions import db
 from catalog.support.plans import queries
 from catalog.support.plans.models import Plan
+
+JSON_COLUMNS = ("targets", "around_the_clock", "calendar")
 
 
 @dataclass
@@ -62,19 +65,13 @@ def update_plan(plan: Plan, values: PlanValues) -> None:
 
 
 def _apply(plan: Plan, values: PlanValues) -> None:
-    """Copy the values onto the plan (lists and dicts copied, so nothing is shared)."""
+    """Copy the values onto the plan (JSON values deep-copied, so no two rows share them)."""
     for item in fields(values):
         if item.name == "slug":
             continue
         value = getattr(values, item.name)
-        if isinstance(value, dict):
-            value = (
-                {key: dict(inner) for key, inner in value.items()}
-                if item.name == "targets"
-                else dict(value)
-            )
-        elif isinstance(value, list):
-            value = list(value)
+        if item.name in JSON_COLUMNS:
+            value = deepcopy(value)
         setattr(plan, item.name, value)
 
 
