@@ -127,9 +127,10 @@ def _organisation_page(status: int = 200, **forms):
 def _swap_choices(form, subscription) -> None:
     """Current contacts to replace (or nobody, below the limit) and members who may join."""
     named = {contact.user_id for contact in subscription.contacts}
-    leaving = [(c.user_id, f"{c.user.name} <{c.user.email}>") for c in subscription.contacts]
+    contacts = dict(queries.member_choices(subscription.organisation))
+    leaving = [(c.user_id, contacts.get(c.user_id, c.user.name)) for c in subscription.contacts]
     if len(named) < subscription.plan.named_contacts:
-        leaving.insert(0, (0, "Nobody: add a contact (below the plan's limit)"))
+        leaving.insert(0, (0, "Nobody (add a contact)"))
     form.leaving.choices = as_choices(leaving)
     form.user_id.choices = as_choices(
         choice

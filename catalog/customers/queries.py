@@ -31,6 +31,8 @@ PER_PAGE = 25
 MAX_CHOICES = 500
 MAX_ROWS = 100
 USAGE_MONTHS = 12
+# A menu option longer than this would widen the page on a phone.
+LABEL_MAX = 34
 
 
 def _like(q: str) -> str:
@@ -98,7 +100,13 @@ def member_choices(organisation: Organisation) -> list[tuple[int, str]]:
         .order_by(User.name, User.id)
         .limit(MAX_CHOICES)
     )
-    return [(user.id, f"{user.name} <{user.email}>") for user in db.session.scalars(statement)]
+    return [(user.id, _label(user)) for user in db.session.scalars(statement)]
+
+
+def _label(user: User) -> str:
+    """A member as a menu shows them, short enough for a phone's width."""
+    label = f"{user.name} <{user.email}>"
+    return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1] + "…"
 
 
 def admins(organisation: Organisation) -> list[User]:

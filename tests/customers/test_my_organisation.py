@@ -77,7 +77,7 @@ def test_the_admin_swaps_a_named_contact_and_the_change_is_logged(app, world, cl
     ann, bob, cy = (user_id(app, e) for e in (ANN, BOB, ADMIN))
     auth.login(ADMIN)
     page = text(client.get("/account/organisation"))
-    assert "Name or swap a contact" in page and "Nobody: add a contact" not in page
+    assert "Name or swap a contact" in page and "Nobody (add a contact)" not in page
     response = auth.post("/account/organisation/contacts/swap", {"leaving": ann, "user_id": bob})
     assert response.status_code == 302
     with app.app_context():
