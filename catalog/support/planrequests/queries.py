@@ -4,6 +4,7 @@ from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from catalog.accounts.models import ORGANISATION_ADMIN
 from catalog.accounts.models import User
@@ -14,9 +15,18 @@ from catalog.pagination import Page
 from catalog.support.plans.models import REQUEST_STATUSES
 from catalog.support.plans.models import NamedContact
 from catalog.support.plans.models import Plan
+from catalog.support.plans.models import Subscription
 from catalog.support.plans.models import SubscriptionRequest
 
 PER_PAGE = 25
+# What a row of a list shows, loaded with the page rather than one query per row.
+SHOWN = (
+    selectinload(SubscriptionRequest.user),
+    selectinload(SubscriptionRequest.plan),
+    selectinload(SubscriptionRequest.app),
+    selectinload(SubscriptionRequest.organisation),
+    selectinload(SubscriptionRequest.subscription).selectinload(Subscription.plan),
+)
 # The wizard offers at most this many plans; the comparison page shows them all.
 MAX_OFFERED = 10
 # Names shown to a customer who is not a named contact; more would not help them.
@@ -57,7 +67,9 @@ def pending_request(user, plan: Plan) -> SubscriptionRequest | None:
 def _page(statement, page: int) -> Page:
     """One page of a statement's rows, with the total."""
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    rows = db.session.scalars(
+        statement.options(*SHOWN).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    )
     return Page(list(rows), page, PER_PAGE, total)
 
 

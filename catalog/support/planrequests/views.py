@@ -217,10 +217,14 @@ def _refused(plan_request, message: str):
     return redirect(url_for("planrequests.detail", request_id=plan_request.id))
 
 
+# Blueprints whose pages may show the operator menu.
+CONSOLE_BLUEPRINTS = frozenset({"operator", "planrequests", "customers", "plans"})
+
+
 def nav_counts() -> dict:
-    """The number of pending requests for the operator menu (operator pages only)."""
+    """The number of pending requests for the operator menu (console pages of staff only)."""
     if (
-        request.blueprint not in ("operator", "planrequests")
+        request.blueprint not in CONSOLE_BLUEPRINTS
         or not current_user.is_authenticated
         or not current_user.is_operator
     ):

@@ -50,6 +50,7 @@ class WayIn:
     """Why professional support cannot take a request, and the facts of the way to it."""
 
     state: State
+    has_organisation: bool = True
     plan_name: str = ""
     plans: tuple = ()
     contacts: tuple[str, ...] = ()
@@ -65,7 +66,7 @@ class WayIn:
         return self.state in REQUESTING_STATES
 
 
-def way_in(intake: Intake) -> WayIn | None:
+def way_in(intake: Intake, user) -> WayIn | None:
     """What to tell a customer whose request could have gone to professional support (or None)."""
     state = intake.standing.state
     if (
@@ -76,13 +77,17 @@ def way_in(intake: Intake) -> WayIn | None:
         return None
     subscription = intake.standing.subscription
     if subscription is None:
-        return WayIn(state, plans=tuple(plan_request_queries.offered_plans(intake.app)))
+        return WayIn(
+            state,
+            has_organisation=user.organisation_id is not None,
+            plans=tuple(plan_request_queries.offered_plans(intake.app)),
+        )
     plan = subscription.plan
     if state is State.LAPSED:
         upcoming = local_day(subscription, intake.start) < subscription.starts_on
         return WayIn(
             state,
-            plan.name,
+            plan_name=plan.name,
             plans=tuple(plan_request_queries.offered_plans(intake.app)),
             starts_on=subscription.starts_on if upcoming else None,
             ended_on=None if upcoming else subscription.ends_on,
@@ -90,12 +95,14 @@ def way_in(intake: Intake) -> WayIn | None:
     if state is State.NOT_NAMED_CONTACT:
         return WayIn(
             state,
-            plan.name,
+            plan_name=plan.name,
             contacts=tuple(plan_request_queries.contact_names(subscription)),
             admins=tuple(plan_request_queries.admin_names(subscription.organisation_id)),
         )
     _, following = month_bounds(intake.start, plan.calendar["timezone"])
-    return WayIn(state, plan.name, renews_on=following.date(), limit=plan.incidents_per_month)
+    return WayIn(
+        state, plan_name=plan.name, renews_on=following.date(), limit=plan.incidents_per_month
+    )
 
 
 def shown_fingerprint(intake: Intake) -> dict:

@@ -90,7 +90,7 @@ def _render(state: dict, form=None, status: int = 200, notice: str | None = None
             intake=intake,
             verdicts=verdict_entries(intake.decision),
             signed=wizard.dump(state),
-            way_in=way_in(intake),
+            way_in=way_in(intake, current_user),
             compare_url=comparison_url(),
         )
         context["draft_kept"] = context["way_in"] is not None and _keep_draft(context["signed"])
