@@ -121,6 +121,8 @@ BAD_INPUT = [
     ("price NaN", {"price": "NaN"}, forms.PRICE_MESSAGE, "NaN"),
     ("price in words", {"price": "abc"}, forms.PRICE_MESSAGE, "abc"),
     ("fraction of a cent", {"price": "9.999"}, forms.PRICE_MESSAGE, None),
+    ("price of 30 digits", {"price": "9" * 30}, forms.PRICE_MESSAGE, None),
+    ("price 1e999", {"price": "1e999"}, forms.PRICE_MESSAGE, None),
     ("no incidents given", {"incidents_per_month": ""}, "Unlimited incidents", None),
     ("negative incidents", {"incidents_per_month": "-1"}, "0 to 100,000", None),
     ("chosen apps, none given", {"coverage": "chosen"}, "at least one app or category", None),

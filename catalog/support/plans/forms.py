@@ -85,7 +85,12 @@ class PriceField(DecimalField):
             raise ValueError(PRICE_MESSAGE) from None
         if self.data is None:
             return
-        if not self.data.is_finite() or self.data != self.data.quantize(Decimal("0.01")):
+        # Bounds first: quantizing a 30-digit number would overflow the decimal context.
+        if (
+            not self.data.is_finite()
+            or abs(self.data) > MAX_PRICE
+            or self.data != self.data.quantize(Decimal("0.01"))
+        ):
             self.data = None
             raise ValueError(PRICE_MESSAGE)
         self.data = self.data.quantize(Decimal("0.01"))
