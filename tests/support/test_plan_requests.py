@@ -16,6 +16,7 @@ from catalog.accounts.models import Organisation
 from catalog.accounts.models import User
 from catalog.extensions import db
 from catalog.support.demo import ensure_plans
+from catalog.support.planrequests.views import year_later
 from catalog.support.plans.models import NamedContact
 from catalog.support.plans.models import Plan
 from catalog.support.plans.models import Subscription
@@ -376,7 +377,9 @@ def test_accepting_for_a_member_of_an_organisation_keeps_it(app, client, auth, p
     request_id = _request_as_customer(auth, client)
     auth.login("admin@example.com")
     page = client.get(f"/operator/plan-requests/{request_id}").get_data(as_text=True)
-    assert f'value="{date.today().isoformat()}"' in page or "starts_on" in page
+    today = datetime.now(UTC).date()  # the organisation's zone is UTC
+    assert f'name="starts_on" required type="date" value="{today.isoformat()}"' in page
+    assert f'value="{year_later(today).isoformat()}"' in page
     assert (
         auth.post(
             f"/operator/plan-requests/{request_id}/accept",
@@ -515,3 +518,9 @@ def test_a_decision_committed_meanwhile_wins_over_a_stale_page(app, plans):
             operations.accept(stale, date(2030, 1, 1), None, 1, staff, datetime.now(UTC))
         db.session.rollback()
         assert db.session.scalar(db.select(db.func.count(Subscription.id))) == 0
+
+
+def test_a_year_from_a_day_ends_the_day_before_its_anniversary():
+    assert year_later(date(2026, 3, 4)) == date(2027, 3, 3)
+    assert year_later(date(2028, 2, 29)) == date(2029, 2, 27)
+    assert year_later(date(2026, 1, 1)) == date(2026, 12, 31)
