@@ -7,6 +7,7 @@ from email import message_from_bytes
 from email import policy
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
@@ -326,3 +327,21 @@ def test_deactivated_account_attempts_are_still_throttled(app, world, client, au
     refused = auth.login(world["customer"])
     assert refused.status_code == 429
     assert "deactivated" not in refused.get_data(as_text=True)
+
+
+def test_user_list_reads_one_page_of_rows_from_the_database(app, client, admin):
+    _add_people(app, 300)
+    statements = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert client.get("/operator/users?page=4").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    listing = [s for s in statements if "FROM user_account" in s and "count(" not in s.lower()]
+    assert any("LIMIT" in s and "OFFSET" in s for s in listing), listing
