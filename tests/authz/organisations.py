@@ -58,7 +58,9 @@ def placeholders(app) -> dict:
             None,
             now,
         )
-        other = db.session.scalar(db.select(Organisation).where(Organisation.name == "Other Org"))
+        other = db.session.scalar(
+            db.select(Organisation).where(Organisation.name == "Other Org")
+        ) or operations.create_organisation("Other Org", ["other.example"], now=now)
         other_member = account_operations.create_user(
             OTHER_MEMBER, "Oscar Member", PASSWORD, "customer"
         )
@@ -78,6 +80,7 @@ def placeholders(app) -> dict:
             "subscription_id": subscription.id,
             "other_member_id": other_member.id,
             "join_request_id": join_request.id,
+            "other_id": other.id,
             "org_invite_token": tokens.organisation_invite_token(
                 organisation.id, "newcomer@matrix.example", "member"
             ),
@@ -106,7 +109,23 @@ def placeholders(app) -> dict:
             db.session.commit()
             return user.id
 
-    return {**ids, "fresh_contact_id": fresh_contact, "fresh_org_member_id": fresh_member}
+    def fresh_other_member() -> int:
+        """A new member of Other Org, for its admin's request that removes a member."""
+        with app.app_context():
+            user = account_operations.create_user(
+                f"leaver{next(numbers)}@other.example", "Lou Leaver", PASSWORD, "customer"
+            )
+            organisation = db.session.get(Organisation, ids["other_id"])
+            operations.add_member(organisation, user, "member", None, utcnow())
+            db.session.commit()
+            return user.id
+
+    return {
+        **ids,
+        "fresh_contact_id": fresh_contact,
+        "fresh_org_member_id": fresh_member,
+        "fresh_other_member_id": fresh_other_member,
+    }
 
 
 def organisation_admin(app) -> str:
