@@ -28,7 +28,7 @@ bp.add_url_rule(f"{SUBSCRIPTION}/contacts", view_func=views.contact_add, methods
 bp.add_url_rule(
     f"{SUBSCRIPTION}/contacts/<int:user_id>/remove",
     view_func=views.contact_remove,
-    methods=["POST"],
+    methods=BOTH,
 )
 bp.add_url_rule(f"{SUBSCRIPTION}/renew", view_func=views.subscription_renew, methods=["POST"])
 

@@ -304,14 +304,24 @@ def contact_add(subscription_id: int):
 
 @operator_required
 def contact_remove(subscription_id: int, user_id: int):
-    """Take a named contact off the subscription."""
+    """Ask to confirm, then take a named contact off the subscription."""
     subscription = _subscription(subscription_id)
     contact = next((c for c in subscription.contacts if c.user_id == user_id), None)
     contact is not None or abort(404)
-    ConfirmForm().validate_on_submit() or abort(400)
+    form = ConfirmForm()
+    back = url_for("customers.subscription_edit", subscription_id=subscription.id)
+    if not form.validate_on_submit():
+        page = render_template(
+            "customers/contact_remove.html",
+            subscription=subscription,
+            user=contact.user,
+            form=form,
+            back=back,
+        )
+        return page, _status(form)
     subscriptions.remove_contact(subscription, contact.user, current_user, utcnow())
     flash(f"{contact.user.name} is no longer a named contact.", "success")
-    return redirect(url_for("customers.subscription_edit", subscription_id=subscription.id))
+    return redirect(back)
 
 
 @operator_required

@@ -177,6 +177,8 @@ def test_staff_add_and_remove_named_contacts_within_the_limit(app, world, client
     url = f"/operator/subscriptions/{subscription_id}"
     full = auth.post(f"{url}/contacts", {"user_id": bob})
     assert full.status_code == 400 and "Gold allows 1 named contact;" in text(full)
+    confirm = client.get(f"{url}/contacts/{ann}/remove")
+    assert "Remove Ann as named contact?" in text(confirm)
     assert auth.post(f"{url}/contacts/{ann}/remove").status_code == 302
     assert auth.post(f"{url}/contacts", {"user_id": bob}).status_code == 302
     with app.app_context():
