@@ -5,6 +5,7 @@ from sqlalchemy import func
 from catalog.accounts.cli import ensure_demo_users
 from catalog.accounts.models import Organisation
 from catalog.accounts.models import User
+from catalog.cli import one_line_each
 from catalog.extensions import db
 from catalog.support.demo import ORGANISATIONS
 from catalog.support.demo import ensure_demo_support
@@ -43,3 +44,14 @@ def test_demo_organisations_have_an_admin_domains_and_a_subscription_and_run_twi
             assert sorted(c.user.email for c in subscription.contacts) == values["contacts"]
         # Named through the operation, so every contact's naming is logged.
         assert first[3] == sum(len(values["contacts"]) for values in ORGANISATIONS)
+
+
+def test_demo_logins_name_each_address_once_with_its_organisation_role(app):
+    with app.app_context():
+        logins = one_line_each(ensure_demo_users() + ensure_demo_support())
+        emails = [email for email, _ in logins]
+        assert len(emails) == len(set(emails))
+        assert dict(logins)["customer@example.com"].startswith(
+            "organisation admin of Example Customer Ltd"
+        )
+        assert emails[:3] == ["admin@example.com", "staff@example.com", "customer@example.com"]
