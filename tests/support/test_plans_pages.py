@@ -1,5 +1,6 @@
 """The admin's plan pages: create, edit, retire, delete; every refusal keeps what was typed."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -332,3 +333,17 @@ def test_demo_plans_are_made_through_create_plan_and_loading_twice_adds_none(app
         assert made == ["level-1", "level-2", "level-3", "basic"]
         assert first == second
         assert db.session.scalar(db.select(db.func.count(Plan.id))) == 4
+
+
+def test_the_price_is_a_text_box_so_a_comma_is_refused_not_read_as_thousands(
+    app, auth, client, world
+):
+    auth.login(world["admin"])
+    page = client.get("/operator/plans/new").get_data(as_text=True)
+    [price_input] = re.findall(r'<input[^>]*name="price"[^>]*>', page)
+    assert 'type="text"' in price_input and 'inputmode="decimal"' in price_input
+    response = auth.post("/operator/plans/new", plan_form(price="12,50"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert forms.PRICE_MESSAGE in html and 'value="12,50"' in html
+    assert _plan_count(app) == 0

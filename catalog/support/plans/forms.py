@@ -77,6 +77,15 @@ class MultiCheckboxField(SelectMultipleField):
 class PriceField(DecimalField):
     """An amount of money: a finite Decimal with at most two decimals (never a float)."""
 
+    # A text box: Chromium's number box reads "12,50" as 1250 and sends "abc" as empty,
+    # so the price would change or vanish without a word; here the form sees what was typed.
+    widget = widgets.TextInput()
+
+    def __init__(self, *args, **kwargs):
+        """The field, with the phone's decimal keypad."""
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
+
     def process_formdata(self, valuelist):
         """Parse, refusing text, NaN, infinities and fractions of a cent."""
         try:
