@@ -347,3 +347,9 @@ def test_the_price_is_a_text_box_so_a_comma_is_refused_not_read_as_thousands(
     assert response.status_code == 400
     assert forms.PRICE_MESSAGE in html and 'value="12,50"' in html
     assert _plan_count(app) == 0
+
+
+def test_a_price_in_words_is_explained_once_not_twice(app, auth, world):
+    auth.login(world["admin"])
+    html = auth.post("/operator/plans/new", plan_form(price="abc")).get_data(as_text=True)
+    assert html.count(forms.PRICE_MESSAGE) == 1
