@@ -248,6 +248,7 @@ def test_a_plan_in_use_cannot_be_deleted_only_retired(app, auth, world):
     auth.login(world["admin"])
     page = auth._client.get("/operator/plans/level-2").get_data(as_text=True)
     assert "in use by 1 subscription" in page
+    assert "Delete this plan</button>" not in page
     response = auth.post("/operator/plans/level-2/delete", {"confirm": "y"})
     assert response.status_code == 400
     assert "in use by 1 subscription — retire it instead" in response.get_data(as_text=True)
