@@ -1,6 +1,8 @@
 """Request handlers of the operator's organisation pages: organisations, members, invitations,
 subscriptions and their named contacts (staff and admin)."""
 
+from zoneinfo import ZoneInfo
+
 from flask import abort
 from flask import flash
 from flask import redirect
@@ -26,6 +28,7 @@ from catalog.customers.forms import SubscriptionForm
 from catalog.customers.forms import as_choices
 from catalog.customers.operations import OrganisationError
 from catalog.db import utcnow
+from catalog.support.planrequests.views import year_later
 from catalog.support.plans import subscriptions
 from catalog.support.plans.entitlement import local_day
 from catalog.support.plans.subscriptions import SubscriptionError
@@ -212,6 +215,10 @@ def subscription_new(organisation_id: int):
     organisation = _organisation(organisation_id)
     form = SubscriptionForm()
     _subscription_form_choices(form, organisation)
+    if not form.is_submitted():
+        # Like accepting a plan request: from today where the organisation is, for a year.
+        today = utcnow().astimezone(ZoneInfo(organisation.timezone)).date()
+        form.starts_on.data, form.ends_on.data = today, year_later(today)
     if form.is_submitted() and (replay := formtokens.replayed(form)):
         return replay
     if not form.validate_on_submit():

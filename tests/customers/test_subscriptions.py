@@ -1,13 +1,17 @@
 """Subscriptions on the operator's pages: period, plan, named contacts, renewal, usage."""
 
+import re
 from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from catalog.accounts.models import Organisation
 from catalog.accounts.models import User
 from catalog.customers.queries import usage_history
 from catalog.extensions import db
+from catalog.support.planrequests.views import year_later
 from catalog.support.plans.models import NamedContactChange
 from catalog.support.plans.models import Subscription
 from catalog.support.tickets.models import Ticket
@@ -232,3 +236,18 @@ def test_a_lapsed_subscriptions_usage_starts_from_its_last_month(app, world):
         rows = usage_history(db.session.get(Subscription, subscription_id), datetime.now(UTC))
     assert [row.month for row in rows] == ["2025-03", "2025-02", "2025-01"]
     assert not any(row.current for row in rows)
+
+
+def test_a_new_subscription_starts_today_in_the_organisations_zone_for_a_year(
+    app, world, client, auth
+):
+    organisation_id = make_organisation(app, members=MEMBERS)
+    make_plan(app)
+    with app.app_context():
+        db.session.get(Organisation, organisation_id).timezone = "Pacific/Kiritimati"
+        db.session.commit()
+    auth.login(world["staff"])
+    page = text(client.get(f"/operator/organisations/{organisation_id}/subscriptions/new"))
+    today = datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    assert re.search(rf'name="starts_on"[^>]*value="{today.isoformat()}"', page)
+    assert re.search(rf'name="ends_on"[^>]*value="{year_later(today).isoformat()}"', page)
