@@ -20,6 +20,7 @@ from catalog import unitofwork
 from catalog.accounts import operations as account_operations
 from catalog.accounts import tokens
 from catalog.accounts.access import roles_required
+from catalog.accounts.access import verified_required
 from catalog.accounts.models import CUSTOMER
 from catalog.accounts.models import ORGANISATION_ROLES
 from catalog.customers import operations
@@ -164,8 +165,13 @@ def ask_to_join():
 
 
 @organisation_admin_required
+@verified_required
 def my_invite():
-    """Invite someone to the admin's organisation (a letter through the outbox)."""
+    """Invite someone to the admin's organisation (a letter through the outbox).
+
+    Only from a confirmed address: anyone may sign up and found an organisation of any name, and
+    the catalog must not mail strangers on behalf of an address nobody has proved.
+    """
     form = InviteMemberForm()
     if not form.validate_on_submit():
         return _organisation_page(400, invite_form=form)

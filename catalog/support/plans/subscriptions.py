@@ -102,6 +102,7 @@ def add_contact(subscription: Subscription, user, actor, now: datetime) -> Named
     """Name a member of the organisation as a support contact, within the plan's limit."""
     if user.organisation_id != subscription.organisation_id or user.role != "customer":
         raise SubscriptionError("user_id", f"{user.name} is not a member of this organisation.")
+    _lock(subscription)
     if any(contact.user_id == user.id for contact in subscription.contacts):
         raise SubscriptionError("user_id", f"{user.name} is already a named contact.")
     if problem := contact_limit_problem(subscription):
@@ -111,6 +112,18 @@ def add_contact(subscription: Subscription, user, actor, now: datetime) -> Named
     _log(subscription, user, "added", actor, now)
     db.session.flush()
     return contact
+
+
+def _lock(subscription: Subscription) -> None:
+    """Lock the subscription's row until the transaction ends and reload its contacts.
+
+    Two requests naming a contact at the same moment then take turns, and the second counts the
+    first one's contact against the plan's limit (or finds the renewal it already made).
+    """
+    db.session.execute(
+        select(Subscription.id).where(Subscription.id == subscription.id).with_for_update()
+    )
+    db.session.expire(subscription, ["contacts"])
 
 
 def remove_contact(subscription: Subscription, user, actor, now: datetime) -> None:
@@ -146,6 +159,7 @@ def renew(subscription: Subscription, actor, now: datetime) -> Subscription:
     """The next period of a subscription: same plan, length, environments and contacts."""
     if subscription.ends_on is None:
         raise SubscriptionError("ends_on", "A subscription without an end date needs no renewal.")
+    _lock(subscription)
     following = db.session.scalar(
         select(Subscription).where(Subscription.renews_id == subscription.id)
     )
