@@ -65,6 +65,7 @@ class Defaults:
     RATELIMIT_LOGIN = "10 per minute; 60 per hour"
     RATELIMIT_SIGN_UP = "5 per minute; 30 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per minute; 30 per hour"
+    RATELIMIT_INVITATIONS = "10 per minute; 100 per hour"
     RATELIMIT_TICKETS = "10 per minute; 60 per hour"
     RATELIMIT_SEARCH = "60 per minute"
     RATELIMIT_API = "300 per minute"

@@ -30,6 +30,8 @@ FORM_LIMITS = {
     "accounts.sign_up": "RATELIMIT_SIGN_UP",
     "accounts.reset_request": "RATELIMIT_PASSWORD_RESET",
     "accounts.resend_verification": "RATELIMIT_SIGN_UP",
+    # An organisation admin is any confirmed sign-up: their invitations mail strangers.
+    "customers.my_invite": "RATELIMIT_INVITATIONS",
 }
 # The wizard posts every step to one URL; only the last step creates a ticket.
 TICKET_ENDPOINT = "support.new_request"

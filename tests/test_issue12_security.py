@@ -13,6 +13,8 @@ from catalog.support.plans.models import NamedContact
 from catalog.support.plans.models import Subscription
 from catalog.support.plans.subscriptions import SubscriptionError
 from tests.conftest import PASSWORD
+from tests.conftest import AuthActions
+from tests.conftest import make_app
 from tests.customers.conftest import letters
 from tests.customers.conftest import make_organisation
 from tests.customers.conftest import make_plan
@@ -112,3 +114,27 @@ def test_an_unconfirmed_founder_cannot_mail_invitations(app, client, auth):
     assert response.status_code == 403
     assert "confirm" in response.get_data(as_text=True).lower()
     assert letters(app, "invitation") == []
+
+
+def test_an_organisation_admins_invitations_are_rate_limited(tmp_path, database_url):
+    """A confirmed throwaway address still cannot make the catalog mail strangers in bulk."""
+    app = make_app(
+        tmp_path, database_url, RATELIMIT_ENABLED=True, RATELIMIT_INVITATIONS="2 per minute"
+    )
+    try:
+        make_organisation(app, members=[("boss@acme.example", "admin")])
+        client = app.test_client()
+        auth = AuthActions(client)
+        auth.login("boss@acme.example")
+        statuses = [
+            auth.post(
+                "/account/organisation/invite",
+                {"email": f"stranger{number}@elsewhere.example", "role": "member"},
+            ).status_code
+            for number in range(3)
+        ]
+        assert statuses == [302, 302, 429]
+        assert len(letters(app, "invitation")) == 2
+    finally:
+        with app.app_context():
+            db.engine.dispose()
