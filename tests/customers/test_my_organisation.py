@@ -150,3 +150,13 @@ def test_a_customer_in_no_organisation_gets_not_found_and_staff_forbidden(app, w
     auth.logout()
     auth.login(world["staff"])
     assert client.get("/account/organisation").status_code == 403
+
+
+def test_an_organisation_without_a_subscription_is_led_to_the_plan_comparison(
+    app, world, client, auth
+):
+    make_organisation(app, "Acme", ["acme.example"], [(ADMIN, "admin")])
+    auth.login(ADMIN)
+    page = text(client.get("/account/organisation"))
+    assert "has no support subscription yet" in page
+    assert '<a href="/plans">Compare the support plans</a>' in page
