@@ -6,19 +6,24 @@ from datetime import date
 
 import pytest
 
+from catalog.accounts.models import Organisation
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.support.plans import subscriptions
 from catalog.support.plans.models import NamedContact
 from catalog.support.plans.models import Subscription
+from catalog.support.plans.models import SubscriptionRequest
 from catalog.support.plans.subscriptions import SubscriptionError
+from tests.authz.requests import make_request
 from tests.conftest import PASSWORD
 from tests.conftest import AuthActions
 from tests.conftest import make_app
+from tests.conftest import make_user
 from tests.customers.conftest import letters
 from tests.customers.conftest import make_organisation
 from tests.customers.conftest import make_plan
 from tests.customers.conftest import make_subscription
+from tests.customers.conftest import text
 from tests.customers.conftest import user_by_email
 from tests.customers.conftest import user_id
 
@@ -138,3 +143,25 @@ def test_an_organisation_admins_invitations_are_rate_limited(tmp_path, database_
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_accepting_a_plan_request_makes_no_second_organisation_on_a_claimed_domain(
+    app, world, client, auth
+):
+    """Someone who signed up on Acme's domain joins Acme only if its admins approve: a plan
+    request must not give them an organisation (and professional support) of their own."""
+    make_organisation(app, members=[("boss@acme.example", "admin")])
+    make_user(app, "outsider@acme.example")
+    plan_id = make_plan(app)
+    request_id = make_request(app, email="outsider@acme.example", plan_id=plan_id)
+    auth.login(world["staff"])
+    response = auth.post(
+        f"/operator/plan-requests/{request_id}/accept",
+        {"starts_on": "2030-01-01", "ends_on": "2030-12-31", "environments": "1"},
+    )
+    assert response.status_code == 400
+    assert "ask to join Acme" in text(response)
+    with app.app_context():
+        assert user_by_email("outsider@acme.example").organisation_id is None
+        assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 1
+        assert db.session.get(SubscriptionRequest, request_id).status == "pending"

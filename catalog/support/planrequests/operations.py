@@ -11,8 +11,10 @@ from datetime import datetime
 from sqlalchemy import update
 
 from catalog.accounts.models import ORGANISATION_ADMIN
+from catalog.customers.operations import OrganisationError
 from catalog.customers.operations import add_member
 from catalog.customers.operations import create_organisation
+from catalog.customers.queries import organisation_for_address
 from catalog.extensions import db
 from catalog.links import external_url
 from catalog.support.plans.models import Plan
@@ -87,6 +89,7 @@ def accept(
     user = request.user
     organisation = user.organisation
     if organisation is None:
+        _refuse_claimed_domain(user)
         organisation = create_organisation(request.organisation_name or user.name, now=now)
         add_member(organisation, user, ORGANISATION_ADMIN, actor, now)
     subscription = create_subscription(
@@ -106,6 +109,18 @@ def accept(
         now,
     )
     return subscription
+
+
+def _refuse_claimed_domain(user) -> None:
+    """An address on an organisation's domain joins that one when its admins approve; a plan
+    request must not found a second organisation around that approval."""
+    claimed = organisation_for_address(user.email)
+    if claimed is not None:
+        raise OrganisationError(
+            "organisation",
+            f"{user.email} is on {claimed.name}'s e-mail domain: they ask to join {claimed.name} "
+            f"on their organisation page (its admins approve), then {claimed.name} gets the plan.",
+        )
 
 
 def decline(request: SubscriptionRequest, reason: str, actor, now: datetime) -> None:
