@@ -165,3 +165,26 @@ def test_accepting_a_plan_request_makes_no_second_organisation_on_a_claimed_doma
         assert user_by_email("outsider@acme.example").organisation_id is None
         assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 1
         assert db.session.get(SubscriptionRequest, request_id).status == "pending"
+
+
+def test_a_members_plan_request_cannot_displace_the_organisations_running_subscription(
+    app, world, client, auth
+):
+    """A plain member's request, accepted, would start a second subscription that wins as the
+    current one: the named contacts the admins chose would lose professional support."""
+    gold = make_plan(app, "gold")
+    organisation_id = make_organisation(
+        app, members=[("boss@acme.example", "admin"), ("plain@acme.example", "member")]
+    )
+    make_subscription(app, organisation_id, gold, date(2026, 1, 1), None, ["boss@acme.example"])
+    request_id = make_request(app, email="plain@acme.example", plan_id=make_plan(app, "bronze"))
+    auth.login(world["staff"])
+    response = auth.post(
+        f"/operator/plan-requests/{request_id}/accept",
+        {"starts_on": "2030-01-01", "ends_on": "2030-12-31", "environments": "1"},
+    )
+    assert response.status_code == 400
+    assert "already subscribed to Gold" in text(response)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Subscription.id))) == 1
+        assert db.session.get(SubscriptionRequest, request_id).status == "pending"

@@ -17,8 +17,10 @@ from catalog.customers.operations import create_organisation
 from catalog.customers.queries import organisation_for_address
 from catalog.extensions import db
 from catalog.links import external_url
+from catalog.support.planrequests import queries
 from catalog.support.plans.models import Plan
 from catalog.support.plans.models import SubscriptionRequest
+from catalog.support.plans.subscriptions import SubscriptionError
 from catalog.support.plans.subscriptions import create_subscription
 from catalog.ticketmail.letters import queue_letter
 
@@ -92,6 +94,8 @@ def accept(
         _refuse_claimed_domain(user)
         organisation = create_organisation(request.organisation_name or user.name, now=now)
         add_member(organisation, user, ORGANISATION_ADMIN, actor, now)
+    else:
+        _refuse_overlap(organisation, starts_on, ends_on)
     subscription = create_subscription(
         organisation, request.plan, starts_on, ends_on, environments, [user], actor, now
     )
@@ -120,6 +124,20 @@ def _refuse_claimed_domain(user) -> None:
             "organisation",
             f"{user.email} is on {claimed.name}'s e-mail domain: they ask to join {claimed.name} "
             f"on their organisation page (its admins approve), then {claimed.name} gets the plan.",
+        )
+
+
+def _refuse_overlap(organisation, starts_on: date, ends_on: date | None) -> None:
+    """A second subscription for the same days would become the current one and leave the named
+    contacts the organisation's admins chose without professional support."""
+    running = queries.overlapping_subscription(organisation.id, starts_on, ends_on)
+    if running is not None:
+        until = f"to {running.ends_on.isoformat()}" if running.ends_on else "with no end"
+        raise SubscriptionError(
+            "starts_on",
+            f"{organisation.name} is already subscribed to {running.plan.name} from "
+            f"{running.starts_on.isoformat()} {until}: change that subscription instead, or "
+            "start this one after it ends.",
         )
 
 

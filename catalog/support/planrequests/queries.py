@@ -134,3 +134,15 @@ def admin_names(organisation_id: int) -> list[str]:
         .limit(MAX_NAMES)
     )
     return list(db.session.scalars(statement))
+
+
+def overlapping_subscription(organisation_id: int, starts_on, ends_on) -> Subscription | None:
+    """A subscription of the organisation that covers any day from ``starts_on`` to
+    ``ends_on`` (None: no end), or None."""
+    statement = select(Subscription).where(
+        Subscription.organisation_id == organisation_id,
+        or_(Subscription.ends_on.is_(None), Subscription.ends_on >= starts_on),
+    )
+    if ends_on is not None:
+        statement = statement.where(Subscription.starts_on <= ends_on)
+    return db.session.scalars(statement.order_by(Subscription.starts_on).limit(1)).first()
