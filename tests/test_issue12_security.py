@@ -188,3 +188,26 @@ def test_a_members_plan_request_cannot_displace_the_organisations_running_subscr
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Subscription.id))) == 1
         assert db.session.get(SubscriptionRequest, request_id).status == "pending"
+
+
+def test_a_customer_made_staff_leaves_their_organisation_and_its_named_contacts(
+    app, world, client, auth
+):
+    """Only customers belong to organisations: a former organisation admin made staff must not
+    keep the admin role (back as a customer, they would be one again) nor a contact's place."""
+    plan_id = make_plan(app)
+    organisation_id = make_organisation(
+        app, members=[("boss@acme.example", "admin"), ("deputy@acme.example", "admin")]
+    )
+    make_subscription(app, organisation_id, plan_id, date(2026, 1, 1), None, ["boss@acme.example"])
+    auth.login(world["admin"])
+    response = auth.post(
+        f"/operator/users/{user_id(app, 'boss@acme.example')}",
+        {"role": "staff", "vendor_id": "0", "active": "y"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        user = user_by_email("boss@acme.example")
+        assert user.role == "staff" and user.organisation_id is None
+        assert not user.is_organisation_admin
+        assert db.session.scalar(db.select(db.func.count(NamedContact.id))) == 0

@@ -14,8 +14,10 @@ from catalog.accounts import operations as account_operations
 from catalog.accounts import tokens
 from catalog.accounts.access import admin_required
 from catalog.accounts.access import operator_required
+from catalog.accounts.models import CUSTOMER
 from catalog.accounts.models import ROLES
 from catalog.accounts.models import User
+from catalog.customers import operations as customer_operations
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.inputguard import page_number
@@ -282,6 +284,9 @@ def user_edit(user_id: int):
         return render_template("operator/user.html", form=form, user=user), _status(form)
     before = (user.role, user.vendor_id, user.active)
     account_operations.set_role(user, form.role.data, db.session.get(Vendor, form.vendor_id.data))
+    if user.role != CUSTOMER and user.organisation is not None:
+        # Only customers belong to organisations: no admin role or contact's place kept.
+        customer_operations.remove_member(user.organisation, user, current_user, utcnow())
     account_operations.set_active(user, form.active.data)
     flash(_what_changed(user, before), "success")
     return redirect(url_for("operator.users"))
