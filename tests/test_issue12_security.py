@@ -17,6 +17,8 @@ from catalog.support.plans.subscriptions import SubscriptionError
 from tests.authz.requests import make_request
 from tests.conftest import PASSWORD
 from tests.conftest import AuthActions
+from tests.conftest import add_apps
+from tests.conftest import app_record
 from tests.conftest import make_app
 from tests.conftest import make_user
 from tests.customers.conftest import letters
@@ -211,3 +213,13 @@ def test_a_customer_made_staff_leaves_their_organisation_and_its_named_contacts(
         assert user.role == "staff" and user.organisation_id is None
         assert not user.is_organisation_admin
         assert db.session.scalar(db.select(db.func.count(NamedContact.id))) == 0
+
+
+def test_a_preview_of_an_unpublished_app_is_kept_out_of_shared_caches(app, world, client, auth):
+    """The page shows what only staff and the vendor may see: no proxy may keep it for others."""
+    add_apps(app, app_record("secret-app", published=False))
+    auth.login(world["staff"])
+    for path in ("/apps/secret-app", "/apps/secret-app/history"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "private, no-store"

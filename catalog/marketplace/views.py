@@ -76,10 +76,11 @@ def _app_or_preview(slug: str):
 
 
 def _not_indexed(page: str, preview: bool):
-    """The page; a preview also tells search engines to stay away."""
+    """The page; a preview also tells search engines and shared caches to stay away."""
     response = Response(page)
     if preview:
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
