@@ -524,3 +524,22 @@ def test_a_year_from_a_day_ends_the_day_before_its_anniversary():
     assert year_later(date(2026, 3, 4)) == date(2027, 3, 3)
     assert year_later(date(2028, 2, 29)) == date(2029, 2, 27)
     assert year_later(date(2026, 1, 1)) == date(2026, 12, 31)
+
+
+def test_the_queue_says_how_long_a_request_has_waited_in_words(app, client, auth, plans):
+    fresh = _request_as_customer(auth, client)
+    auth.login("customer@example.com")
+    _ask(auth, client, "level-3", organisation_name="Acme Ltd")
+    auth.logout()
+    with app.app_context():
+        older = db.session.scalar(
+            db.select(SubscriptionRequest).where(SubscriptionRequest.id != int(fresh))
+        )
+        older.created_at = datetime.now(UTC) - timedelta(days=3, hours=1)
+        db.session.commit()
+    auth.login("staff@example.com")
+    queue = client.get("/operator/plan-requests").get_data(as_text=True)
+    assert "(less than a day ago)" in queue and "(3 days ago)" in queue
+    assert " d ago" not in queue
+    detail = client.get(f"/operator/plan-requests/{fresh}").get_data(as_text=True)
+    assert "(less than a day ago)" in detail
