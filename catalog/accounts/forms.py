@@ -13,6 +13,7 @@ from wtforms.validators import Length
 from wtforms.validators import ValidationError
 
 from catalog.accounts.models import User
+from catalog.customers import queries as customer_queries
 from catalog.extensions import db
 from catalog.formtools import MaxChars
 from catalog.formtools import lower
@@ -79,10 +80,21 @@ class SignUpForm(FlaskForm):
     organisation = StringField(
         "Organisation",
         filters=[strip],
-        description="The company or team you get support for.",
-        validators=[required("Name your organisation."), MaxChars(120)],
+        description="The company or team you get support for. Leave it empty when your "
+        "organisation already uses the catalog with your e-mail domain.",
+        validators=[MaxChars(120)],
     )
     password, confirm = new_password_fields()
+
+    def validate_organisation(self, field):
+        """Needed unless the address's domain belongs to an organisation (then it goes unused:
+        the customer asks to join that one)."""
+        if (
+            not field.data
+            and customer_queries.organisation_for_address(self.email.data or "") is None
+        ):
+            raise ValidationError("Name your organisation.")
+
     # No "address taken" error: the answer must not reveal which addresses have accounts (the
     # view mails the owner instead).
 

@@ -106,3 +106,16 @@ def test_sign_up_on_an_unknown_domain_still_creates_the_organisation_it_names(
     assert _organisation_names(app) == ["Acme", "Fresh Ideas"]
     with app.app_context():
         assert user_by_email("solo@fresh.example").is_organisation_admin
+
+
+def test_sign_up_on_a_known_domain_needs_no_organisation_name_but_elsewhere_it_does(
+    app, world, client, auth
+):
+    make_organisation(app, "Acme", ["acme.example"], [(ADMIN, "admin")])
+    known = _sign_up(auth, "ann@acme.example", organisation="")
+    assert "Addresses at acme.example belong to an organisation" in text(known)
+    with app.app_context():
+        assert user_by_email("ann@acme.example").organisation_id is None
+    unknown = _sign_up(auth, "solo@fresh.example", organisation="")
+    assert unknown.status_code == 400 and "Name your organisation." in text(unknown)
+    assert _organisation_names(app) == ["Acme"]
