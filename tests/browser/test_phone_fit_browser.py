@@ -1,0 +1,30 @@
+"""Issue 12's pages on a 390 px phone: the page itself never scrolls sideways (wide tables
+scroll in their own box)."""
+
+from catalog.extensions import db
+from catalog.support.demo import ensure_plans
+from tests.browser.test_wizard_browser import log_in
+from tests.conftest import make_user
+
+
+def _page_width(phone) -> int:
+    """How wide the page is, in CSS pixels (390 when nothing sticks out)."""
+    return phone.evaluate("document.documentElement.scrollWidth")
+
+
+def test_the_plan_comparison_with_request_buttons_fits_a_phone(app, world, live_server, phone):
+    with app.app_context():
+        ensure_plans()
+        db.session.commit()
+    log_in(phone, live_server, world["customer"])
+    phone.goto(f"{live_server}/plans")
+    assert phone.get_by_role("link", name="Request Level 3").count() == 1
+    assert _page_width(phone) == 390
+
+
+def test_a_user_page_with_a_long_address_fits_a_phone(app, world, live_server, phone):
+    user_id = make_user(app, "someone.with.a.long.name@a-rather-long-domain.example")
+    log_in(phone, live_server, world["admin"])
+    phone.goto(f"{live_server}/operator/users/{user_id}")
+    assert "a-rather-long-domain.example" in phone.locator("h1").inner_text()
+    assert _page_width(phone) == 390
