@@ -1,5 +1,6 @@
 """Validators and filters shared by every feature's forms, with messages a person understands."""
 
+from wtforms import IntegerField
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
@@ -52,3 +53,24 @@ def required(message: str):
 
     check.field_flags = {"required": True}
     return check
+
+
+# Far above any count a form asks for, far below what a float holds.
+MAX_WHOLE_NUMBER = 10**15
+
+
+class WholeNumberField(IntegerField):
+    """A whole number; one too long to compare is refused like a word (WTForms' NumberRange
+    turns a number of over 308 digits into a float: an OverflowError, a 500)."""
+
+    message = "Enter a whole number, such as 5."
+
+    def process_formdata(self, valuelist):
+        """Parse the number, or explain what is expected."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.message) from None
+        if self.data is not None and abs(self.data) > MAX_WHOLE_NUMBER:
+            self.data = None
+            raise ValueError(self.message)

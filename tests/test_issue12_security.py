@@ -15,6 +15,7 @@ from catalog.support.plans.models import Subscription
 from catalog.support.plans.models import SubscriptionRequest
 from catalog.support.plans.subscriptions import SubscriptionError
 from tests.authz.requests import make_request
+from tests.conftest import APP_A
 from tests.conftest import PASSWORD
 from tests.conftest import AuthActions
 from tests.conftest import add_apps
@@ -223,3 +224,64 @@ def test_a_preview_of_an_unpublished_app_is_kept_out_of_shared_caches(app, world
         response = client.get(path)
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "private, no-store"
+
+
+HUGE = "9" * 400  # more digits than a float holds: WTForms' NumberRange raised OverflowError
+
+
+def test_a_number_of_four_hundred_digits_is_refused_not_a_500(app, world, client, auth):
+    plan_id = make_plan(app)
+    organisation_id = make_organisation(app, members=[("boss@acme.example", "admin")])
+    subscription_id = make_subscription(
+        app, organisation_id, plan_id, date(2026, 1, 1), None, ["boss@acme.example"]
+    )
+    request_id = make_request(app, plan_id=plan_id)
+    auth.login(world["admin"])
+    posts = {
+        f"/operator/subscriptions/{subscription_id}": {"environments": HUGE},
+        f"/operator/organisations/{organisation_id}/subscriptions/new": {
+            "plan_id": str(plan_id),
+            "starts_on": "2030-01-01",
+            "environments": HUGE,
+        },
+        f"/operator/plan-requests/{request_id}/accept": {
+            "starts_on": "2030-01-01",
+            "environments": HUGE,
+        },
+        "/operator/plans/new": {"name": "Huge", "named_contacts": HUGE},
+        "/operator/plans/gold": {"name": "Gold", "incidents_per_month": HUGE},
+    }
+    for url, data in posts.items():
+        response = auth.post(url, data)
+        assert response.status_code == 400, url
+    auth.logout()
+    auth.login(world["isv_a"])
+    response = auth.post(f"/isv/apps/{APP_A}", {"name": "Mail Shield", "response_1": HUGE})
+    assert response.status_code == 400
+
+
+def test_a_member_or_plan_id_beyond_any_row_is_refused_not_a_500(app, world, client, auth):
+    """Menus of members and plans take any number (the view checks it): one beyond a 32-bit id
+    reached the driver (OverflowError on SQLite, "out of range" on PostgreSQL)."""
+    plan_id = make_plan(app)
+    organisation_id = make_organisation(app, members=[("boss@acme.example", "admin")])
+    subscription_id = make_subscription(
+        app, organisation_id, plan_id, date(2026, 1, 1), None, ["boss@acme.example"]
+    )
+    huge = "9" * 20
+    auth.login(world["staff"])
+    posts = {
+        f"/operator/subscriptions/{subscription_id}/contacts": {"user_id": huge},
+        f"/operator/organisations/{organisation_id}/subscriptions/new": {
+            "plan_id": huge,
+            "starts_on": "2030-01-01",
+            "environments": "1",
+        },
+    }
+    for url, data in posts.items():
+        assert auth.post(url, data).status_code in (400, 404), url
+    auth.logout()
+    auth.login("boss@acme.example")
+    for data in ({"leaving": "0", "user_id": huge}, {"leaving": huge, "user_id": "1"}):
+        response = auth.post("/account/organisation/contacts/swap", data)
+        assert response.status_code in (400, 404)

@@ -2,7 +2,6 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField
-from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms import SelectMultipleField
 from wtforms import StringField
@@ -19,6 +18,7 @@ from catalog.customers.domains import MAX_DOMAINS
 from catalog.customers.domains import parse_domains
 from catalog.formtokens import submission_field
 from catalog.formtools import MaxChars
+from catalog.formtools import WholeNumberField
 from catalog.formtools import required
 from catalog.formtools import strip
 from catalog.marketplace.calendars import is_known_zone
@@ -113,9 +113,9 @@ def ends_on_field() -> DateField:
     )
 
 
-def environments_field() -> IntegerField:
+def environments_field() -> WholeNumberField:
     """How many environments a subscription covers."""
-    return IntegerField(
+    return WholeNumberField(
         "Environments covered",
         default=1,
         validators=[

@@ -17,6 +17,7 @@ from catalog.accounts.models import Organisation
 from catalog.accounts.models import User
 from catalog.customers.domains import email_domain
 from catalog.extensions import db
+from catalog.inputguard import MAX_ID
 from catalog.inputguard import page_number
 from catalog.pagination import Page
 from catalog.support.plans.entitlement import current_subscription
@@ -86,7 +87,8 @@ def members(organisation_id: int, q: str, page: str | None) -> Page:
 
 def member(organisation: Organisation, user_id: int) -> User | None:
     """A member of this organisation by id (None for anyone else)."""
-    user = db.session.get(User, user_id)
+    # Menus post any number; one beyond an id column would reach the driver (a 500).
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
     if user is None or user.organisation_id != organisation.id:
         return None
     return user
@@ -153,7 +155,7 @@ def plan_choices() -> list[tuple[int, str]]:
 
 def plan(plan_id: int | None) -> Plan | None:
     """A plan by id."""
-    return db.session.get(Plan, plan_id) if plan_id else None
+    return db.session.get(Plan, plan_id) if plan_id and 0 < plan_id <= MAX_ID else None
 
 
 def contact_changes(subscription: Subscription) -> list[NamedContactChange]:

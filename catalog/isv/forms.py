@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 from wtforms import BooleanField
 from wtforms import EmailField
-from wtforms import IntegerField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms import TextAreaField
@@ -20,6 +19,7 @@ from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
 from catalog.formtools import MaxChars
+from catalog.formtools import WholeNumberField
 from catalog.formtools import required
 from catalog.formtools import strip
 from catalog.formtools import web_address
@@ -40,17 +40,10 @@ MAX_MINUTES = MAX_TARGET_MINUTES
 MAX_LANGUAGES = 20
 
 
-class MinutesField(IntegerField):
+class MinutesField(WholeNumberField):
     """A whole number of minutes, with a message a person understands."""
 
-    def process_formdata(self, valuelist):
-        """Parse the number, or explain what is expected."""
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(
-                "Enter a whole number of minutes, such as 240 for four hours."
-            ) from None
+    message = "Enter a whole number of minutes, such as 240 for four hours."
 
 
 def _minutes_field(severity: str):

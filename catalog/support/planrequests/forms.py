@@ -3,7 +3,6 @@
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms import HiddenField
-from wtforms import IntegerField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import NumberRange
@@ -13,6 +12,7 @@ from wtforms.validators import ValidationError
 
 from catalog import formtokens
 from catalog.formtools import MaxChars
+from catalog.formtools import WholeNumberField
 from catalog.formtools import required
 from catalog.formtools import strip
 from catalog.support.desk import queries as desk_queries
@@ -79,7 +79,7 @@ class AcceptForm(FlaskForm):
         validators=[Optional()],
         description="The last day it runs (inclusive). Leave empty for no end date.",
     )
-    environments = IntegerField(
+    environments = WholeNumberField(
         "Environments",
         validators=[
             required("Give the number of environments covered."),

@@ -11,7 +11,6 @@ from sqlalchemy import func
 from sqlalchemy import select
 from wtforms import BooleanField
 from wtforms import DecimalField
-from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import SelectMultipleField
@@ -27,6 +26,7 @@ from catalog.businesstime.rules import MAX_TARGET_MINUTES
 from catalog.extensions import db
 from catalog.formtokens import submission_field
 from catalog.formtools import MaxChars
+from catalog.formtools import WholeNumberField
 from catalog.formtools import lower
 from catalog.formtools import required
 from catalog.formtools import strip
@@ -105,15 +105,8 @@ class PriceField(DecimalField):
         self.data = self.data.quantize(Decimal("0.01"))
 
 
-class CountField(IntegerField):
+class CountField(WholeNumberField):
     """A whole number, with a message a person understands."""
-
-    def process_formdata(self, valuelist):
-        """Parse the number, or explain what is expected."""
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Enter a whole number, such as 5.") from None
 
 
 def _choices(options: dict) -> list[SelectChoice]:
