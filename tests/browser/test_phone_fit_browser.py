@@ -4,6 +4,8 @@ scroll in their own box)."""
 from catalog.extensions import db
 from catalog.support.demo import ensure_plans
 from tests.browser.test_wizard_browser import log_in
+from tests.conftest import add_apps
+from tests.conftest import app_record
 from tests.conftest import make_user
 
 
@@ -27,4 +29,18 @@ def test_a_user_page_with_a_long_address_fits_a_phone(app, world, live_server, p
     log_in(phone, live_server, world["admin"])
     phone.goto(f"{live_server}/operator/users/{user_id}")
     assert "a-rather-long-domain.example" in phone.locator("h1").inner_text()
+    assert _page_width(phone) == 390
+
+
+def test_an_app_page_with_its_legend_badge_fits_a_phone(app, live_server, phone):
+    # The badge grows with the app's name; this one is wider than a phone's line.
+    every_channel = {
+        "forum_url": "https://forum.example.org/c/mailguard",
+        "dedicated_forum": True,
+        "isv": {"contact_email": "help@vendor.example"},
+        "operator": {"professional": True, "consulting": True, "rate_min": 100, "rate_max": 200},
+    }
+    add_apps(app, app_record("mailguard-antispam", support=every_channel))
+    phone.goto(f"{live_server}/apps/mailguard-antispam")
+    assert phone.locator("img[src$='badge.svg']").count() == 1
     assert _page_width(phone) == 390
