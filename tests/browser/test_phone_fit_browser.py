@@ -33,7 +33,7 @@ def test_a_user_page_with_a_long_address_fits_a_phone(app, world, live_server, p
 
 
 def test_an_app_page_with_its_legend_badge_fits_a_phone(app, live_server, phone):
-    # The badge grows with the app's name; this one is wider than a phone's line.
+    # The badge grows with the channels offered: with all five it is wider than a phone.
     every_channel = {
         "forum_url": "https://forum.example.org/c/mailguard",
         "dedicated_forum": True,
