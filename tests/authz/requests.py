@@ -1,5 +1,7 @@
 """Placeholders of the authorisation matrix for the plan requests pages."""
 
+from itertools import count
+
 REQUEST_PLAN = "authz-request-plan"
 CUSTOMER = "customer@example.com"
 
@@ -17,6 +19,19 @@ def _plan(app) -> int:
             db.session.add(plan)
             db.session.commit()
         return plan.id
+
+
+_REQUESTERS = count()
+
+
+def _fresh_requester(app) -> str:
+    """A customer in no organisation, new for each decision: accepting founds their own
+    organisation, so no two accepted requests subscribe the same one for the same days."""
+    from tests.conftest import make_user
+
+    email = f"requester{next(_REQUESTERS)}@requests.example"
+    make_user(app, email)
+    return email
 
 
 def make_request(app, email: str = CUSTOMER, plan_id: int | None = None) -> int:
@@ -43,5 +58,7 @@ def placeholders(app) -> dict:
         "request_plan": REQUEST_PLAN,
         "own_plan_request_id": make_request(app, plan_id=plan_id),
         # Deciding is final: each decision gets a pending request made for it.
-        "fresh_plan_request_id": lambda: make_request(app, plan_id=plan_id),
+        "fresh_plan_request_id": lambda: make_request(
+            app, email=_fresh_requester(app), plan_id=plan_id
+        ),
     }
