@@ -6,7 +6,10 @@ from datetime import date
 
 import pytest
 
+from catalog.accounts.models import JoinRequest
 from catalog.accounts.models import Organisation
+from catalog.customers import operations as customer_operations
+from catalog.customers.operations import OrganisationError
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.support.plans import subscriptions
@@ -285,3 +288,29 @@ def test_a_member_or_plan_id_beyond_any_row_is_refused_not_a_500(app, world, cli
     for data in ({"leaving": "0", "user_id": huge}, {"leaving": huge, "user_id": "1"}):
         response = auth.post("/account/organisation/contacts/swap", data)
         assert response.status_code in (400, 404)
+
+
+def test_a_join_request_decided_meanwhile_is_not_decided_again(app, world):
+    """Two admins deciding at the same moment: the second finds it decided (no member made
+    against a decline, no second letter)."""
+    organisation_id = make_organisation(app, members=[("boss@acme.example", "admin")])
+    make_user(app, "asker@acme.example")
+    with app.test_request_context():
+        organisation = db.session.get(Organisation, organisation_id)
+        asker = user_by_email("asker@acme.example")
+        made = customer_operations.ask_to_join(organisation, asker, utcnow())
+        db.session.commit()
+        request_id = made.id
+    with app.test_request_context():
+        stale = db.session.get(JoinRequest, request_id)
+        boss = user_by_email("boss@acme.example")
+        assert stale.approved is None
+        with db.engine.begin() as other:
+            other.execute(
+                db.update(JoinRequest).where(JoinRequest.id == request_id).values(approved=False)
+            )
+        with pytest.raises(OrganisationError, match="already decided"):
+            customer_operations.decide_join_request(stale, True, boss, utcnow())
+        db.session.rollback()
+        assert user_by_email("asker@acme.example").organisation_id is None
+    assert letters(app, "join-decision") == []

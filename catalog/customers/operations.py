@@ -8,6 +8,7 @@ from datetime import date
 from datetime import datetime
 
 from flask import render_template
+from sqlalchemy import update
 
 from catalog.accounts import operations as account_operations
 from catalog.accounts import tokens
@@ -187,14 +188,22 @@ def ask_to_join(organisation: Organisation, user: User, now: datetime) -> JoinRe
 
 
 def decide_join_request(request: JoinRequest, approve: bool, actor, now: datetime) -> None:
-    """Approve (the requester becomes a member) or decline a request to join; tell them."""
-    if request.approved is not None:
+    """Approve (the requester becomes a member) or decline a request to join; tell them.
+
+    The decision claims the request with one conditional UPDATE (undecided → decided), so two
+    admins deciding at the same moment cannot both succeed: the second is refused.
+    """
+    claimed = db.session.execute(
+        update(JoinRequest)
+        .where(JoinRequest.id == request.id, JoinRequest.approved.is_(None))
+        .values(approved=approve, decided_at=now, decided_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(request)
+    if claimed.rowcount != 1:
         raise OrganisationError("decision", "This request was already decided.")
     if approve:
         add_member(request.organisation, request.user, MEMBER, actor, now)
-    request.approved = approve
-    request.decided_at = now
-    request.decided_by_id = actor.id
     text = render_template(
         "customers/mail/join_decision.txt",
         organisation=request.organisation,
