@@ -1,8 +1,11 @@
 """Jinja filters, the JSON provider, the fragment cache and response headers."""
 
+from datetime import UTC
 from datetime import datetime
 from decimal import Decimal
 from decimal import InvalidOperation
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
 
 from babel.numbers import format_currency
 from flask import Flask
@@ -31,6 +34,20 @@ class SafeJSONProvider(DefaultJSONProvider):
 def format_date(value: datetime | None) -> str:
     """A date as people read it: 23 Nov 2026."""
     return value.strftime("%d %b %Y").lstrip("0") if value else ""
+
+
+def format_local_time(value: datetime | None, zone: str | None = None) -> str:
+    """A moment as people in the time zone ``zone`` read it: 1 Dec 2026 08:35 JST."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        # SQLite hands back the stored UTC moments without their zone.
+        value = value.replace(tzinfo=UTC)
+    try:
+        local = value.astimezone(ZoneInfo(zone or "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = value.astimezone(UTC)
+    return f"{format_date(local)} {local:%H:%M} {local.tzname()}"
 
 
 def format_minutes(minutes: int | str | None) -> str:
@@ -92,6 +109,7 @@ def init_app(app: Flask) -> None:
     app.extensions["catalog_fragment_cache"] = FragmentCache(app.config["FRAGMENT_CACHE_SIZE"])
     app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["local_time"] = format_local_time
     app.jinja_env.filters["minutes"] = format_minutes
     app.jinja_env.filters["holiday"] = format_holiday
     app.jinja_env.filters["amount"] = format_amount

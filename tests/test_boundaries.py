@@ -21,6 +21,7 @@ PURE = [
     "support/tickets/lifecycle.py",
     "support/tickets/clocks.py",
     "support/tickets/snapshots.py",
+    "support/plans/periods.py",
 ]
 FORBIDDEN = {"flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "sqlalchemy"}
 

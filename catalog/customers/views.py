@@ -33,6 +33,7 @@ from catalog.support.plans import subscriptions
 from catalog.support.plans.entitlement import local_day
 from catalog.support.plans.subscriptions import SubscriptionError
 
+from catalog.templating import format_date
 
 def _status(form) -> int:
     """200 for a first view, 400 when a submitted form was rejected."""
@@ -343,7 +344,7 @@ def subscription_renew(subscription_id: int):
         flash(error.message, "error")
         return redirect(url_for("customers.subscription_edit", subscription_id=subscription.id))
     flash(
-        f"Renewed from {renewal.starts_on.isoformat()} to {renewal.ends_on.isoformat()}.",
+        f"Renewed from {format_date(renewal.starts_on)} to {format_date(renewal.ends_on)}.",
         "success",
     )
     return redirect(url_for("customers.subscription_edit", subscription_id=renewal.id))

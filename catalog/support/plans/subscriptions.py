@@ -7,11 +7,11 @@ logged in ``NamedContactChange``.
 
 from datetime import date
 from datetime import datetime
-from datetime import timedelta
 
 from sqlalchemy import select
 
 from catalog.extensions import db
+from catalog.support.plans import periods
 from catalog.support.plans.models import NamedContact
 from catalog.support.plans.models import NamedContactChange
 from catalog.support.plans.models import Plan
@@ -156,7 +156,8 @@ def drop_member_contacts(user, actor, now: datetime) -> None:
 
 
 def renew(subscription: Subscription, actor, now: datetime) -> Subscription:
-    """The next period of a subscription: same plan, length, environments and contacts."""
+    """The next period of a subscription: same plan, length (in months when the period is
+    whole months, else in days), environments and contacts."""
     if subscription.ends_on is None:
         raise SubscriptionError("ends_on", "A subscription without an end date needs no renewal.")
     _lock(subscription)
@@ -167,13 +168,12 @@ def renew(subscription: Subscription, actor, now: datetime) -> Subscription:
         raise SubscriptionError(
             "ends_on", f"This period was already renewed until {following.ends_on.isoformat()}."
         )
-    length = subscription.ends_on - subscription.starts_on
-    starts_on = subscription.ends_on + timedelta(days=1)
+    starts_on, ends_on = periods.next_period(subscription.starts_on, subscription.ends_on)
     renewal = create_subscription(
         subscription.organisation,
         subscription.plan,
         starts_on,
-        starts_on + length,
+        ends_on,
         subscription.environments,
         [],
         actor,
