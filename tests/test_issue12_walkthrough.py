@@ -1,27 +1,36 @@
 """Issue 12's newcomer walkthrough: renewal periods, dates and times as people read them."""
 
 import re
+import time
 from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from types import SimpleNamespace
 
+import itsdangerous.timed
 import pytest
 
+from catalog.accounts import tokens
 from catalog.accounts.models import Organisation
+from catalog.accounts.models import User
 from catalog.extensions import db
 from catalog.support.plans.models import NamedContactChange
 from catalog.support.plans.models import Subscription
 from catalog.support.plans.periods import next_period
 from catalog.support.plans.periods import whole_months
 from catalog.templating import format_local_time
+from tests.conftest import AuthActions
 from tests.customers.conftest import TODAY
+from tests.customers.conftest import letters
 from tests.customers.conftest import make_organisation
 from tests.customers.conftest import make_plan
 from tests.customers.conftest import make_subscription
 from tests.customers.conftest import text
 
 ADMIN, ANN = "cy@acme.example", "ann@acme.example"
+SITE = "https://support.example.org"
+NEW_PASSWORD = "a brand new passphrase"
 
 
 def _words(response) -> str:
@@ -111,3 +120,51 @@ def test_contact_changes_show_in_the_organisations_time_zone(app, world, client,
     auth.login(world["staff"])
     page = _words(client.get(f"/operator/subscriptions/{subscription_id}"))
     assert "1 Dec 2026 08:35 JST: Ann added" in page
+
+
+def _invite(app, auth, world) -> str:
+    """An admin opens an account with an e-mailed invitation; returns the link's path."""
+    app.config["SITE_URL"] = SITE
+    auth.login(world["admin"])
+    response = auth.post(
+        "/operator/users/new",
+        {"email": "newcomer@acme.example", "name": "New Comer", "role": "customer"}
+        | {"access": "invite", "vendor_id": "0"},
+    )
+    assert response.status_code == 302
+    [(_, _, body)] = letters(app, "invitation")
+    assert "within seven days" in body and "one hour" in body
+    return re.search(rf"{re.escape(SITE)}(/account/reset/\S+)", body).group(1)
+
+
+def _later(monkeypatch, seconds: int) -> None:
+    """Token signatures see the clock ``seconds`` ahead."""
+    ahead = time.time() + seconds
+    monkeypatch.setattr(itsdangerous.timed, "time", SimpleNamespace(time=lambda: ahead))
+
+
+def test_an_account_invitation_still_works_after_six_days_and_only_once(
+    app, world, client, auth, monkeypatch
+):
+    link = _invite(app, auth, world)
+    auth.logout()
+    _later(monkeypatch, 6 * 24 * 60 * 60)
+    newcomer = app.test_client()
+    answer = AuthActions(newcomer).post(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert answer.status_code == 302
+    assert newcomer.get(link).status_code == 400
+
+
+def test_an_account_invitation_expires_after_seven_days(app, world, client, auth, monkeypatch):
+    link = _invite(app, auth, world)
+    _later(monkeypatch, 7 * 24 * 60 * 60 + 60)
+    assert app.test_client().get(link).status_code == 400
+
+
+def test_an_account_invitation_token_is_not_a_password_reset_token(app, world):
+    with app.test_request_context():
+        user = db.session.scalar(db.select(User).where(User.email == world["customer"]))
+        invitation = tokens.account_invite_token(user)
+        assert tokens.verify_account_invite_token(invitation, user)
+        assert not tokens.verify_reset_token(invitation, user)
+        assert not tokens.verify_account_invite_token(tokens.reset_token(user), user)

@@ -111,3 +111,34 @@ def read_organisation_invite(token: str) -> dict | None:
     ):
         return None
     return data
+
+
+ACCOUNT_INVITE_SALT = "account-invite:"
+# An admin's invitation to a new account works for a week (ACCOUNT_INVITE_MAX_AGE overrides).
+ACCOUNT_INVITE_MAX_AGE = 7 * 24 * 60 * 60
+
+
+def account_invite_token(user) -> str:
+    """A link token with which an invited user chooses their first password.
+
+    Like a reset token it is bound to the current password hash, so it dies once used.
+    """
+    return _serializer(ACCOUNT_INVITE_SALT + user.password_hash).dumps(user.id)
+
+
+def account_invite_user_id(token: str) -> int | None:
+    """The user id an account invitation claims, not yet verified."""
+    valid, payload = _serializer(ACCOUNT_INVITE_SALT).loads_unsafe(token)
+    return payload if isinstance(payload, int) else None
+
+
+def verify_account_invite_token(token: str, user) -> bool:
+    """Whether the token is a live account invitation for this user."""
+    max_age = current_app.config.get("ACCOUNT_INVITE_MAX_AGE", ACCOUNT_INVITE_MAX_AGE)
+    try:
+        payload = _serializer(ACCOUNT_INVITE_SALT + user.password_hash).loads(
+            token, max_age=max_age
+        )
+    except BadSignature:
+        return False
+    return payload == user.id

@@ -209,11 +209,22 @@ def reset_request():
     return redirect(url_for("accounts.login"))
 
 
-def reset(token: str):
-    """Choose a new password from an e-mailed link; the link dies once used."""
+def _link_user(token: str) -> User | None:
+    """The user a live reset link or account invitation is for, or None."""
     user_id = tokens.reset_token_user_id(token)
     user = db.session.get(User, user_id) if user_id else None
-    if user is None or not tokens.verify_reset_token(token, user):
+    if user is None:
+        return None
+    if tokens.verify_reset_token(token, user) or tokens.verify_account_invite_token(token, user):
+        return user
+    return None
+
+
+def reset(token: str):
+    """Choose a new password from an e-mailed reset link or account invitation (an admin
+    opened the account); the link dies once used."""
+    user = _link_user(token)
+    if user is None:
         return _page("link_invalid.html", 400, what="password reset link")
     form = NewPasswordForm()
     if not form.validate_on_submit():

@@ -118,10 +118,11 @@ def create_account(
 def invite(user: User, inviter: User, now: datetime) -> None:
     """Queue the letter with the link that sets the new account's first password.
 
-    The link is a password-reset link: it dies once used or when the password changes, and
-    using it confirms the address.
+    The link opens the set-your-password page with an invitation token that works for a week;
+    like a reset link it dies once used (or when the password changes), and using it confirms
+    the address.
     """
-    link = external_url("accounts.reset", token=tokens.reset_token(user))
+    link = external_url("accounts.reset", token=tokens.account_invite_token(user))
     again = external_url("accounts.reset_request")
     text = render_template(
         "operator/mail/invitation.txt", user=user, inviter=inviter, link=link, again=again
