@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import itsdangerous.timed
 import pytest
+from sqlalchemy import event
 
 from catalog.accounts import tokens
 from catalog.accounts.models import Organisation
@@ -168,3 +169,34 @@ def test_an_account_invitation_token_is_not_a_password_reset_token(app, world):
         assert tokens.verify_account_invite_token(invitation, user)
         assert not tokens.verify_reset_token(invitation, user)
         assert not tokens.verify_account_invite_token(tokens.reset_token(user), user)
+
+
+def test_the_user_list_shows_each_organisation_and_vendor_without_a_query_per_row(
+    app, world, client, auth
+):
+    for number in range(5):
+        make_organisation(
+            app,
+            f"Org {number}",
+            [f"org{number}.example"],
+            [(f"p{number}@org{number}.example", "member")],
+        )
+    auth.login(world["admin"])
+    statements = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = client.get("/operator/users")
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    page = _words(response)
+    assert "Organisation or vendor" in page
+    assert all(f"p{n}@org{n}.exampleP{n}customerOrg {n}yes" in page for n in range(5))
+    assert "dev@contoso.exampleDevisvContoso (vendor)yes" in page
+    lookups = [s for s in statements if "FROM organisation" in s or "FROM vendor" in s]
+    assert lookups == [], lookups

@@ -97,7 +97,10 @@ def user_page(q: str = "", role: str = "", state: str = "", page: int = 1) -> Pa
     if state:
         conditions.append(User.active.is_(state == "active"))
     statement = (
-        select(User).options(joinedload(User.vendor)).where(*conditions).order_by(User.email)
+        select(User)
+        .options(joinedload(User.vendor), joinedload(User.organisation))
+        .where(*conditions)
+        .order_by(User.email)
     )
     count = select(func.count(User.id)).where(*conditions)
     return _page(statement, count, page, USERS_PER_PAGE)
