@@ -6,6 +6,7 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from html import unescape
 from types import SimpleNamespace
 
 import itsdangerous.timed
@@ -200,3 +201,21 @@ def test_the_user_list_shows_each_organisation_and_vendor_without_a_query_per_ro
     assert "dev@contoso.exampleDevisvContoso (vendor)yes" in page
     lookups = [s for s in statements if "FROM organisation" in s or "FROM vendor" in s]
     assert lookups == [], lookups
+
+
+def _field_error(page: str, field: str) -> str:
+    """The message shown next to a field ("" when there is none)."""
+    match = re.search(rf'<p class="field__error" id="{field}-error">([^<]*)</p>', page)
+    return unescape(match.group(1)) if match else ""
+
+
+def test_an_empty_new_app_form_asks_for_the_name_not_the_slug(app, world, client, auth):
+    auth.login(world["staff"])
+    response = auth.post("/operator/apps/new", {"slug": "", "name": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert _field_error(page, "name") == "Name is required."
+    assert _field_error(page, "slug") == ""
+    # A slug typed wrong is still refused next to it.
+    typed = auth.post("/operator/apps/new", {"slug": "Bad!", "name": ""}).get_data(as_text=True)
+    assert _field_error(typed, "slug") and _field_error(typed, "name")

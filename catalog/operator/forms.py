@@ -403,6 +403,8 @@ class AppFieldsForm(FlaskForm):
         data = self._record_data()
         problems = [*text_problems(1, data), *check_record(1, data)[1]]
         for problem in problems:
+            if problem.field == "slug" and not data["slug"] and not data["name"]:
+                continue  # the slug is made from the name: the name's message says what to do
             self._show(problem.field, problem.reason)
         if not problems:
             self.clean = check_record(1, data)[0]
