@@ -219,3 +219,22 @@ def test_an_empty_new_app_form_asks_for_the_name_not_the_slug(app, world, client
     # A slug typed wrong is still refused next to it.
     typed = auth.post("/operator/apps/new", {"slug": "Bad!", "name": ""}).get_data(as_text=True)
     assert _field_error(typed, "slug") and _field_error(typed, "name")
+
+
+def test_named_contact_menus_offer_long_member_names_whole(app, world, client, auth):
+    long_name = "Maximiliana Konstantinopolous-Vanderbergh"
+    organisation_id = make_organisation(
+        app, members=[(ADMIN, "admin"), (ANN, "member"), ("max@acme.example", "member")]
+    )
+    with app.app_context():
+        db.session.scalar(db.select(User).where(User.email == "max@acme.example")).name = long_name
+        db.session.commit()
+    subscription_id = make_subscription(
+        app, organisation_id, make_plan(app), TODAY, TODAY + timedelta(days=300), [ANN]
+    )
+    auth.login(ADMIN)
+    assert f"{long_name} <max@acme.example></option>" in text(client.get("/account/organisation"))
+    auth.logout()
+    auth.login(world["staff"])
+    page = text(client.get(f"/operator/subscriptions/{subscription_id}"))
+    assert f"{long_name} <max@acme.example></option>" in page

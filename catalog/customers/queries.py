@@ -32,8 +32,6 @@ PER_PAGE = 25
 MAX_CHOICES = 500
 MAX_ROWS = 100
 USAGE_MONTHS = 12
-# A menu option longer than this would widen the page on a phone.
-LABEL_MAX = 34
 
 
 def _like(q: str) -> str:
@@ -106,9 +104,8 @@ def member_choices(organisation: Organisation) -> list[tuple[int, str]]:
 
 
 def _label(user: User) -> str:
-    """A member as a menu shows them, short enough for a phone's width."""
-    label = f"{user.name} <{user.email}>"
-    return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1] + "…"
+    """A member as a menu shows them, whole: the menu, not the label, is fitted to a phone."""
+    return f"{user.name} <{user.email}>"
 
 
 def admins(organisation: Organisation) -> list[User]:
