@@ -32,8 +32,8 @@ from catalog.support.planrequests.views import year_later
 from catalog.support.plans import subscriptions
 from catalog.support.plans.entitlement import local_day
 from catalog.support.plans.subscriptions import SubscriptionError
-
 from catalog.templating import format_date
+
 
 def _status(form) -> int:
     """200 for a first view, 400 when a submitted form was rejected."""
