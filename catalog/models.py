@@ -4,6 +4,7 @@ from flask_migrate import stamp
 from flask_migrate import upgrade
 from sqlalchemy import inspect
 
+from catalog.accounts.models import Invitation  # noqa: F401
 from catalog.accounts.models import JoinRequest  # noqa: F401
 from catalog.accounts.models import LoginThrottle  # noqa: F401
 from catalog.accounts.models import Organisation  # noqa: F401

@@ -82,6 +82,36 @@ class JoinRequest(db.Model):
     user: Mapped["User"] = relationship(foreign_keys=[user_id])
 
 
+class Invitation(db.Model):
+    """An invitation mailed to an address to join an organisation with a role.
+
+    The link names only the row: it works once (``accepted_at``), until an admin withdraws it
+    (``withdrawn_at``), and until ``expires_at``.
+    """
+
+    __tablename__ = "organisation_invitation"
+    __table_args__ = (
+        CheckConstraint(
+            f"role IN ({', '.join(repr(r) for r in ORGANISATION_ROLES)})", name="known_role"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # Stored lower-case, as accounts store addresses.
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+    role: Mapped[str] = mapped_column(String(10))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped["User | None"] = relationship(foreign_keys=[invited_by_id])
+
+
 class User(UserMixin, db.Model):
     """A person who can log in, with exactly one role."""
 
