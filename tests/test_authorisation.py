@@ -202,6 +202,17 @@ RULES = {
         {},
         expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     ),
+    "customers.invitation_withdraw": (
+        "POST",
+        {"organisation_id": "organisation_id", "invitation_id": "fresh_invitation_id"},
+        OPERATOR,
+    ),
+    # An invitation to the admin's own organisation ("Other Org"); Matrix Org's is another's.
+    "customers.my_invitation_withdraw": (
+        "POST",
+        {"invitation_id": "fresh_other_invitation_id"},
+        ORGANISATION_ADMIN,
+    ),
     # An invitation for a new address: anyone signed in is another person (refused, 403).
     "customers.join": ("GET", {"token": "org_invite_token"}, expect(OK, *[FORBIDDEN] * 6)),
     # --- plan requests (issue 12) ---

@@ -3,7 +3,8 @@
 A reset token is signed with a salt that contains the user's current password hash, so it dies
 as soon as the password changes (a used link cannot be used again). An invitation names the
 vendor and the e-mail address; it dies once an account with that address exists. An address
-confirmation names the user and the address; it confirms nothing once the address changed.
+confirmation names the user and the address; it confirms nothing once the address changed. An
+organisation invitation names only its row, which says whether it was used, withdrawn or expired.
 """
 
 from flask import current_app
@@ -85,32 +86,29 @@ def read_verify_token(token: str) -> dict | None:
 
 
 ORGANISATION_INVITE_SALT = "organisation-invite"
-# An invitation to an organisation works for a week (ORGANISATION_INVITE_MAX_AGE overrides).
+# An invitation to an organisation works for a week (ORGANISATION_INVITE_MAX_AGE overrides);
+# the expiry is stored on the invitation's row when it is made.
 ORGANISATION_INVITE_MAX_AGE = 7 * 24 * 60 * 60
 
 
-def organisation_invite_token(organisation_id: int, email: str, role: str) -> str:
-    """An invitation for ``email`` to join a customer organisation with a role."""
-    return _serializer(ORGANISATION_INVITE_SALT).dumps(
-        {"organisation": organisation_id, "email": email.lower(), "role": role}
-    )
+def organisation_invite_token(invitation_id: int) -> str:
+    """A link token naming an organisation invitation's row (address, role and state live there)."""
+    return _serializer(ORGANISATION_INVITE_SALT).dumps({"invitation": invitation_id})
 
 
-def read_organisation_invite(token: str) -> dict | None:
-    """The invitation's {"organisation", "email", "role"}, or None when invalid or expired."""
-    max_age = current_app.config.get("ORGANISATION_INVITE_MAX_AGE", ORGANISATION_INVITE_MAX_AGE)
+def read_organisation_invite(token: str) -> int | None:
+    """The invitation id a genuine token names, or None when forged or malformed.
+
+    No age check here: the row knows when it expires, so the page can say "expired" rather than
+    "invalid".
+    """
     try:
-        data = _serializer(ORGANISATION_INVITE_SALT).loads(token, max_age=max_age)
+        data = _serializer(ORGANISATION_INVITE_SALT).loads(token)
     except BadSignature:
         return None
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("organisation"), int)
-        or not isinstance(data.get("email"), str)
-        or not isinstance(data.get("role"), str)
-    ):
+    if not isinstance(data, dict) or not isinstance(data.get("invitation"), int):
         return None
-    return data
+    return data["invitation"]
 
 
 ACCOUNT_INVITE_SALT = "account-invite:"

@@ -79,6 +79,9 @@ def my_organisation():
 def _join_offer(form=None, status: int = 200):
     """The offer to ask to join the organisation of the customer's e-mail domain (else 404)."""
     pending = queries.join_request_of(current_user)
+    if pending is not None and pending.approved:
+        # Approved, then removed from the organisation: they may ask again.
+        pending = None
     organisation = queries.organisation_for_address(current_user.email)
     if organisation is None and pending is None:
         abort(404)
@@ -114,6 +117,7 @@ def _organisation_page(status: int = 200, **forms):
             "q": q,
             "roles": ORGANISATION_ROLES,
             "join_requests": queries.pending_join_requests(organisation),
+            "invitations": queries.pending_invitations(organisation, now),
             "invite_form": forms.get("invite_form") or InviteMemberForm(formdata=None),
             "swap_form": forms.get("swap_form") or SwapContactForm(formdata=None),
             "decision_form": JoinDecisionForm(formdata=None),
@@ -149,7 +153,8 @@ def ask_to_join():
     form = ConfirmForm()
     if not form.validate_on_submit():
         return _join_offer(form, 400)
-    if queries.join_request_of(current_user) is not None:
+    earlier = queries.join_request_for(organisation, current_user)
+    if earlier is not None and earlier.approved is None:
         flash("You have already asked to join.", "info")
         return _back()
     try:
@@ -195,7 +200,12 @@ def my_member_role(user_id: int):
     form.validate_on_submit() or abort(400)
     if user.id == current_user.id:
         abort(403, "You cannot change your own role; ask another organisation admin.")
-    operations.set_member_role(current_user.organisation, user, form.role.data)
+    try:
+        operations.set_member_role(current_user.organisation, user, form.role.data, current_user)
+    except OrganisationError as error:
+        unitofwork.discard_changes()
+        flash(error.message, "error")
+        return _back()
     flash(f"{user.name} is now {ORGANISATION_ROLES[form.role.data].lower()}.", "success")
     return _back()
 
@@ -217,7 +227,12 @@ def my_member_remove(user_id: int):
             back=back,
         )
         return page, 400 if form.is_submitted() else 200
-    operations.remove_member(current_user.organisation, user, current_user, utcnow())
+    try:
+        operations.remove_member(current_user.organisation, user, current_user, utcnow())
+    except OrganisationError as error:
+        unitofwork.discard_changes()
+        flash(error.message, "error")
+        return redirect(back)
     flash(f"{user.name} is no longer a member of {current_user.organisation.name}.", "success")
     return redirect(back)
 
@@ -265,17 +280,52 @@ def my_contact_swap():
     return _back()
 
 
+@organisation_admin_required
+def my_invitation_withdraw(invitation_id: int):
+    """Ask to confirm, then withdraw a pending invitation to the admin's organisation."""
+    organisation = current_user.organisation
+    invitation = queries.organisation_invitation(organisation, invitation_id) or abort(404)
+    return withdraw_page(invitation, url_for("customers.my_organisation"))
+
+
+def withdraw_page(invitation, back: str):
+    """The confirmation page of withdrawing an invitation, and the withdrawal once confirmed."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        page = render_template(
+            "customers/invitation_withdraw.html", invitation=invitation, form=form, back=back
+        )
+        return page, 400 if form.is_submitted() else 200
+    try:
+        operations.withdraw_invitation(invitation, utcnow())
+    except OrganisationError as error:
+        unitofwork.discard_changes()
+        flash(error.message, "error")
+        return redirect(back)
+    flash(
+        f"The invitation of {invitation.email} is withdrawn; its link no longer works.", "success"
+    )
+    return redirect(back)
+
+
 def join(token: str):
     """Join an organisation from an invitation: a new person creates their account; a
     signed-in customer with the invited address joins with one click."""
-    invite = tokens.read_organisation_invite(token)
-    organisation = queries.organisation(invite["organisation"]) if invite else None
-    if organisation is None or invite["role"] not in ORGANISATION_ROLES:
+    invitation_id = tokens.read_organisation_invite(token)
+    invitation = queries.invitation(invitation_id) if invitation_id else None
+    if invitation is None:
         return render_template("accounts/link_invalid.html", what="invitation"), 400
-    owner = account_operations.user_by_email(invite["email"])
+    if state := queries.invitation_state(invitation, utcnow()):
+        return _unusable(state)
+    owner = account_operations.user_by_email(invitation.email)
     if owner is None:
-        return _join_new(organisation, invite)
-    return _join_existing(organisation, invite, owner, token)
+        return _join_new(invitation)
+    return _join_existing(invitation, owner, token)
+
+
+def _unusable(state: str):
+    """The page that says the invitation was used, withdrawn or has expired (400)."""
+    return _unusable_message(operations.INVITATION_PROBLEMS[state])
 
 
 def _refusal(organisation, reason: str):
@@ -284,52 +334,65 @@ def _refusal(organisation, reason: str):
     return page, 403
 
 
-def _join_new(organisation, invite):
+def _join_new(invitation):
     """A new person: name and password; the link proved the address."""
+    organisation = invitation.organisation
     if current_user.is_authenticated:
         return _refusal(
             organisation,
-            f"This invitation is for {invite['email']}; you are logged in as "
+            f"This invitation is for {invitation.email}; you are logged in as "
             f"{current_user.email}. Log out, then open the link again.",
         )
     form = JoinForm()
     if not form.validate_on_submit():
         page = render_template(
-            "customers/join.html", form=form, organisation=organisation, invite=invite
+            "customers/join.html", form=form, organisation=organisation, invite=invitation
         )
         return page, 400 if form.is_submitted() else 200
-    user = operations.join_new_member(
-        organisation, invite["email"], form.name.data, form.password.data, invite["role"], utcnow()
-    )
+    try:
+        user = operations.join_new_member(invitation, form.name.data, form.password.data, utcnow())
+    except OrganisationError as error:
+        unitofwork.discard_changes()
+        return _unusable_message(error.message)
     login_user(user)
     flash(f"Welcome, {user.name}. You are now a member of {organisation.name}.", "success")
     return redirect(url_for("customers.my_organisation"))
 
 
-def _join_existing(organisation, invite, owner, token: str):
+def _unusable_message(message: str):
+    """The invalid-link page with the reason a parallel submit found (400)."""
+    page = render_template("accounts/link_invalid.html", what="invitation", reason=message)
+    return page, 400
+
+
+def _join_existing(invitation, owner, token: str):
     """An account with the invited address: it must be signed in, a customer, in no other
     organisation; then one click joins."""
+    organisation = invitation.organisation
     if not current_user.is_authenticated:
         flash(
-            f"Log in as {invite['email']} to accept the invitation to {organisation.name}.", "info"
+            f"Log in as {invitation.email} to accept the invitation to {organisation.name}.",
+            "info",
         )
         return redirect(url_for("accounts.login", next=url_for("customers.join", token=token)))
     if current_user.id != owner.id:
         return _refusal(
             organisation,
-            f"This invitation is for {invite['email']}; you are logged in as {current_user.email}.",
+            f"This invitation is for {invitation.email}; you are logged in as "
+            f"{current_user.email}.",
         )
     if problem := operations.invitation_problem(organisation, owner.email):
         return _refusal(organisation, problem)
     form = ConfirmForm()
     if not form.validate_on_submit():
         page = render_template(
-            "customers/join_confirm.html", form=form, organisation=organisation, invite=invite
+            "customers/join_confirm.html", form=form, organisation=organisation, invite=invitation
         )
         return page, 400 if form.is_submitted() else 200
-    now = utcnow()
-    operations.add_member(organisation, owner, invite["role"], None, now)
-    # The link came to the address, so using it confirms it.
-    account_operations.confirm_email(owner, owner.email, now)
+    try:
+        operations.accept_invitation(invitation, owner, utcnow())
+    except OrganisationError as error:
+        unitofwork.discard_changes()
+        return _unusable_message(error.message)
     flash(f"You are now a member of {organisation.name}.", "success")
     return redirect(url_for("customers.my_organisation"))

@@ -22,6 +22,11 @@ bp.add_url_rule(
 bp.add_url_rule(
     f"{ORGANISATION}/members/<int:user_id>/remove", view_func=views.member_remove, methods=BOTH
 )
+bp.add_url_rule(
+    f"{ORGANISATION}/invitations/<int:invitation_id>/withdraw",
+    view_func=views.invitation_withdraw,
+    methods=BOTH,
+)
 bp.add_url_rule(f"{ORGANISATION}/subscriptions/new", view_func=views.subscription_new, methods=BOTH)
 bp.add_url_rule(SUBSCRIPTION, view_func=views.subscription_edit, methods=BOTH)
 bp.add_url_rule(f"{SUBSCRIPTION}/contacts", view_func=views.contact_add, methods=["POST"])
@@ -45,6 +50,11 @@ bp.add_url_rule(
     f"{MINE}/join-requests/<int:request_id>",
     view_func=accountviews.my_join_decision,
     methods=["POST"],
+)
+bp.add_url_rule(
+    f"{MINE}/invitations/<int:invitation_id>/withdraw",
+    view_func=accountviews.my_invitation_withdraw,
+    methods=BOTH,
 )
 bp.add_url_rule(f"{MINE}/contacts/swap", view_func=accountviews.my_contact_swap, methods=["POST"])
 bp.add_url_rule("/account/join/<token>", view_func=accountviews.join, methods=BOTH)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from catalog.accounts.models import CUSTOMER
 from catalog.accounts.models import ORGANISATION_ADMIN
+from catalog.accounts.models import Invitation
 from catalog.accounts.models import JoinRequest
 from catalog.accounts.models import Organisation
 from catalog.accounts.models import User
@@ -242,6 +243,14 @@ def domain_owner(domain: str, except_id: int | None = None) -> Organisation | No
     return None
 
 
+def join_request_for(organisation: Organisation, user: User) -> JoinRequest | None:
+    """The user's request to join this organisation (one per person and organisation)."""
+    statement = select(JoinRequest).where(
+        JoinRequest.organisation_id == organisation.id, JoinRequest.user_id == user.id
+    )
+    return db.session.scalars(statement.limit(1)).first()
+
+
 def join_request_of(user: User) -> JoinRequest | None:
     """The user's latest request to join an organisation."""
     statement = (
@@ -250,3 +259,68 @@ def join_request_of(user: User) -> JoinRequest | None:
         .order_by(JoinRequest.created_at.desc(), JoinRequest.id.desc())
     )
     return db.session.scalars(statement.limit(1)).first()
+
+
+def locked_admin_ids(organisation: Organisation) -> list[int]:
+    """Ids of the organisation's active admins, their rows locked (in id order) until the
+    request ends, so two admins demoting each other cannot both succeed and leave none."""
+    statement = (
+        select(User.id)
+        .where(
+            User.organisation_id == organisation.id,
+            User.organisation_role == ORGANISATION_ADMIN,
+            User.active.is_(True),
+        )
+        .order_by(User.id)
+        .with_for_update()
+    )
+    return list(db.session.scalars(statement))
+
+
+def invitation(invitation_id: int) -> Invitation | None:
+    """An invitation by id (None for an id beyond the column's range)."""
+    return db.session.get(Invitation, invitation_id) if 0 < invitation_id <= MAX_ID else None
+
+
+def organisation_invitation(organisation: Organisation, invitation_id: int) -> Invitation | None:
+    """An invitation to this organisation by id (None for another organisation's)."""
+    row = invitation(invitation_id)
+    return row if row is not None and row.organisation_id == organisation.id else None
+
+
+def invitation_state(invitation: Invitation, now: datetime) -> str | None:
+    """ "used", "withdrawn" or "expired"; None while the invitation's link works."""
+    if invitation.accepted_at is not None:
+        return "used"
+    if invitation.withdrawn_at is not None:
+        return "withdrawn"
+    if invitation.expires_at <= now:
+        return "expired"
+    return None
+
+
+def open_invitations_to(organisation: Organisation, email: str) -> list[Invitation]:
+    """The organisation's invitations of an address that were neither used nor withdrawn."""
+    statement = select(Invitation).where(
+        Invitation.organisation_id == organisation.id,
+        Invitation.email == email,
+        Invitation.accepted_at.is_(None),
+        Invitation.withdrawn_at.is_(None),
+    )
+    return list(db.session.scalars(statement.order_by(Invitation.id).limit(MAX_ROWS)))
+
+
+def pending_invitations(organisation: Organisation, now: datetime) -> list[Invitation]:
+    """Invitations whose links still work, newest first (at most ``MAX_ROWS``)."""
+    statement = (
+        select(Invitation)
+        .where(
+            Invitation.organisation_id == organisation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.withdrawn_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        .limit(MAX_ROWS)
+    )
+    return list(db.session.scalars(statement))

@@ -17,6 +17,7 @@ from catalog.accounts.access import operator_required
 from catalog.accounts.models import ORGANISATION_ROLES
 from catalog.customers import operations
 from catalog.customers import queries
+from catalog.customers.accountviews import withdraw_page
 from catalog.customers.forms import ConfirmForm
 from catalog.customers.forms import ContactForm
 from catalog.customers.forms import InviteMemberForm
@@ -108,6 +109,7 @@ def _organisation_page(organisation, form, invite_form, status: int = 200):
         role_form=MemberRoleForm(formdata=None),
         subscriptions=[(row, subscriptions.state(row, local_day(row, now))) for row in rows],
         join_requests=queries.pending_join_requests(organisation),
+        invitations=queries.pending_invitations(organisation, now),
     )
     return page, status
 
@@ -160,6 +162,15 @@ def organisation_invite(organisation_id: int):
     return redirect(url_for("customers.organisation_edit", organisation_id=organisation.id))
 
 
+@operator_required
+def invitation_withdraw(organisation_id: int, invitation_id: int):
+    """Ask to confirm, then withdraw a pending invitation to the organisation."""
+    organisation = _organisation(organisation_id)
+    invitation = queries.organisation_invitation(organisation, invitation_id) or abort(404)
+    back = url_for("customers.organisation_edit", organisation_id=organisation.id)
+    return withdraw_page(invitation, back)
+
+
 def _member(organisation, user_id: int):
     """A member of this organisation, or 404."""
     return queries.member(organisation, user_id) or abort(404)
@@ -172,7 +183,7 @@ def member_role(organisation_id: int, user_id: int):
     user = _member(organisation, user_id)
     form = MemberRoleForm()
     form.validate_on_submit() or abort(400)
-    operations.set_member_role(organisation, user, form.role.data)
+    operations.set_member_role(organisation, user, form.role.data, current_user)
     flash(f"{user.name} is now {ORGANISATION_ROLES[form.role.data].lower()}.", "success")
     return redirect(url_for("customers.organisation_edit", organisation_id=organisation.id))
 

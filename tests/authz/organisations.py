@@ -73,6 +73,9 @@ def placeholders(app) -> dict:
         )
         join_request = JoinRequest(organisation=other, user=asker, created_at=now)
         db.session.add(join_request)
+        newcomer = operations.create_invitation(
+            organisation, "newcomer@matrix.example", "member", None, now
+        )
         db.session.commit()
         ids = {
             "organisation_id": organisation.id,
@@ -81,9 +84,7 @@ def placeholders(app) -> dict:
             "other_member_id": other_member.id,
             "join_request_id": join_request.id,
             "other_id": other.id,
-            "org_invite_token": tokens.organisation_invite_token(
-                organisation.id, "newcomer@matrix.example", "member"
-            ),
+            "org_invite_token": tokens.organisation_invite_token(newcomer.id),
         }
 
     def fresh_contact() -> int:
@@ -120,8 +121,28 @@ def placeholders(app) -> dict:
             db.session.commit()
             return user.id
 
+    def fresh_invitation(organisation_key: str):
+        """A pending invitation of a new address to an organisation, for a withdrawal."""
+
+        def make() -> int:
+            with app.app_context():
+                organisation = db.session.get(Organisation, ids[organisation_key])
+                invitation = operations.create_invitation(
+                    organisation,
+                    f"invitee{next(numbers)}@elsewhere.example",
+                    "member",
+                    None,
+                    utcnow(),
+                )
+                db.session.commit()
+                return invitation.id
+
+        return make
+
     return {
         **ids,
+        "fresh_invitation_id": fresh_invitation("organisation_id"),
+        "fresh_other_invitation_id": fresh_invitation("other_id"),
         "fresh_contact_id": fresh_contact,
         "fresh_org_member_id": fresh_member,
         "fresh_other_member_id": fresh_other_member,

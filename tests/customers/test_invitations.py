@@ -1,10 +1,12 @@
 """Invitations to an organisation: a letter through the outbox, joining through its link."""
 
 import re
+from datetime import timedelta
 
 from itsdangerous import URLSafeTimedSerializer
 
 from catalog.accounts import tokens
+from catalog.accounts.models import Invitation
 from catalog.accounts.models import Organisation
 from catalog.customers import operations
 from catalog.db import utcnow
@@ -36,6 +38,23 @@ def _invite(app, client, auth, world, email: str, role: str = "member") -> str:
     return link.removeprefix(SITE)
 
 
+def _token(app, organisation_id: int, email: str, role: str = "member") -> str:
+    """The link token of an invitation of ``email`` to the organisation, made as if before the
+    address's account changed (so without the checks of inviting)."""
+    with app.test_request_context():
+        now = utcnow()
+        invitation = Invitation(
+            organisation_id=organisation_id,
+            email=email,
+            role=role,
+            created_at=now,
+            expires_at=now + timedelta(days=7),
+        )
+        db.session.add(invitation)
+        db.session.commit()
+        return tokens.organisation_invite_token(invitation.id)
+
+
 def test_a_new_person_signs_up_through_the_invitation_and_becomes_a_member(
     app, world, client, auth
 ):
@@ -49,7 +68,8 @@ def test_a_new_person_signs_up_through_the_invitation_and_becomes_a_member(
         assert user.organisation.name == "Acme" and user.is_organisation_admin
         assert user.is_verified
     assert "You are an organisation admin of Acme" in text(client.get("/account/organisation"))
-    assert client.get(path).status_code == 403
+    used = client.get(path)
+    assert used.status_code == 400 and "This invitation was already used." in text(used)
 
 
 def test_a_signed_in_customer_with_the_invited_address_joins(app, world, client, auth):
@@ -66,9 +86,8 @@ def test_a_signed_in_customer_with_the_invited_address_joins(app, world, client,
 def test_someone_of_another_role_or_organisation_is_refused_clearly(app, world, client, auth):
     organisation_id = make_organisation(app)
     make_organisation(app, "Rival", ["rival.example"], [("eve@rival.example", "member")])
-    with app.test_request_context():
-        for_isv = tokens.organisation_invite_token(organisation_id, world["isv_a"], "member")
-        for_eve = tokens.organisation_invite_token(organisation_id, "eve@rival.example", "member")
+    for_isv = _token(app, organisation_id, world["isv_a"])
+    for_eve = _token(app, organisation_id, "eve@rival.example")
     auth.login(world["isv_a"])
     refused = client.get(f"/account/join/{for_isv}")
     assert refused.status_code == 403
@@ -104,17 +123,24 @@ def test_inviting_a_member_of_another_organisation_is_refused_next_to_the_field(
 
 def test_a_tampered_or_expired_invitation_shows_the_invalid_link_page(app, world, client):
     organisation_id = make_organisation(app)
+    good = _token(app, organisation_id, "x@acme.example")
+    forged = URLSafeTimedSerializer("not the key", salt=tokens.ORGANISATION_INVITE_SALT).dumps(
+        {"invitation": 1}
+    )
     with app.test_request_context():
-        good = tokens.organisation_invite_token(organisation_id, "x@acme.example", "member")
-        forged = URLSafeTimedSerializer("not the key", salt=tokens.ORGANISATION_INVITE_SALT).dumps(
-            {"organisation": organisation_id, "email": "x@acme.example", "role": "admin"}
-        )
-    for token in (good[:-3] + "abc", forged, "nonsense"):
+        missing = tokens.organisation_invite_token(999)
+    for token in (good[:-3] + "abc", forged, "nonsense", missing):
         response = client.get(f"/account/join/{token}")
         assert response.status_code == 400
         assert "This invitation no longer works" in text(response)
-    app.config["ORGANISATION_INVITE_MAX_AGE"] = -1
-    assert client.get(f"/account/join/{good}").status_code == 400
+    assert client.get(f"/account/join/{good}").status_code == 200
+    with app.app_context():
+        row = db.session.scalar(db.select(Invitation))
+        row.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    expired = client.get(f"/account/join/{good}")
+    assert expired.status_code == 400
+    assert "This invitation has expired — ask for a new one." in text(expired)
 
 
 def test_the_invitation_operation_writes_the_letter_in_the_transaction(app, world):
