@@ -18,8 +18,8 @@ from catalog.accounts.models import User
 from catalog.accounts.operations import hash_password
 from catalog.extensions import db
 from catalog.marketplace.models import Vendor
-from catalog.operator.forms import LAST_ADMIN
-from catalog.operator.forms import UserRoleForm
+from catalog.operator.userforms import LAST_ADMIN
+from catalog.operator.userforms import UserRoleForm
 from catalog.ticketmail.models import MailOutbox
 from tests.conftest import PASSWORD
 from tests.conftest import VENDOR_A

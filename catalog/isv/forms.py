@@ -29,7 +29,7 @@ from catalog.hoursform import hours_value
 from catalog.marketplace.calendars import MAX_TARGET_MINUTES
 from catalog.marketplace.identifiers import name_key
 from catalog.marketplace.queries import app_called
-from catalog.operator.forms import AppFieldsForm
+from catalog.operator.appforms import AppFieldsForm
 
 SEVERITY_LABELS = {
     "1": "Severity 1 (critical)",

@@ -29,16 +29,16 @@ from catalog.marketplace.models import Vendor
 from catalog.marketplace.records import OPERATOR_FIELDS
 from catalog.operator import operations
 from catalog.operator import queries
+from catalog.operator.appforms import NewAppForm
 from catalog.operator.forms import CategoryForm
 from catalog.operator.forms import CoverageForm
 from catalog.operator.forms import InviteForm
-from catalog.operator.forms import NewAppForm
 from catalog.operator.forms import NewCategoryForm
-from catalog.operator.forms import NewUserForm
 from catalog.operator.forms import NewVendorForm
 from catalog.operator.forms import PublishForm
-from catalog.operator.forms import UserRoleForm
 from catalog.operator.forms import VendorForm
+from catalog.operator.userforms import NewUserForm
+from catalog.operator.userforms import UserRoleForm
 
 
 def _status(form) -> int:

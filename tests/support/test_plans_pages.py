@@ -11,6 +11,7 @@ from catalog.extensions import db
 from catalog.marketplace.models import App
 from catalog.marketplace.models import Category
 from catalog.support.demo import ensure_plans
+from catalog.support.plans import formdata
 from catalog.support.plans import forms
 from catalog.support.plans.models import Plan
 from catalog.support.plans.models import SubscriptionRequest
@@ -204,7 +205,9 @@ def test_saving_a_plan_unchanged_changes_nothing(app, auth, world):
         ensure_plans()
         db.session.commit()
         before = {k: v for k, v in vars(_plan(app, "level-3")).items() if not k.startswith("_")}
-        data = forms.initial_data(db.session.scalar(db.select(Plan).where(Plan.slug == "level-3")))
+        data = formdata.initial_data(
+            db.session.scalar(db.select(Plan).where(Plan.slug == "level-3"))
+        )
     auth.login(world["admin"])
     assert auth.post("/operator/plans/level-3", _as_posted(data)).status_code == 302
     after = {k: v for k, v in vars(_plan(app, "level-3")).items() if not k.startswith("_")}
@@ -308,7 +311,7 @@ def test_editing_a_plan_never_changes_a_ticket_already_opened(app, auth, apps):
         reference = ticket.reference
         snapshot = dict(ticket.terms_snapshot)
         due = sorted((clock.target, clock.minutes, clock.due_at) for clock in ticket.clocks)
-        data = _as_posted(forms.initial_data(intake.standing.plan))
+        data = _as_posted(formdata.initial_data(intake.standing.plan))
     assert snapshot["targets"]["2"]["first_response"] == 480 and due
     data.update(first_response_2="1", first_response_2_unit="hours", hours_always_open="y")
     auth.login(apps["admin"])

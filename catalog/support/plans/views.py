@@ -14,6 +14,7 @@ from catalog.accounts.access import admin_required
 from catalog.db import utcnow
 from catalog.inputguard import page_number
 from catalog.support.plans import describe
+from catalog.support.plans import formdata
 from catalog.support.plans import forms
 from catalog.support.plans import operations
 from catalog.support.plans import queries
@@ -68,12 +69,12 @@ def plan_list():
 @admin_required
 def plan_new():
     """Create a plan."""
-    form = forms.NewPlanForm(data=_shown(forms.new_plan_data))
+    form = forms.NewPlanForm(data=_shown(formdata.new_plan_data))
     if form.is_submitted() and (replay := formtokens.replayed(form)):
         return replay
     if not form.validate_on_submit():
         return _edit_page(None, form, None, _status(form))
-    plan = operations.create_plan(forms.plan_values(form))
+    plan = operations.create_plan(formdata.plan_values(form))
     flash(f"Plan {plan.name} created.", "success")
     return redirect(formtokens.done(form, url_for("plans.plan_edit", slug=plan.slug)))
 
@@ -96,10 +97,10 @@ def _edit_page(plan, form, delete_form, status: int = 200):
 def plan_edit(slug: str):
     """Change a plan's terms; tickets already opened keep the terms they were opened under."""
     plan = _plan(slug)
-    form = forms.PlanForm(data=_shown(lambda: forms.initial_data(plan)), plan=plan)
+    form = forms.PlanForm(data=_shown(lambda: formdata.initial_data(plan)), plan=plan)
     if not form.validate_on_submit():
         return _edit_page(plan, form, forms.DeleteForm(formdata=None), _status(form))
-    operations.update_plan(plan, forms.plan_values(form))
+    operations.update_plan(plan, formdata.plan_values(form))
     flash(f"Plan {plan.name} saved. Tickets already opened keep their terms.", "success")
     return redirect(url_for("plans.plan_edit", slug=plan.slug))
 
@@ -132,5 +133,5 @@ def plan_delete(slug: str):
         else:
             flash(f"Plan {plan.name} deleted.", "success")
             return redirect(url_for("plans.plan_list"))
-    edit_form = forms.PlanForm(formdata=None, data=forms.initial_data(plan), plan=plan)
+    edit_form = forms.PlanForm(formdata=None, data=formdata.initial_data(plan), plan=plan)
     return _edit_page(plan, edit_form, form, 400)
