@@ -9,6 +9,7 @@ from catalog.accounts.models import JoinRequest  # noqa: F401
 from catalog.accounts.models import LoginThrottle  # noqa: F401
 from catalog.accounts.models import Organisation  # noqa: F401
 from catalog.accounts.models import User  # noqa: F401
+from catalog.accounts.models import UserNotification  # noqa: F401
 from catalog.extensions import db
 from catalog.formtokens import FormSubmission  # noqa: F401
 from catalog.forum.models import Article  # noqa: F401

@@ -8,10 +8,12 @@ from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import CheckConstraint
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -142,6 +144,16 @@ class User(UserMixin, db.Model):
     # Part of the session id: bumping it ends every session of the user (log out, password,
     # deactivation), since the user loader refuses a cookie that carries an older generation.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The viewer's IANA time zone for every date and time shown; None: the organisation's zone,
+    # else the site's DISPLAY_TIMEZONE.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # A new address waiting for its confirmation link; ``email`` changes only once it is confirmed.
+    pending_email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH))
+    # Which events reach the user by mail ({event group: bool}; a missing key means yes), and
+    # whether mail-worthy events are gathered into one daily digest instead.
+    notification_prefs: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    daily_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     vendor: Mapped[Vendor | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
@@ -189,3 +201,26 @@ class LoginThrottle(db.Model):
     key: Mapped[str] = mapped_column(String(400), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UserNotification(db.Model):
+    """One line of a user's notifications list (``/account/notifications``).
+
+    Written in the same transaction as the event it tells of; ``read_at`` None means unread.
+    ``link`` is a site-relative path (``/support/tickets/SUP-000123``), never a full URL.
+    """
+
+    __tablename__ = "user_notification"
+    __table_args__ = (Index("ix_user_notification_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    link: Mapped[str] = mapped_column(String(300), default="")
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("forum_thread.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set once the daily digest (for users who chose it) has carried this line.
+    digested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -64,6 +64,10 @@ class Thread(db.Model):
         ForeignKey("forum_post.id", use_alter=True, name="fk_forum_thread_accepted_post")
     )
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    # A support reference (``SUP-000123``) when the thread was opened as a support request by
+    # the request wizard's dedicated-forum route; a ticket escalated from it keeps the same one.
+    support_number: Mapped[int | None] = mapped_column(ForeignKey("ticket_number.id"), unique=True)
+    reference: Mapped[str | None] = mapped_column(String(40), unique=True)
 
     section: Mapped[Section] = relationship()
 

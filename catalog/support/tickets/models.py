@@ -20,6 +20,8 @@ from sqlalchemy import Numeric
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -84,6 +86,14 @@ class Ticket(db.Model):
     terms_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     routing_reason: Mapped[str] = mapped_column(Text, default="")
     priority: Mapped[str | None] = mapped_column(String(20))
+    # The colleague working the ticket (None: nobody has taken it yet).
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # The dedicated-forum thread the request started as, when it was escalated from one; the
+    # ticket then carries the thread's reference (``Thread.reference``).
+    forum_thread_id: Mapped[int | None] = mapped_column(ForeignKey("forum_thread.id"), index=True)
+    # False once staff decide a professional ticket is not one of the month's incidents (it was
+    # returned to the quota); only tickets that count are counted by ``entitlement``.
+    counts_as_incident: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     estimate: Mapped[str | None] = mapped_column(Text)
     classification: Mapped[str | None] = mapped_column(String(20))
     workaround: Mapped[str | None] = mapped_column(Text)
@@ -94,7 +104,8 @@ class Ticket(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     app: Mapped[App] = relationship()
-    requester: Mapped[User] = relationship()
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     organisation: Mapped[Organisation] = relationship()
     clocks: Mapped[list["TicketClock"]] = relationship(
         back_populates="ticket", order_by="TicketClock.id"
@@ -111,6 +122,7 @@ class Ticket(db.Model):
     quotes: Mapped[list["ConsultingQuote"]] = relationship(
         back_populates="ticket", order_by="ConsultingQuote.id"
     )
+    handoffs: Mapped[list["Handoff"]] = relationship(back_populates="ticket", order_by="Handoff.id")
 
     @property
     def open_pause(self) -> "TicketPause | None":
@@ -162,6 +174,9 @@ class TicketMessage(db.Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     body: Mapped[str] = mapped_column(Text)
+    # An internal note: shown to the agent side only (staff, or the ISV's members on its own
+    # tickets), never to the customer, and never mailed to them.
+    internal: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
@@ -222,6 +237,8 @@ class ConsultingQuote(db.Model):
     rate: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     hours: Mapped[Decimal] = mapped_column(Numeric(7, 2))
     completion_on: Mapped[date] = mapped_column(Date)
+    # ISO 4217 code the rate and total are in (the site's CURRENCY when the quote was sent).
+    currency: Mapped[str] = mapped_column(String(3), default="EUR", server_default="EUR")
     note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="proposed")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -248,3 +265,51 @@ class Deflection(db.Model):
     suggestion_kind: Mapped[str] = mapped_column(String(20))
     suggestion_ref: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+HANDOFF_STATUSES = {
+    "proposed": "Waiting for the customer",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "withdrawn": "Withdrawn",
+}
+
+
+class Handoff(db.Model):
+    """A request moving from one channel to another under the same reference.
+
+    The customer makes a move directly (they saw the new channel's reason and due times and
+    confirmed), or the other side proposes it and the customer accepts or declines. A move out
+    of a forum thread has no ticket until it is accepted (``ticket_id`` None, ``thread_id`` set).
+    ``previous_snapshot`` and ``previous_clocks`` keep the terms and clocks of the channel left,
+    so the ticket's history survives the move; ``clock_policy`` says what happened to the clocks
+    (``catalog.support.handoffs.rules``).
+    """
+
+    __tablename__ = "ticket_handoff"
+    __table_args__ = (
+        CheckConstraint(
+            f"status IN ({', '.join(repr(s) for s in HANDOFF_STATUSES)})", name="handoff_status"
+        ),
+        CheckConstraint("ticket_id IS NOT NULL OR thread_id IS NOT NULL", name="handoff_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("forum_thread.id"), index=True)
+    source_channel: Mapped[str] = mapped_column(String(20))
+    target_channel: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    clock_policy: Mapped[str] = mapped_column(String(20))
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    previous_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    previous_clocks: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+
+    ticket: Mapped[Ticket | None] = relationship(back_populates="handoffs")
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
