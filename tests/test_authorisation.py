@@ -11,8 +11,11 @@ from catalog.accounts.models import User
 from catalog.extensions import db
 from catalog.marketplace.models import Vendor
 from tests.authz import console as console_world
+from tests.authz import desk as desk_world
+from tests.authz import handoffs as handoff_world
 from tests.authz import organisations as organisation_world
 from tests.authz import plans as plan_world
+from tests.authz import profile as profile_world
 from tests.authz import requests as request_world
 from tests.conftest import APP_A
 from tests.conftest import VENDOR_A
@@ -231,6 +234,10 @@ RULES = {
     "operator.user_new": ("GET", {}, ADMIN),
     "operator.app_new": ("GET", {}, OPERATOR),
     "isv.app_new": ("GET", {}, ISV_PORTAL),
+    # --- hand-offs between channels (issue 13) ---
+    # --- the desk: queues, assignment, severity and kind, internal notes (issue 13) ---
+    # --- the wizard's forum routes and the ticket lifecycle (issue 13) ---
+    # --- profile, time zone and notifications (issue 13) ---
 }
 
 # Form data for POST-only endpoints, so an allowed role gets past validation.
@@ -263,6 +270,10 @@ POST_DATA = {
         "environments": "1",
     },
     "planrequests.decline": {"reason": "We cannot offer this plan in your country."},
+    # hand-offs (issue 13)
+    # the desk (issue 13)
+    # the wizard's forum routes and the lifecycle (issue 13)
+    # profile and notifications (issue 13)
 }
 
 
@@ -313,6 +324,9 @@ def _placeholders(app, world, forum) -> dict:
             **organisation_world.placeholders(app),
             **request_world.placeholders(app),
             **console_world.placeholders(app),
+            **handoff_world.placeholders(app),
+            **desk_world.placeholders(app),
+            **profile_world.placeholders(app),
         }
 
 
