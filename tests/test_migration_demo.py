@@ -5,7 +5,9 @@
 the forum is left out: no migration since touches it). The test writes it into a database at
 that revision, upgrades to the newest one, and checks what the upgrade had to convert: the
 plans' free-text contact methods became columns, severity 1's 24×7 flag became the list of
-24×7 severities, and every row is still there. It runs on SQLite and, under
+24×7 severities, and every row is still there. The desk's columns (``c13a0desk``) start as the
+old behaviour was: tickets count against the month's incidents, messages are public, nobody is
+assigned, users follow their organisation's zone and get every mail. It runs on SQLite and, under
 ``scripts/test-postgres``, on PostgreSQL.
 """
 
@@ -24,6 +26,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
 
+from catalog.accounts.models import User
 from catalog.extensions import db
 from catalog.support.plans.models import Plan
 from catalog.support.plans.models import Subscription
@@ -109,6 +112,14 @@ def test_upgrading_the_previous_demo_keeps_every_row_and_converts_the_plans(make
         assert db.session.scalar(select(func.min(Subscription.environments))) == 1
         ticket = db.session.scalar(select(Ticket))
         assert ticket.terms_snapshot["sev1_24x7"] is False  # history is not rewritten
+        assert ticket.counts_as_incident is True and ticket.assignee_id is None
+        assert ticket.forum_thread_id is None and ticket.handoffs == []
+        assert [message.internal for message in ticket.messages] == [False]
+        users = list(db.session.scalars(select(User)))
+        assert {(u.timezone, u.pending_email, u.daily_digest) for u in users} == {
+            (None, None, False)
+        }
+        assert all(user.notification_prefs == {} for user in users)
         db.session.remove()
         db.engine.dispose()
     assert _differences(app) == []
