@@ -71,6 +71,8 @@ def audiences(event: TicketEvent) -> list[Audience]:
         return [Audience(ticket_id, AGENT, event.actor_id), Audience(ticket_id, CUSTOMER, None)]
     if event.action in FOR_AGENTS_ONLY:
         return [Audience(ticket_id, AGENT, None)]
+    if event.detail.get("internal"):  # an internal note: the agent side's own
+        return [Audience(ticket_id, AGENT, event.actor_id)]
     side = actor_side(event)
     other = CUSTOMER if side in (None, AGENT) else AGENT
     return [Audience(ticket_id, other, event.actor_id)]
@@ -107,6 +109,8 @@ def headline(event: TicketEvent, side: str) -> tuple[str, str]:
         return f"New request: {title}", f"New request from {_who(event)}"
     if event.action == "quote_proposed":
         return f"Quote waiting for your approval: {title}", "A quote is waiting for your approval"
+    if event.action == "replied" and detail.get("internal"):
+        return f"Internal note: {title}", f"{_who(event)} added an internal note"
     if event.action == "replied":
         return f"New reply: {title}", f"{_who(event)} replied"
     if event.action == "status_changed":
@@ -123,8 +127,11 @@ def headline(event: TicketEvent, side: str) -> tuple[str, str]:
     return f"{words}: {title}", f"{_who(event)} {event_text(event)}"
 
 
-def _message_text(event: TicketEvent) -> str | None:
-    """The text of the message written with a ``created`` or ``replied`` event."""
+def _message_text(event: TicketEvent, side: str = CUSTOMER) -> str | None:
+    """The text of the message written with a ``created`` or ``replied`` event.
+
+    Internal notes are read only for the agent side: a customer's mail never carries one.
+    """
     if event.action not in ("created", "replied"):
         return None
     statement = (
@@ -136,12 +143,14 @@ def _message_text(event: TicketEvent) -> str | None:
         )
         .order_by(TicketMessage.id.desc())
     )
+    if side != AGENT:
+        statement = statement.where(TicketMessage.internal.is_(False))
     return db.session.scalar(statement)
 
 
-def body(events: list[TicketEvent]) -> str:
-    """The messages written, then one line per event."""
-    texts = [text for text in map(_message_text, events) if text]
+def body(events: list[TicketEvent], side: str = CUSTOMER) -> str:
+    """The messages written, then one line per event (internal notes for the agent side only)."""
+    texts = [text for text in (_message_text(event, side) for event in events) if text]
     lines = [
         f"- {event.at:%Y-%m-%d %H:%M} UTC: {_who(event)} {event_text(event)}" for event in events
     ]
@@ -173,7 +182,7 @@ def queue(
         return []
     lead = _lead(events)
     subject, title = headline(lead, audience.side)
-    text, link = body(events), ticket_link(ticket.reference)
+    text, link = body(events, audience.side), ticket_link(ticket.reference)
     rows = []
     for person in people:
         note = Notification(

@@ -43,6 +43,10 @@ class ReplyForm(FlaskForm):
         "Attachments", description="Logs, screenshots or configuration files."
     )
     wait_on_customer = BooleanField("Waiting on the customer (pauses the clocks until they answer)")
+    internal = BooleanField(
+        "Internal note — not shown to the customer",
+        description="Only your side reads it; it is not mailed to the customer.",
+    )
 
     def validate_attachments(self, field):
         """At most N files, each of an allowed type and under the size limit."""

@@ -35,6 +35,8 @@ from catalog.support.tickets.models import CLASSIFICATIONS
 from catalog.support.tickets.models import Attachment
 from catalog.support.tickets.models import ConsultingQuote
 from catalog.support.tickets.operations import TicketError
+from catalog.support.tickets.permissions import may_write
+from catalog.support.tickets.permissions import sees_internal
 from catalog.support.tickets.permissions import ticket_role
 from catalog.support.wizard.presenting import event_text
 
@@ -112,8 +114,11 @@ def reply(reference: str):
     if not form.validate_on_submit():
         return _ticket_page(ticket, 400, reply_form=form)
     role = ticket_role(current_user, ticket)
+    if not may_write(role):
+        abort(403)
     if replay := formtokens.replayed(form):
         return replay
+    internal = role == AGENT and form.internal.data
     try:
         operations.reply(
             ticket,
@@ -122,13 +127,14 @@ def reply(reference: str):
             form.body.data,
             form.files(),
             utcnow(),
-            role == AGENT and form.wait_on_customer.data,
+            role == AGENT and form.wait_on_customer.data and not internal,
+            internal=internal,
         )
     except TicketError as error:
         flash(str(error), "error")
         return _ticket_page(ticket, 400, reply_form=form)
     formtokens.done(form, url_for("support.ticket", reference=ticket.reference))
-    return _done(ticket, "Reply added.")
+    return _done(ticket, "Internal note added." if internal else "Reply added.")
 
 
 @login_required
@@ -219,6 +225,8 @@ def attachment(reference: str, attachment_id: int):
     ticket = _ticket(reference)
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.message.ticket_id != ticket.id:
+        abort(404)
+    if item.message.internal and not sees_internal(ticket_role(current_user, ticket)):
         abort(404)
     return send_file(
         BytesIO(item.data),

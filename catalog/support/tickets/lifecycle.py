@@ -22,6 +22,8 @@ STATUSES = {
 }
 OPEN_STATUSES = frozenset(STATUSES) - {"resolved", "closed"}
 CUSTOMER, AGENT, SYSTEM = "customer", "agent", "system"
+# Operator staff looking at an ISV ticket: they read it, never move it (no transition names them).
+OBSERVER = "observer"
 
 _C, _A, _S = frozenset({CUSTOMER}), frozenset({AGENT}), frozenset({SYSTEM})
 
@@ -61,12 +63,29 @@ ACTION_LABELS = {
 }
 
 
+# Labels that read differently on the agent's side of the same move.
+AGENT_LABELS = {
+    ("awaiting_approval", "triaged"): "Take the estimate back to revise it",
+}
+# Moves that end a request the customer has not seen resolved: the page asks to confirm them.
+DESTRUCTIVE = frozenset(
+    {("new", "closed"), ("triaged", "closed"), ("awaiting_approval", "closed")}
+)
+# What a move must carry in its note, by target (the agent writes it for the customer).
+NOTE_REQUIRED = {
+    "awaiting_approval": "Write the estimate the customer is asked to approve.",
+    "workaround_provided": "Describe the workaround for the customer.",
+    "resolved": "Describe the resolution for the customer.",
+}
+
+
 @dataclass(frozen=True)
 class Move:
     """A transition an actor may offer on a ticket page."""
 
     target: str
     label: str
+    destructive: bool = False
 
 
 def refusal(
@@ -93,11 +112,40 @@ def refusal(
     return None
 
 
+# Consulting moves made through the quote, not a status button: staff ask for approval by
+# sending a quote (an estimate without one left the customer nothing to approve), and the
+# customer approves or declines the quote itself.
+QUOTE_MOVES = {
+    ("triaged", "awaiting_approval"): AGENT,
+    ("awaiting_approval", "in_progress"): CUSTOMER,
+    ("awaiting_approval", "triaged"): CUSTOMER,
+}
+
+
+def quote_move(channel: str, current: str, target: str, actor: str) -> bool:
+    """Whether ``actor`` makes this consulting move through the quote, not a status button."""
+    return channel == "consulting" and QUOTE_MOVES.get((current, target)) == actor
+
+
+def note_problem(target: str, actor: str, note: str) -> str | None:
+    """Why an agent's move needs a note it lacks (None when the note is enough)."""
+    if actor != AGENT or note.strip():
+        return None
+    return NOTE_REQUIRED.get(target)
+
+
 def moves(channel: str, current: str, actor: str) -> list[Move]:
-    """The transitions ``actor`` may offer from ``current`` (quote approval has its own button)."""
+    """The status buttons ``actor`` may offer from ``current`` (quote moves have their own)."""
     return [
-        Move(target, ACTION_LABELS[(source, target)])
+        Move(
+            target,
+            (AGENT_LABELS if actor == AGENT else {}).get(
+                (source, target), ACTION_LABELS[(source, target)]
+            ),
+            (source, target) in DESTRUCTIVE,
+        )
         for (source, target) in TRANSITIONS
         if source == current
+        and not quote_move(channel, current, target, actor)
         and refusal(channel, current, target, actor, quote_approved=False) is None
     ]

@@ -16,6 +16,7 @@ from catalog.support.tickets.models import TicketClock
 from catalog.support.tickets.models import TicketEvent
 from catalog.support.tickets.models import TicketMessage
 from catalog.support.tickets.models import TicketPause
+from catalog.support.tickets.permissions import may_write
 from catalog.support.tickets.references import format_reference
 from catalog.support.tickets.references import issue_number
 from catalog.support.wizard.intake import Intake
@@ -135,12 +136,26 @@ def reply(
     files: list,
     now: datetime,
     wait_on_customer: bool = False,
+    internal: bool = False,
 ) -> TicketMessage:
-    """A reply: an agent's first one meets the first-response target; a customer's ends a pause."""
+    """A reply: an agent's first one meets the first-response target; a customer's ends a pause.
+
+    An ``internal`` note is the agent side's only: it is no answer to the customer, so it meets
+    no clock and pauses nothing, and its event is told to the agent side alone.
+    """
+    if not may_write(role):
+        raise TicketError("Only the customer or the agent working this ticket may write on it.")
+    if internal and role != AGENT:
+        raise TicketError("Only the agent side writes internal notes.")
     if ticket.status == "closed":
         raise TicketError("This ticket is closed; open a new request instead.")
     message = add_message(ticket, user, body, files, now)
-    record(ticket, user, "replied", now, role=role, attachments=len(files))
+    message.internal = internal
+    detail = {"internal": True} if internal else {}
+    record(ticket, user, "replied", now, role=role, attachments=len(files), **detail)
+    if internal:
+        db.session.flush()
+        return message
     if role == AGENT:
         meet(ticket, "first_response", now)
         if wait_on_customer:

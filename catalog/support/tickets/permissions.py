@@ -1,17 +1,21 @@
-"""Who stands where on a ticket: the requesting organisation, the agent, or nobody.
+"""Who stands where on a ticket: the requesting organisation, the agent, an observer, or nobody.
 
 Plain attribute reads, no queries: the same rule filters the queues (``queries``) and guards the
 ticket page, so a ticket outside a user's queue is a 404, never a 403 that confirms it exists.
+Operator staff see ISV tickets as observers: they read them (internal notes included) but no
+transition, reply, quote or classification names that role, and no mail goes to them as agents.
 """
 
 from catalog.support.tickets.lifecycle import AGENT
 from catalog.support.tickets.lifecycle import CUSTOMER
+from catalog.support.tickets.lifecycle import OBSERVER
 
 OPERATOR_TICKET_CHANNELS = ("professional", "consulting")
+WRITING_ROLES = frozenset({CUSTOMER, AGENT})
 
 
 def ticket_role(user, ticket) -> str | None:
-    """``customer``, ``agent`` or None (may not see the ticket at all)."""
+    """``customer``, ``agent``, ``observer`` or None (may not see the ticket at all)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if user.role == "customer":
@@ -23,5 +27,15 @@ def ticket_role(user, ticket) -> str | None:
     if user.role == "isv":
         return AGENT if ticket.channel == "isv" and ticket.app.vendor_id == user.vendor_id else None
     if user.is_operator:
-        return AGENT if ticket.channel in OPERATOR_TICKET_CHANNELS else None
+        return AGENT if ticket.channel in OPERATOR_TICKET_CHANNELS else OBSERVER
     return None
+
+
+def may_write(role: str | None) -> bool:
+    """Whether a role on the ticket may add to it (reply, by page or by mail)."""
+    return role in WRITING_ROLES
+
+
+def sees_internal(role: str | None) -> bool:
+    """Whether a role on the ticket reads its internal notes (the agent side and observers)."""
+    return role in (AGENT, OBSERVER)

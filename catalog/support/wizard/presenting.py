@@ -181,5 +181,7 @@ def event_text(event) -> str:
         text = _EVENTS.get(event.action, event.action.replace("_", " ")).format(**detail)
     except (KeyError, IndexError):
         text = event.action.replace("_", " ")
+    if event.action == "replied" and detail.get("internal"):
+        text = "added an internal note"
     note = (event.detail or {}).get("note")
     return f"{text}: {note}" if note else text
