@@ -24,6 +24,7 @@ from catalog.support.desk.forms import QuoteDecisionForm
 from catalog.support.desk.forms import QuoteForm
 from catalog.support.desk.forms import ReplyForm
 from catalog.support.desk.forms import StatusForm
+from catalog.support.desk.queueform import QueueForm
 from catalog.support.tickets import operations
 from catalog.support.tickets import quotes
 from catalog.support.tickets.clocks import clock_state
@@ -53,21 +54,30 @@ def _page_number() -> int:
 
 @login_required
 def tickets():
-    """The user's queue (organisation, developer or operator), nearest due time first."""
+    """The user's queue (organisation, developer or operator), filtered; nearest due time first."""
     if request.args.get("ref"):
         return redirect(url_for("support.ticket", reference=request.args["ref"].strip()[:40]))
-    include_closed = request.args.get("closed") == "1"
-    page = queries.queue(
-        current_user, _page_number(), current_app.config["TICKETS_PAGE_SIZE"], include_closed
+    form = QueueForm(request.args, user=current_user, colleagues=queries.colleagues(current_user))
+    valid = form.validate()
+    page = (
+        queries.queue(
+            current_user,
+            _page_number(),
+            current_app.config["TICKETS_PAGE_SIZE"],
+            form.chosen(),
+            utcnow(),
+        )
+        if valid
+        else None
     )
     return render_template(
         "support/desk/tickets.html",
         page=page,
         now=utcnow(),
         clock_state=clock_state,
-        include_closed=include_closed,
+        form=form,
         statuses=STATUSES,
-    )
+    ), (200 if valid else 400)
 
 
 def _ticket_page(ticket, status: int = 200, **forms):
