@@ -52,11 +52,11 @@ def test_a_quote_shows_rate_and_total_with_the_currency(app, auth, world):
     reference, _quote = quoted_ticket(app, customer_id, staff_id)
     auth.login("buyer@example.com")
     html = auth._client.get(f"/support/tickets/{reference}").get_data(as_text=True)
-    assert "4.00 h at €150.00 per hour = €600.00" in html
+    assert "4 h × €150.00 = €600.00 (EUR)" in html
     auth.logout()
     auth.login("agent@example.com")
     html = auth._client.get(f"/support/tickets/{reference}").get_data(as_text=True)
-    assert "4.00 h at €150.00 per hour = €600.00" in html
+    assert "4 h × €150.00 = €600.00 (EUR)" in html
 
 
 def test_the_quote_form_states_the_range_and_the_currency(app, auth, world):

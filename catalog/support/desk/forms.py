@@ -16,11 +16,14 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
+from catalog.db import utcnow
 from catalog.formtokens import submission_field
 from catalog.formtools import MaxChars
 from catalog.formtools import required
 from catalog.formtools import strip
 from catalog.support.tickets.models import CLASSIFICATIONS
+from catalog.support.tickets.quotes import date_problem
+from catalog.support.tickets.quotes import quoting_zone
 from catalog.support.tickets.quotes import rate_problem
 
 
@@ -85,6 +88,19 @@ def _size(item) -> int:
     return size
 
 
+# The note box of the status form as each side of the ticket reads it.
+NOTE_WORDING = {
+    "agent": (
+        "Note for the customer",
+        "The estimate, the workaround or the resolution, as the customer should read it.",
+    ),
+    "customer": (
+        "Your note (optional)",
+        "Why you approve, send back or reopen, if the team should know.",
+    ),
+}
+
+
 class StatusForm(FlaskForm):
     """Move the ticket to another status, with the note the move carries."""
 
@@ -93,10 +109,14 @@ class StatusForm(FlaskForm):
         "Note",
         filters=[strip],
         validators=[MaxChars(10000)],
-        description=(
-            "The estimate, the workaround or the resolution, as the customer should read it."
-        ),
+        description="What this move should say on the ticket.",
     )
+
+    def for_role(self, role: str | None) -> "StatusForm":
+        """The form with its note labelled for ``role``'s side of the ticket (no staff words)."""
+        label, hint = NOTE_WORDING.get(role or "", NOTE_WORDING["customer"])
+        self.note.label.text, self.note.description = label, hint
+        return self
 
 
 class ClassifyTicketForm(FlaskForm):
@@ -118,15 +138,28 @@ class QuoteForm(FlaskForm):
         places=2,
         validators=[required("Estimate the hours."), NumberRange(min=0.25, max=10000)],
     )
-    completion_on = DateField("Completion date", validators=[required("Give the completion date.")])
-    note = TextAreaField(
+    completion_on = DateField(
+        "Completion date",
+        validators=[required("Give the completion date.")],
+        description="Today or later.",
+    )
+    # Not "note": the status form on the same page has a box of that name (ids stay unique).
+    quote_note = TextAreaField(
         "What the work covers", filters=[strip], validators=[Optional(), MaxChars(5000)]
     )
 
-    def __init__(self, *args, ticket=None, **kwargs):
+    def __init__(self, *args, ticket=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.ticket = ticket
+        self.ticket, self.user = ticket, user
         self.rate.label.text = f"Hourly rate ({current_app.config['CURRENCY']})"
+
+    def validate_completion_on(self, field):
+        """The work cannot be promised for a day that has passed in the quoting calendar."""
+        if field.data is None:
+            return
+        problem = date_problem(field.data, utcnow(), quoting_zone(self.user))
+        if problem:
+            raise ValidationError(problem)
 
     def validate_rate(self, field):
         """The rate must sit inside the operator's range for the app."""
@@ -140,9 +173,15 @@ class QuoteForm(FlaskForm):
 
 
 class QuoteDecisionForm(FlaskForm):
-    """The customer approves or declines a quote."""
+    """The customer approves or declines a quote (saying, if they like, what should change)."""
 
     decision = HiddenField(validators=[required("Approve or decline.")])
+    decline_note = TextAreaField(
+        "What should change (optional)",
+        filters=[strip],
+        validators=[Optional(), MaxChars(5000)],
+        description="The consultants read this before they send a new quote.",
+    )
 
     def validate_decision(self, field):
         """Only the two answers exist."""

@@ -25,6 +25,7 @@ from catalog.support.desk.forms import QuoteForm
 from catalog.support.desk.forms import ReplyForm
 from catalog.support.desk.forms import StatusForm
 from catalog.support.desk.queueform import QueueForm
+from catalog.support.handoffs.queries import ticket_panel
 from catalog.support.tickets import operations
 from catalog.support.tickets import quotes
 from catalog.support.tickets.clocks import clock_state
@@ -32,6 +33,8 @@ from catalog.support.tickets.lifecycle import AGENT
 from catalog.support.tickets.lifecycle import STATUSES
 from catalog.support.tickets.lifecycle import TRANSITIONS
 from catalog.support.tickets.lifecycle import moves
+from catalog.support.tickets.lifecycle import note_problem
+from catalog.support.tickets.lifecycle import quote_move
 from catalog.support.tickets.models import CLASSIFICATIONS
 from catalog.support.tickets.models import Attachment
 from catalog.support.tickets.models import ConsultingQuote
@@ -73,9 +76,9 @@ def tickets():
     return render_template(
         "support/desk/tickets.html",
         page=page,
+        form=form,
         now=utcnow(),
         clock_state=clock_state,
-        form=form,
         statuses=STATUSES,
     ), (200 if valid else 400)
 
@@ -100,6 +103,7 @@ def _ticket_page(ticket, status: int = 200, **forms):
         statuses=STATUSES,
         classifications=CLASSIFICATIONS,
         event_text=event_text,
+        handoffs=ticket_panel(current_user, ticket, utcnow()),
         **context,
     ), status
 
@@ -151,16 +155,22 @@ def reply(reference: str):
 def change_status(reference: str):
     """Move the ticket along its lifecycle, if the user's role on it allows the move."""
     ticket = _ticket(reference)
-    form = StatusForm()
+    role = ticket_role(current_user, ticket)
+    form = StatusForm().for_role(role)
     if not form.validate_on_submit():
         return _ticket_page(ticket, 400, status_form=form)
-    role = ticket_role(current_user, ticket)
-    if role not in TRANSITIONS.get((ticket.status, form.target.data), {role}):
+    target, note = form.target.data, form.note.data or ""
+    if role not in TRANSITIONS.get((ticket.status, target), {role}):
         abort(403)
+    problem = (
+        "For consulting, send a quote: the customer approves or declines the quote itself."
+        if quote_move(ticket.channel, ticket.status, target, role)
+        else note_problem(target, role, note)
+    )
     try:
-        operations.change_status(
-            ticket, current_user, role, form.target.data, utcnow(), form.note.data or ""
-        )
+        if problem:
+            raise TicketError(problem)
+        operations.change_status(ticket, current_user, role, target, utcnow(), note)
     except TicketError as error:
         form.note.errors = [str(error)]
         return _ticket_page(ticket, 400, status_form=form)
@@ -186,7 +196,7 @@ def propose_quote(reference: str):
     ticket = _ticket(reference)
     if ticket_role(current_user, ticket) != AGENT or ticket.channel != "consulting":
         abort(403)
-    form = QuoteForm(ticket=ticket)
+    form = QuoteForm(ticket=ticket, user=current_user)
     if not form.validate_on_submit():
         return _ticket_page(ticket, 400, quote_form=form)
     try:
@@ -196,10 +206,12 @@ def propose_quote(reference: str):
             form.rate.data,
             form.hours.data,
             form.completion_on.data,
-            form.note.data or "",
+            form.quote_note.data or "",
             utcnow(),
+            current_app.config["CURRENCY"],
         )
     except TicketError as error:
+        unitofwork.discard_changes()  # "new" may already have moved to "triaged"
         form.rate.errors = [str(error)]
         return _ticket_page(ticket, 400, quote_form=form)
     return _done(ticket, "Quote sent; work starts once the customer approves it.")
@@ -218,7 +230,13 @@ def decide_quote(reference: str, quote_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        quotes.decide(quote, current_user, form.decision.data == "approve", utcnow())
+        quotes.decide(
+            quote,
+            current_user,
+            form.decision.data == "approve",
+            utcnow(),
+            form.decline_note.data or "",
+        )
     except TicketError as error:
         unitofwork.discard_changes()  # the decision may have been half applied
         flash(str(error), "error")

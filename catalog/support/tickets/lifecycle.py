@@ -68,9 +68,7 @@ AGENT_LABELS = {
     ("awaiting_approval", "triaged"): "Take the estimate back to revise it",
 }
 # Moves that end a request the customer has not seen resolved: the page asks to confirm them.
-DESTRUCTIVE = frozenset(
-    {("new", "closed"), ("triaged", "closed"), ("awaiting_approval", "closed")}
-)
+DESTRUCTIVE = frozenset({("new", "closed"), ("triaged", "closed"), ("awaiting_approval", "closed")})
 # What a move must carry in its note, by target (the agent writes it for the customer).
 NOTE_REQUIRED = {
     "awaiting_approval": "Write the estimate the customer is asked to approve.",
