@@ -122,6 +122,9 @@ class Defaults:
     # The ISO 4217 code of every rate, price and quote amount shown (amounts are stored as
     # Decimal and carry no currency of their own). An unknown code stops create_app.
     CURRENCY = "EUR"
+    # The IANA time zone pages show times in for visitors, and for users who chose no zone and
+    # belong to no organisation (a user's own zone, then their organisation's, come first).
+    DISPLAY_TIMEZONE = "UTC"
     # Behind a reverse proxy, how many proxies set X-Forwarded-For/-Proto/-Host (0: none, so the
     # client's own address is used for login throttling and links).
     PROXY_COUNT = 0

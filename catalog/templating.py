@@ -14,6 +14,7 @@ from flask import request
 from flask.json.provider import DefaultJSONProvider
 
 from catalog import markdown
+from catalog import viewertime
 from catalog.config import currency_problem
 from catalog.marketplace.cache import FragmentCache
 
@@ -101,14 +102,23 @@ def format_holiday(value: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Check CURRENCY; register filters, the JSON provider, the cache and the header hook."""
+    """Check CURRENCY and DISPLAY_TIMEZONE; register filters, the JSON provider, the cache and
+    the header hook."""
     problem = currency_problem(app.config["CURRENCY"])
     if problem:
         raise RuntimeError(problem)
+    if viewertime.zone_or_none(app.config["DISPLAY_TIMEZONE"]) is None:
+        raise RuntimeError(
+            f"DISPLAY_TIMEZONE = {app.config['DISPLAY_TIMEZONE']!r} is not an IANA time zone; "
+            "set it to one such as UTC or Europe/Prague (CATALOG_DISPLAY_TIMEZONE=UTC)."
+        )
     app.json = SafeJSONProvider(app)
     app.extensions["catalog_fragment_cache"] = FragmentCache(app.config["FRAGMENT_CACHE_SIZE"])
     app.jinja_env.filters["markdown"] = markdown.render
-    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["date"] = viewertime.format_day
+    app.jinja_env.filters["when"] = viewertime.format_when
+    app.jinja_env.filters["due"] = viewertime.format_due
+    app.jinja_env.filters["utc_iso"] = viewertime.utc_iso
     app.jinja_env.filters["local_time"] = format_local_time
     app.jinja_env.filters["minutes"] = format_minutes
     app.jinja_env.filters["holiday"] = format_holiday

@@ -100,7 +100,7 @@ def test_a_local_time_names_the_zone_and_its_abbreviation():
     assert format_local_time(None, "Asia/Tokyo") == ""
 
 
-def test_contact_changes_show_in_the_organisations_time_zone(app, world, client, auth):
+def test_contact_changes_show_in_each_viewers_time_zone(app, world, client, auth):
     organisation_id = make_organisation(app, members=[(ADMIN, "admin"), (ANN, "member")])
     subscription_id = make_subscription(
         app,
@@ -121,7 +121,8 @@ def test_contact_changes_show_in_the_organisations_time_zone(app, world, client,
     auth.logout()
     auth.login(world["staff"])
     page = _words(client.get(f"/operator/subscriptions/{subscription_id}"))
-    assert "1 Dec 2026 08:35 JST: Ann added" in page
+    # Issue 13: staff read times in their own zone (here the site's, UTC), not the customer's.
+    assert "30 Nov 2026 23:35 UTC: Ann added" in page
 
 
 def _invite(app, auth, world) -> str:

@@ -4,9 +4,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 
-from catalog.businesstime.explain import stamp
 from catalog.support.desk import views as ticket_views
 from catalog.support.wizard import views as wizard_views
+from catalog.viewertime import format_due
 
 bp = Blueprint("support", __name__, url_prefix="/support")
 
@@ -34,15 +34,14 @@ bp.add_url_rule(
 
 @bp.app_template_filter("stamp")
 def stamp_filter(moment) -> str:
-    """A local instant as ``Mon 2 Mar 2026 09:00 CET`` (see ``explain.stamp``)."""
-    return stamp(moment)
+    """A due time in its calendar's zone, and in the viewer's where that differs
+    (``Tue 1 Dec 2026 17:00 CET — 21:30 IST for you``)."""
+    return format_due(moment)
 
 
 @bp.app_template_filter("clock_due")
 def clock_due_filter(clock) -> str:
-    """A stored clock's due time in its calendar's time zone."""
-    return (
-        stamp(clock.due_at.astimezone(ZoneInfo(clock.calendar["timezone"])))
-        if clock.due_at
-        else "paused"
-    )
+    """A stored clock's due time in its calendar's time zone, and in the viewer's."""
+    if not clock.due_at:
+        return "paused"
+    return format_due(clock.due_at.astimezone(ZoneInfo(clock.calendar["timezone"])))
