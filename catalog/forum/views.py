@@ -28,6 +28,7 @@ from catalog.forum.forms import ModerateThreadForm
 from catalog.forum.forms import ReplyForm
 from catalog.forum.forms import ThreadForm
 from catalog.inputguard import page_number
+from catalog.support.handoffs.queries import thread_panel
 
 member_required = roles_required(*ROLES)
 
@@ -118,6 +119,7 @@ def _thread_page(thread, reply_form=None, status: int = 200, moderate_form=None)
         moderator=moderator,
         voted=voted,
         perm=permissions,
+        handoff=thread_panel(current_user, thread, utcnow()),
     ), status
 
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint
 
 from catalog.support.desk import views as ticket_views
+from catalog.support.handoffs import views as handoff_views
 from catalog.support.wizard import views as wizard_views
 from catalog.viewertime import format_due
 
@@ -29,6 +30,32 @@ bp.add_url_rule(
 )
 bp.add_url_rule(
     "/tickets/<reference>/attachments/<int:attachment_id>", view_func=ticket_views.attachment
+)
+# Hand-offs between channels (issue 13).
+bp.add_url_rule(
+    "/tickets/<reference>/move/<target>",
+    "handoff_move",
+    handoff_views.ticket_move,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/threads/<int:thread_id>/escalate",
+    "thread_escalate",
+    handoff_views.thread_escalate,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule("/handoffs/<int:handoff_id>", "handoff", handoff_views.proposal)
+bp.add_url_rule(
+    "/handoffs/<int:handoff_id>/accept", "handoff_accept", handoff_views.accept, methods=["POST"]
+)
+bp.add_url_rule(
+    "/handoffs/<int:handoff_id>/decline", "handoff_decline", handoff_views.decline, methods=["POST"]
+)
+bp.add_url_rule(
+    "/handoffs/<int:handoff_id>/withdraw",
+    "handoff_withdraw",
+    handoff_views.withdraw,
+    methods=["POST"],
 )
 
 

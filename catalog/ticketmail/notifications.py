@@ -33,6 +33,8 @@ from catalog.ticketmail.models import TicketMailId
 # 78 breaks long subjects right after "Subject:", which some readers keep as a leading space.
 RAW_POLICY = policy.default.clone(max_line_length=998)
 PRIORITY = (
+    "moved",
+    "handoff_proposed",
     "created",
     "quote_proposed",
     "replied",
@@ -41,6 +43,8 @@ PRIORITY = (
     "status_changed",
     "clock_breached",
     "clock_warning",
+    "handoff_declined",
+    "handoff_withdrawn",
 )
 FOR_AGENTS_ONLY = {"clock_warning", "clock_breached"}
 
@@ -71,11 +75,27 @@ def audiences(event: TicketEvent) -> list[Audience]:
         return [Audience(ticket_id, AGENT, event.actor_id), Audience(ticket_id, CUSTOMER, None)]
     if event.action in FOR_AGENTS_ONLY:
         return [Audience(ticket_id, AGENT, None)]
+    if event.action == "moved":
+        return moved_audiences(event)
     if event.detail.get("internal"):  # an internal note: the agent side's own
         return [Audience(ticket_id, AGENT, event.actor_id)]
     side = actor_side(event)
     other = CUSTOMER if side in (None, AGENT) else AGENT
     return [Audience(ticket_id, other, event.actor_id)]
+
+
+def moved_audiences(event: TicketEvent) -> list[Audience]:
+    """A move is told to the customer side, the new channel's agents and the old channel's."""
+    ticket_id, actor = event.ticket_id, event.actor_id
+    told = [Audience(ticket_id, CUSTOMER, actor), Audience(ticket_id, AGENT, actor)]
+    if _agents_of(event.detail.get("from_channel")) != _agents_of(event.ticket.channel):
+        told.append(Audience(ticket_id, recipients.FORMER + event.detail["from_channel"], actor))
+    return told
+
+
+def _agents_of(channel: str | None) -> str:
+    """Who answers in a channel: the developer, or the operator's staff."""
+    return "developer" if channel in ("isv", "forum_dedicated") else "operator"
 
 
 def group(events: list[TicketEvent]) -> dict[Audience, list[TicketEvent]]:
@@ -107,6 +127,17 @@ def headline(event: TicketEvent, side: str) -> tuple[str, str]:
                 f"We received your request {event.ticket.reference}",
             )
         return f"New request: {title}", f"New request from {_who(event)}"
+    if event.action == "moved":
+        target = detail.get("target_name", "")
+        return (
+            f"Moved to {target}: {title}",
+            f"{event.ticket.reference} moved from {detail.get('source_name', '')} to {target}",
+        )
+    if event.action == "handoff_proposed":
+        return (
+            f"Move proposed: {title}",
+            f"{_who(event)} proposes moving the request to {detail.get('target_name', '')}",
+        )
     if event.action == "quote_proposed":
         return f"Quote waiting for your approval: {title}", "A quote is waiting for your approval"
     if event.action == "replied" and detail.get("internal"):

@@ -17,6 +17,9 @@ from catalog.support.plans.models import Subscription
 from catalog.support.tickets.lifecycle import CUSTOMER
 from catalog.support.tickets.models import Ticket
 
+# The agent side of the channel a moved ticket left (``FORMER + "isv"``): told of the move.
+FORMER = "former_agent:"
+
 
 def customer_side(ticket: Ticket) -> list[User]:
     """The requester and the named contacts of the ticket's subscription."""
@@ -27,9 +30,12 @@ def customer_side(ticket: Ticket) -> list[User]:
     return people
 
 
-def agent_side(ticket: Ticket) -> list[User]:
-    """The developer's members (ISV tickets) or the operator's staff (the other channels)."""
-    if ticket.channel == "isv":
+def agent_side(ticket: Ticket, channel: str | None = None) -> list[User]:
+    """The developer's members (ISV tickets) or the operator's staff (the other channels).
+
+    ``channel`` names another channel than the ticket's: the one a moved ticket left.
+    """
+    if (channel or ticket.channel) in ("isv", "forum_dedicated"):
         return list(
             db.session.scalars(
                 select(User).where(User.role == ISV, User.vendor_id == ticket.app.vendor_id)
@@ -45,8 +51,11 @@ def agent_side(ticket: Ticket) -> list[User]:
 
 
 def people(ticket: Ticket, side: str, exclude: int | None = None) -> list[User]:
-    """The active people of one side (``customer`` or ``agent``), one per address."""
-    found = customer_side(ticket) if side == CUSTOMER else agent_side(ticket)
+    """The active people of one side (``customer``, ``agent``, or ``FORMER`` + a channel)."""
+    if side.startswith(FORMER):
+        found = agent_side(ticket, side.removeprefix(FORMER))
+    else:
+        found = customer_side(ticket) if side == CUSTOMER else agent_side(ticket)
     unique: dict[str, User] = {}
     for user in found:
         if user.active and user.id != exclude:

@@ -168,6 +168,11 @@ _EVENTS = {
     "quote_declined": "declined the quote",
     "clock_warning": "{target} clock: 80 % of the time used",
     "clock_breached": "{target} clock: overdue",
+    # hand-offs between channels (issue 13)
+    "moved": "moved the request from {source_name} to {target_name} ({clocks}; terms: {terms})",
+    "handoff_proposed": "proposed moving the request to {target_name}",
+    "handoff_declined": "declined moving the request to {target_name}",
+    "handoff_withdrawn": "withdrew the proposal to move the request to {target_name}",
 }
 
 

@@ -1,0 +1,1 @@
+"""Hand-offs: a request moving between channels under one reference."""
