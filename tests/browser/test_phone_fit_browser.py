@@ -44,3 +44,35 @@ def test_an_app_page_with_its_legend_badge_fits_a_phone(app, live_server, phone)
     phone.goto(f"{live_server}/apps/mailguard-antispam")
     assert phone.locator("img[src$='badge.svg']").count() == 1
     assert _page_width(phone) == 390
+
+
+def test_the_catalog_shows_its_first_apps_on_a_phones_first_screen(app, world, live_server, phone):
+    add_apps(app, *(app_record(f"app-{n}", name=f"App number {n}") for n in range(3)))
+    log_in(phone, live_server, world["customer"])  # a customer's header has the most links
+    phone.goto(f"{live_server}/apps")
+    first = phone.locator(".app-row").first.bounding_box()
+    assert first["y"] + first["height"] <= 844, "the first app is below the first screen"
+    vendor = phone.get_by_label("Vendor")
+    assert not vendor.is_visible(), "the filters are folded on a phone"
+    phone.get_by_text("Filter and sort").click()
+    vendor.select_option(label=vendor.locator("option").nth(1).inner_text())
+    phone.get_by_role("button", name="Apply filters").click()
+    phone.wait_for_url("**vendor=*")
+    assert "1 in use" in phone.locator(".filter-panel summary").inner_text()
+    assert _page_width(phone) == 390
+
+
+def test_the_catalog_filters_stay_unfolded_on_a_wide_screen(app, world, live_server, page):
+    add_apps(app, app_record("app-0", name="App number 0"))
+    page.goto(f"{live_server}/apps")
+    assert page.get_by_label("Vendor").is_visible()
+    assert not page.get_by_text("Filter and sort").is_visible()
+
+
+def test_the_terms_history_with_a_long_address_fits_a_phone(app, live_server, phone):
+    long_address = "https://forum.example.org/c/" + "averylongsectionname" * 4
+    add_apps(app, app_record("mailguard-antispam"))
+    add_apps(app, app_record("mailguard-antispam", support={"forum_url": long_address}))
+    phone.goto(f"{live_server}/apps/mailguard-antispam/history")
+    assert phone.locator(".history__changes ins").count() >= 1
+    assert _page_width(phone) == 390
