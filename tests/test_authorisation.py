@@ -235,6 +235,27 @@ RULES = {
     "operator.app_new": ("GET", {}, OPERATOR),
     "isv.app_new": ("GET", {}, ISV_PORTAL),
     # --- hand-offs between channels (issue 13) ---
+    # Staff propose moving a professional ticket to the developer; the customer may not.
+    "support.handoff_move": (
+        "POST",
+        {"reference": "fresh_ticket_ref", "target": "isv"},
+        expect(LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND),
+    ),
+    # The thread's author, the app's developer and staff; another vendor never sees the control.
+    "support.thread_escalate": (
+        "GET",
+        {"thread_id": "handoff_thread_id"},
+        expect(LOGIN, OK, OK, NOT_FOUND, OK, OK, NOT_FOUND),
+    ),
+    "support.handoff": ("GET", {"handoff_id": "handoff_id"}, OWN_TICKET),
+    "support.handoff_accept": ("POST", {"handoff_id": "handoff_id"}, CUSTOMER_ON_TICKET),
+    "support.handoff_decline": ("POST", {"handoff_id": "handoff_id"}, CUSTOMER_ON_TICKET),
+    # Only whoever proposed it (staff here) withdraws it.
+    "support.handoff_withdraw": (
+        "POST",
+        {"handoff_id": "handoff_id"},
+        expect(LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, OK, FORBIDDEN, NOT_FOUND),
+    ),
     # --- the desk: queues, assignment, severity and kind, internal notes (issue 13) ---
     # --- the wizard's forum routes and the ticket lifecycle (issue 13) ---
     # --- profile, time zone and notifications (issue 13) ---
@@ -271,6 +292,8 @@ POST_DATA = {
     },
     "planrequests.decline": {"reason": "We cannot offer this plan in your country."},
     # hand-offs (issue 13)
+    "support.handoff_move": {"reason": "The defect is the developer's to fix."},
+    "support.handoff_accept": {"shown": handoff_world.SHOWN},
     # the desk (issue 13)
     # the wizard's forum routes and the lifecycle (issue 13)
     # profile and notifications (issue 13)

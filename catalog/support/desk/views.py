@@ -41,6 +41,7 @@ from catalog.support.tickets.operations import TicketError
 from catalog.support.tickets.permissions import may_write
 from catalog.support.tickets.permissions import sees_internal
 from catalog.support.tickets.permissions import ticket_role
+from catalog.support.wizard.forumroute import request_thread
 from catalog.support.wizard.presenting import event_text
 
 
@@ -108,8 +109,15 @@ def _ticket_page(ticket, status: int = 200, **forms):
 
 @login_required
 def ticket(reference: str):
-    """One ticket with its clocks, messages and full timeline."""
-    return _ticket_page(_ticket(reference))
+    """One ticket with its clocks, messages and full timeline.
+
+    A reference the wizard gave a forum thread (no ticket the user may see) leads to the thread,
+    if the forum lets the user read it; anything else is a 404.
+    """
+    found = queries.ticket_for(current_user, reference)
+    if found is None and (thread := request_thread(current_user, reference)) is not None:
+        return redirect(url_for("forum.thread", thread_id=thread.id))
+    return _ticket_page(found or abort(404))
 
 
 def _done(ticket, message: str):

@@ -17,26 +17,35 @@ from catalog.support.wizard.routing import Subscription as State
 
 @dataclass(frozen=True)
 class VerdictEntry:
-    """A legend chip for the decision page: the chosen channel in colour, the others grey."""
+    """A legend chip for the decision page: struck through only when the app does not offer the
+    channel; the chosen one is marked in words (and by its row), the others say "not chosen"."""
 
     channel: Channel
     offered: bool
     note: str
+    chosen: bool = False
 
     @property
     def status_text(self) -> str:
-        """Words that carry what the colour shows."""
-        return "chosen" if self.offered else "not chosen"
+        """Words that carry what the colour and the strike show."""
+        if self.chosen:
+            return "chosen"
+        return "offered, not chosen" if self.offered else "not offered"
 
 
-def verdict_entries(decision: RoutingDecision) -> tuple[VerdictEntry, ...]:
-    """The five channels in legend order, each with the router's verdict."""
-    return tuple(
-        VerdictEntry(
-            channel, decision.verdict(channel.key).chosen, decision.verdict(channel.key).reason
-        )
-        for channel in CHANNELS
-    )
+def verdict_entries(
+    decision: RoutingDecision, offered: frozenset[str] | None = None
+) -> tuple[VerdictEntry, ...]:
+    """The five channels in legend order, each with the router's verdict.
+
+    ``offered`` is the app's offered channels (without it, only the chosen one counts as offered).
+    """
+    entries = []
+    for channel in CHANNELS:
+        verdict = decision.verdict(channel.key)
+        is_offered = verdict.chosen or (offered is not None and channel.key in offered)
+        entries.append(VerdictEntry(channel, is_offered, verdict.reason, verdict.chosen))
+    return tuple(entries)
 
 
 # The standings in which the customer is told why professional support cannot take the request

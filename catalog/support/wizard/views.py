@@ -20,11 +20,14 @@ from catalog.accounts.access import roles_required
 from catalog.accounts.access import verified_required
 from catalog.accounts.models import CUSTOMER
 from catalog.db import utcnow
+from catalog.forum.forms import ThreadForm
+from catalog.legend import offered_keys
 from catalog.support.desk import queries
 from catalog.support.planrequests.links import comparison_url
 from catalog.support.tickets.operations import QuotaTaken
 from catalog.support.tickets.operations import open_ticket
 from catalog.support.wizard import deflection
+from catalog.support.wizard import forumroute
 from catalog.support.wizard import state as wizard
 from catalog.support.wizard.forms import AppStepForm
 from catalog.support.wizard.forms import ClassifyStepForm
@@ -36,6 +39,7 @@ from catalog.support.wizard.presenting import decision_json
 from catalog.support.wizard.presenting import shown_fingerprint
 from catalog.support.wizard.presenting import verdict_entries
 from catalog.support.wizard.presenting import way_in
+from catalog.support.wizard.routing import Outcome
 
 STEP_FORMS = {
     "app": AppStepForm,
@@ -88,17 +92,37 @@ def _render(state: dict, form=None, status: int = 200, notice: str | None = None
         )
         context.update(
             intake=intake,
-            verdicts=verdict_entries(intake.decision),
+            verdicts=verdict_entries(intake.decision, offered_keys(app.terms, app.coverage)),
             signed=wizard.dump(state),
             way_in=way_in(intake, current_user),
             compare_url=comparison_url(),
         )
         context["draft_kept"] = context["way_in"] is not None and _keep_draft(context["signed"])
+        context.update(_forum_route(intake, state))
     elif step == "app" and not state:
         context["draft"] = has_draft()
     return render_template(
         "support/wizard/wizard.html", app=app, titles=wizard.STEP_TITLES, **context
     ), status
+
+
+def _forum_route(intake, state: dict) -> dict:
+    """What the review shows for a forum or external route: where the typed request goes.
+
+    Routes that leave the site keep the draft (the customer may come back to it), and a request
+    for the casual forum may also be asked in our own forum's general section, prepared.
+    """
+    outcome = intake.decision.outcome
+    if outcome is Outcome.FORUM_THREAD:
+        return {"forum_section_name": forumroute.section_name(intake.app)}
+    if outcome not in (Outcome.FORUM_LINK, Outcome.EXTERNAL_LINK):
+        return {}
+    context = {"draft_kept": _keep_draft(wizard.dump(state))}
+    general = forumroute.general_section() if outcome is Outcome.FORUM_LINK else None
+    if general is not None:
+        context["general_section"] = general
+        context["thread_form"] = ThreadForm(formdata=None, title=state["title"], body=state["text"])
+    return context
 
 
 def _keep_draft(signed: str) -> bool:
@@ -132,9 +156,23 @@ def _draft() -> dict | None:
 
 
 def _start_state() -> dict:
-    """The state of a fresh wizard, with the app already chosen when ``?app=`` names one."""
+    """The state of a fresh wizard, with the app already chosen when ``?app=`` names one that
+    offers a support channel."""
     app = queries.published_app(request.args.get("app"))
-    return {"app": app.slug} if app else {}
+    return {"app": app.slug} if app and _offers_support(app) else {}
+
+
+def _offers_support(app) -> bool:
+    """Whether the app offers any support channel (else no request can go anywhere)."""
+    return bool(offered_keys(app.terms, app.coverage))
+
+
+def _no_channel_notice() -> str | None:
+    """Why ``?app=`` did not pick its app: it offers no support channel."""
+    app = queries.published_app(request.args.get("app"))
+    if app is None or _offers_support(app):
+        return None
+    return f"{app.name} offers no support channel, so no request can be filed for it."
 
 
 @roles_required(CUSTOMER)
@@ -144,7 +182,7 @@ def new_request():
     if request.method == "GET":
         if request.args.get("resume") and (draft := _draft()) is not None:
             return _render(draft, notice="Here is your request as you left it.")
-        return _render(_start_state())
+        return _render(_start_state(), notice=_no_channel_notice())
     state = wizard.load(request.form.get("state", ""))
     step = request.form.get("step", "")
     if (
@@ -159,11 +197,22 @@ def new_request():
     if step != wizard.current_step(state):
         return _render(state)
     form = _form(step)
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not _app_takes_requests(step, form):
         return _render(state, form, 400)
     if step == "review":
         return _submit(state)
     return _render(_merge(state, step, form))
+
+
+def _app_takes_requests(step: str, form) -> bool:
+    """On the app step, refuse an app with no support channel next to the field."""
+    if step != "app":
+        return True
+    app = queries.published_app(form.app.data)
+    if app is None or _offers_support(app):
+        return True
+    form.app.errors = [f"{app.name} offers no support channel; choose another app."]
+    return False
 
 
 def _merge(state: dict, step: str, form) -> dict:
@@ -200,6 +249,8 @@ def _submit(state: dict):
                 "Nothing was submitted yet."
             ),
         )
+    if intake.decision.outcome is Outcome.FORUM_THREAD:
+        return _post_thread(state, app, now)
     if not intake.makes_ticket:
         abort(400)
     try:
@@ -219,6 +270,19 @@ def _submit(state: dict):
     session.pop(DRAFT_KEY, None)
     flash(f"Your request is ticket {ticket.reference}.", "success")
     url = url_for("support.ticket", reference=ticket.reference)
+    formtokens.record(state.get("once"), url)
+    return redirect(url)
+
+
+def _post_thread(state: dict, app, now):
+    """Post the confirmed request as a thread in the app's section, under a support reference."""
+    prefix = current_app.config["TICKET_REF_PREFIX"]
+    thread = forumroute.post_request_thread(
+        app, current_user, state["title"], state["text"], now, prefix
+    )
+    session.pop(DRAFT_KEY, None)
+    flash(f"Your request is thread {thread.reference}.", "success")
+    url = url_for("forum.thread", thread_id=thread.id)
     formtokens.record(state.get("once"), url)
     return redirect(url)
 
