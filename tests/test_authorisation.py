@@ -257,6 +257,11 @@ RULES = {
         expect(LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, OK, FORBIDDEN, NOT_FOUND),
     ),
     # --- the desk: queues, assignment, severity and kind, internal notes (issue 13) ---
+    # The agent side works a ticket; staff on ISV tickets are observers (tests/support/
+    # test_observer.py), customers may not, other vendors and organisations never see it.
+    "support.assign": ("POST", {"reference": "fresh_ticket_ref"}, AGENT_ON_TICKET),
+    "support.retriage": ("POST", {"reference": "fresh_ticket_ref"}, AGENT_ON_TICKET),
+    "support.not_an_incident": ("POST", {"reference": "counted_ticket_ref"}, AGENT_ON_TICKET),
     # --- the wizard's forum routes and the ticket lifecycle (issue 13) ---
     # --- profile, time zone and notifications (issue 13) ---
 }
@@ -295,6 +300,9 @@ POST_DATA = {
     "support.handoff_move": {"reason": "The defect is the developer's to fix."},
     "support.handoff_accept": {"shown": handoff_world.SHOWN},
     # the desk (issue 13)
+    "support.assign": {"assignee": "me"},
+    "support.retriage": {"severity": "1", "kind": "incident", "reason": "Production is down."},
+    "support.not_an_incident": {"reason": "A billing question, not an incident."},
     # the wizard's forum routes and the lifecycle (issue 13)
     # profile and notifications (issue 13)
 }

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint
 
 from catalog.support.desk import views as ticket_views
+from catalog.support.desk import workviews as work_views
 from catalog.support.handoffs import views as handoff_views
 from catalog.support.wizard import views as wizard_views
 from catalog.viewertime import format_due
@@ -30,6 +31,17 @@ bp.add_url_rule(
 )
 bp.add_url_rule(
     "/tickets/<reference>/attachments/<int:attachment_id>", view_func=ticket_views.attachment
+)
+# The desk's work on a ticket: assignment, severity and kind, the month's quota (issue 13).
+bp.add_url_rule("/tickets/<reference>/assign", "assign", work_views.assign, methods=["POST"])
+bp.add_url_rule(
+    "/tickets/<reference>/retriage", "retriage", work_views.retriage_ticket, methods=["POST"]
+)
+bp.add_url_rule(
+    "/tickets/<reference>/not-an-incident",
+    "not_an_incident",
+    work_views.not_an_incident,
+    methods=["POST"],
 )
 # Hand-offs between channels (issue 13).
 bp.add_url_rule(

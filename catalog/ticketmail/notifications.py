@@ -42,6 +42,9 @@ PRIORITY = (
     "quote_declined",
     "status_changed",
     "clock_breached",
+    "retriaged",
+    "incident_returned",
+    "assigned",
     "clock_warning",
     "handoff_declined",
     "handoff_withdrawn",
@@ -78,6 +81,8 @@ def audiences(event: TicketEvent) -> list[Audience]:
     if event.action == "moved":
         return moved_audiences(event)
     if event.detail.get("internal"):  # an internal note: the agent side's own
+    if event.action == "assigned":  # the new assignee only, never the customer
+        return [Audience(ticket_id, recipients.ASSIGNEE, event.actor_id)]
         return [Audience(ticket_id, AGENT, event.actor_id)]
     side = actor_side(event)
     other = CUSTOMER if side in (None, AGENT) else AGENT
@@ -155,6 +160,13 @@ def headline(event: TicketEvent, side: str) -> tuple[str, str]:
             f"The {detail.get('target', '')} target is due soon (80 % of the time used)",
         )
     words = event.action.replace("_", " ").capitalize()
+    if event.action == "assigned":
+        return f"Assigned to you: {title}", f"{_who(event)} gave you {event.ticket.reference}"
+    if event.action == "retriaged":
+        return (
+            f"New due times: {title}",
+            f"{_who(event)} changed the {detail.get('change', 'severity or kind')}",
+        )
     return f"{words}: {title}", f"{_who(event)} {event_text(event)}"
 
 

@@ -19,6 +19,8 @@ from catalog.support.tickets.models import Ticket
 
 # The agent side of the channel a moved ticket left (``FORMER + "isv"``): told of the move.
 FORMER = "former_agent:"
+# The colleague a ticket was just assigned to: told of the assignment, nobody else is.
+ASSIGNEE = "assignee"
 
 
 def customer_side(ticket: Ticket) -> list[User]:
@@ -54,6 +56,8 @@ def people(ticket: Ticket, side: str, exclude: int | None = None) -> list[User]:
     """The active people of one side (``customer``, ``agent``, or ``FORMER`` + a channel)."""
     if side.startswith(FORMER):
         found = agent_side(ticket, side.removeprefix(FORMER))
+    elif side == ASSIGNEE:
+        found = [ticket.assignee] if ticket.assignee is not None else []
     else:
         found = customer_side(ticket) if side == CUSTOMER else agent_side(ticket)
     unique: dict[str, User] = {}

@@ -25,6 +25,7 @@ from catalog.support.desk.forms import QuoteForm
 from catalog.support.desk.forms import ReplyForm
 from catalog.support.desk.forms import StatusForm
 from catalog.support.desk.queueform import QueueForm
+from catalog.support.desk.workforms import work_forms
 from catalog.support.handoffs.queries import ticket_panel
 from catalog.support.tickets import operations
 from catalog.support.tickets import quotes
@@ -105,6 +106,7 @@ def _ticket_page(ticket, status: int = 200, **forms):
         classifications=CLASSIFICATIONS,
         event_text=event_text,
         handoffs=ticket_panel(current_user, ticket, utcnow()),
+        **work_forms(ticket, current_user, role, forms),
         **context,
     ), status
 

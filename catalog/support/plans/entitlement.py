@@ -57,11 +57,15 @@ def month_bounds(now: datetime, timezone_name: str) -> tuple[datetime, datetime]
 
 
 def incidents_used(subscription: Subscription, now: datetime) -> int:
-    """Professional tickets opened under a subscription in the current month of its plan's zone."""
+    """Professional tickets opened under a subscription in the current month of its plan's zone.
+
+    A ticket staff returned to the quota (``counts_as_incident`` False) is not counted.
+    """
     start, end = month_bounds(now, subscription.plan.calendar["timezone"])
     statement = select(func.count(Ticket.id)).where(
         Ticket.subscription_id == subscription.id,
         Ticket.channel == "professional",
+        Ticket.counts_as_incident.is_(True),
         Ticket.created_at >= start,
         Ticket.created_at < end,
     )

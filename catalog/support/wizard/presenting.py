@@ -177,6 +177,10 @@ _EVENTS = {
     "quote_declined": "declined the quote",
     "clock_warning": "{target} clock: 80 % of the time used",
     "clock_breached": "{target} clock: overdue",
+    # the desk's work on a ticket (issue 13)
+    "assigned": "assigned the ticket to {assignee}",
+    "retriaged": "changed the {change}; due times now: {due_text}",
+    "incident_returned": "returned the ticket to {month}'s incidents: it does not count",
     # hand-offs between channels (issue 13)
     "moved": "moved the request from {source_name} to {target_name} ({clocks}; terms: {terms})",
     "handoff_proposed": "proposed moving the request to {target_name}",
