@@ -33,7 +33,10 @@ def describe(page, severity: str = "3", kind: str = "A question") -> None:
 
 
 def test_a_dedicated_forum_request_becomes_a_thread_with_the_typed_text(
-    app, apps, live_server, axe_page  # noqa: F811
+    app,
+    apps,
+    live_server,
+    axe_page,  # noqa: F811
 ):
     add_apps(app, app_record(DEDICATED_APP, support={"dedicated_forum": True}))
     page = axe_page
@@ -80,7 +83,10 @@ def test_a_casual_forum_request_is_copied_to_the_clipboard(app, apps, live_serve
 
 
 def test_a_consulting_quote_is_approved_by_the_customer_and_work_starts(
-    app, apps, live_server, axe_page  # noqa: F811
+    app,
+    apps,
+    live_server,
+    axe_page,  # noqa: F811
 ):
     reference = make_ticket(app, user_id(app, apps["customer"]), "consulting", PRO_APP)
     page = axe_page
