@@ -197,6 +197,7 @@ def usage_history(
             select(func.count(Ticket.id)).where(
                 Ticket.subscription_id == subscription.id,
                 Ticket.channel == "professional",
+                Ticket.counts_as_incident.is_(True),  # staff may return one (issue 13)
                 Ticket.created_at >= start,
                 Ticket.created_at < end,
             )

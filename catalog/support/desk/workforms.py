@@ -49,7 +49,7 @@ class RetriageForm(FlaskForm):
     severity = SelectField("Severity", choices=[SelectChoice(*item) for item in SEVERITIES.items()])
     kind = SelectField("Kind", choices=[SelectChoice(*item) for item in KINDS.items()])
     reason = TextAreaField(
-        "Why",
+        "Why the severity or kind changes",
         filters=[strip],
         validators=[required("Say why the severity or kind changes."), MaxChars(1000)],
         description="The customer reads this with the new due times.",
