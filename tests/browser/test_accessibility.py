@@ -8,12 +8,20 @@ did not serve, so these pages run in a context that bypasses CSP; nothing else d
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from catalog.accounts.models import User
+from catalog.accounts.models import UserNotification
+from catalog.db import utcnow
+from catalog.extensions import db
+from catalog.marketplace.models import App
+from catalog.support.wizard.forumroute import post_request_thread
 from tests.browser.test_wizard_browser import log_in
 from tests.conftest import APP_A
 from tests.conftest import VENDOR_A
 from tests.conftest import build_index
 from tests.conftest import user_id
+from tests.support.conftest import EXTERNAL_APP
 from tests.support.conftest import PRO_APP
 from tests.support.conftest import subscribe
 from tests.support.tickets import make_ticket
@@ -131,4 +139,55 @@ def test_every_wizard_step_and_the_phone_layout_pass_too(
         phone.goto(live_server + path)
         found += axe(phone)
     phone.context.close()
+    assert found == [], "\n".join(found)
+
+
+@pytest.fixture
+def desk_pages(app, site, apps):
+    """Issue 13's pages with content: an ISV ticket the customer may move to professional
+    support, a thread the wizard's dedicated-forum route opened and a notification; URLs by role."""
+    customer = user_id(app, apps["customer"])
+    reference = make_ticket(app, customer, channel="isv", app_slug=PRO_APP)
+    with app.app_context():
+        app_with_forum = db.session.scalar(select(App).where(App.slug == EXTERNAL_APP))
+        thread = post_request_thread(
+            app_with_forum,
+            db.session.get(User, customer),
+            "Sync stops at night",
+            "The nightly sync stops.",
+            utcnow(),
+            "SUP",
+        )
+        db.session.add(
+            UserNotification(
+                user_id=customer,
+                kind="replied",
+                title=f"A reply on {reference}",
+                link=f"/support/tickets/{reference}",
+                created_at=utcnow(),
+            )
+        )
+        db.session.commit()
+        thread_path = f"/forum/t/{thread.id}"
+    queue = "/support/tickets?status=any&severity=2&sort=newest"
+    return {
+        "customer": [
+            "/account/profile",
+            "/account/notifications",
+            f"/support/tickets/{reference}/move/professional",
+            thread_path,
+        ],
+        "isv_a": [queue, f"/support/tickets/{reference}", "/account/notifications"],
+        "staff": [f"{queue}&channel=any", f"/support/tickets/{reference}", "/account/profile"],
+    }
+
+
+@pytest.mark.parametrize("role", ["customer", "isv_a", "staff"])
+def test_the_desk_profile_and_hand_off_pages_have_no_serious_accessibility_violations(
+    desk_pages, apps, live_server, axe_page, role
+):
+    log_in(axe_page, live_server, apps[role])
+    found = []
+    for path in desk_pages[role]:
+        found += violations(axe_page, live_server + path)
     assert found == [], "\n".join(found)
