@@ -11,6 +11,7 @@ from catalog import unitofwork
 from catalog.accounts.cli import DEMO_PASSWORD
 from catalog.accounts.cli import create_user_command
 from catalog.accounts.cli import ensure_demo_users
+from catalog.accounts.digest import notifications_cli
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.forum import demo as forum_demo
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(forum_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(notifications_cli)
 
 
 @click.command("init-db")

@@ -264,6 +264,22 @@ RULES = {
     "support.not_an_incident": ("POST", {"reference": "counted_ticket_ref"}, AGENT_ON_TICKET),
     # --- the wizard's forum routes and the ticket lifecycle (issue 13) ---
     # --- profile, time zone and notifications (issue 13) ---
+    # Everyone signed in has a profile and a list; a confirmation link or a notification of
+    # another account is 404 (the customer's own: tests/authz/profile.py).
+    "accounts.profile": ("GET", {}, SIGNED_IN),
+    "accounts.cancel_email_change": ("POST", {}, SIGNED_IN),
+    "accounts.confirm_email_change": (
+        "GET",
+        {"token": "own_email_change_token"},
+        expect(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    "accounts.notifications_list": ("GET", {}, SIGNED_IN),
+    "accounts.open_notification": (
+        "POST",
+        {"notification_id": "customer_notification_id"},
+        expect(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    "accounts.mark_all_read": ("POST", {}, SIGNED_IN),
 }
 
 # Form data for POST-only endpoints, so an allowed role gets past validation.

@@ -1,18 +1,25 @@
 """Forms of the account pages; each owns its validation."""
 
+from zoneinfo import available_timezones
+
 from flask_wtf import FlaskForm
 from sqlalchemy import func
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
+from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms import PasswordField
+from wtforms import SelectField
 from wtforms import StringField
 from wtforms.validators import Email
 from wtforms.validators import EqualTo
 from wtforms.validators import Length
 from wtforms.validators import ValidationError
 
+from catalog.accounts.emailchange import TAKEN
+from catalog.accounts.emailchange import address_taken
 from catalog.accounts.models import User
+from catalog.accounts.notifications import GROUPS
 from catalog.customers import queries as customer_queries
 from catalog.extensions import db
 from catalog.formtools import MaxChars
@@ -140,3 +147,74 @@ class AcceptInviteForm(FlaskForm):
         "Your name", filters=[strip], validators=[required("Tell us your name."), MaxChars(120)]
     )
     password, confirm = new_password_fields()
+
+
+_ZONES: list[str] = []
+
+
+def zone_names() -> list[str]:
+    """Every IANA zone name this machine knows, sorted (read once)."""
+    if not _ZONES:
+        _ZONES.extend(sorted(available_timezones()))
+    return _ZONES
+
+
+def _group_field(group: str):
+    """A mail preference of one notification group (on unless turned off)."""
+    return BooleanField(GROUPS[group], default=True)
+
+
+class ProfileForm(FlaskForm):
+    """Name, address, time zone and which notifications come by mail."""
+
+    name = StringField(
+        "Your name", filters=[strip], validators=[required("Tell us your name."), MaxChars(120)]
+    )
+    email = email_field()
+    timezone = SelectField(
+        "Time zone",
+        description="Every date and time on the site is shown in this zone.",
+        validate_choice=False,
+    )
+    notify_tickets = _group_field("tickets")
+    notify_handoffs = _group_field("handoffs")
+    notify_assignments = _group_field("assignments")
+    notify_forum = _group_field("forum")
+    daily_digest = BooleanField(
+        "Send me one daily digest instead of a mail for each event",
+        description="The list of notifications still shows every event as it happens.",
+    )
+
+    def __init__(self, user, default_zone: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.email.description = (
+            "A new address gets a link to confirm it; the old one stays until then."
+        )
+        self.timezone.choices = [("", f"Use my organisation's zone ({default_zone})")] + [
+            (name, name) for name in zone_names()
+        ]
+        if user.organisation is None:
+            self.timezone.choices[0] = ("", f"Use the site's zone ({default_zone})")
+
+    def validate_timezone(self, field):
+        """Empty (the organisation's zone) or a zone name from the list."""
+        if field.data and field.data not in zone_names():
+            raise ValidationError("Choose a time zone from the list, such as Europe/Prague.")
+
+    def validate_email(self, field):
+        """A new address must not belong to another account."""
+        if field.data and field.data != self.user.email and address_taken(field.data, self.user):
+            raise ValidationError(TAKEN)
+
+    def prefs(self) -> dict[str, bool]:
+        """The mail preferences as stored (group → bool)."""
+        return {group: bool(getattr(self, f"notify_{group}").data) for group in GROUPS}
+
+
+class CancelEmailChangeForm(FlaskForm):
+    """The button that drops a pending address change (a CSRF-protected POST)."""
+
+
+class MarkReadForm(FlaskForm):
+    """The button that opens a notification or marks all read (a CSRF-protected POST)."""

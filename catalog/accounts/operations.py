@@ -128,3 +128,14 @@ def set_role(user: User, role: str, vendor=None) -> None:
     user.role = role
     user.vendor = vendor if role == ISV else None
     db.session.flush()
+
+
+def update_profile(
+    user: User, name: str, timezone: str | None, prefs: dict[str, bool], daily_digest: bool
+) -> None:
+    """Save the profile's name, time zone (None: the organisation's) and mail preferences."""
+    user.name = name
+    user.timezone = timezone or None
+    user.notification_prefs = dict(prefs)
+    user.daily_digest = daily_digest
+    db.session.flush()

@@ -140,3 +140,29 @@ def verify_account_invite_token(token: str, user) -> bool:
     except BadSignature:
         return False
     return payload == user.id
+
+
+EMAIL_CHANGE_SALT = "change-email"
+
+
+def email_change_token(user, new_email: str) -> str:
+    """A link token that moves the user to ``new_email`` (mailed to that address)."""
+    return _serializer(EMAIL_CHANGE_SALT).dumps({"user": user.id, "email": new_email.lower()})
+
+
+def read_email_change_token(token: str) -> dict | None:
+    """The change's {"user", "email"}, or None when forged, malformed or expired (the address
+    confirmation's age)."""
+    try:
+        data = _serializer(EMAIL_CHANGE_SALT).loads(
+            token, max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"]
+        )
+    except BadSignature:
+        return None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("user"), int)
+        or not isinstance(data.get("email"), str)
+    ):
+        return None
+    return data

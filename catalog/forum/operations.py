@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from catalog.accounts.forumreplies import tell_thread_participants
 from catalog.extensions import db
 from catalog.forum.models import Post
 from catalog.forum.models import Section
@@ -56,7 +57,7 @@ def start_thread(section: Section, author, title: str, body: str, now: datetime)
 
 
 def reply(thread: Thread, author, body: str, now: datetime) -> Post:
-    """Add a reply and bump the thread's counters."""
+    """Add a reply, bump the thread's counters and tell the thread's other participants."""
     post = Post(
         thread_id=thread.id, author_id=author.id, author_name=author.name, body=body, created_at=now
     )
@@ -68,6 +69,7 @@ def reply(thread: Thread, author, body: str, now: datetime) -> Post:
         .execution_options(synchronize_session=False)
     )
     db.session.flush()
+    tell_thread_participants(thread, post, author, now)
     return post
 
 

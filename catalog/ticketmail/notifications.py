@@ -12,6 +12,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import select
 
+from catalog.accounts import notifications as user_notifications
 from catalog.extensions import db
 from catalog.links import external_url
 from catalog.mail.outbound import Notification
@@ -218,7 +219,8 @@ def thread_of(ticket_id: int) -> tuple[str, ...]:
 def queue(
     audience: Audience, events: list[TicketEvent], now: datetime, thread: tuple[str, ...]
 ) -> list[MailOutbox]:
-    """Compose one e-mail per person of the audience, each with its own reply address."""
+    """A notification row for each person of the audience, and an e-mail (with its own reply
+    address) for those whose preferences want one now."""
     ticket = events[0].ticket
     people = recipients.people(ticket, audience.side, audience.exclude)
     if not people:
@@ -227,7 +229,11 @@ def queue(
     subject, title = headline(lead, audience.side)
     text, link = body(events, audience.side), ticket_link(ticket.reference)
     rows = []
+    path = user_notifications.site_path("support.ticket", reference=ticket.reference)
     for person in people:
+        user_notifications.add(person, lead.action, subject, path, now, ticket_id=ticket.id)
+        if not user_notifications.mails_now(person, lead.action):
+            continue
         note = Notification(
             reference=ticket.reference,
             subject=subject,
