@@ -238,7 +238,7 @@ RULES = {
     # Staff propose moving a professional ticket to the developer; the customer may not.
     "support.handoff_move": (
         "POST",
-        {"reference": "fresh_ticket_ref", "target": "isv"},
+        {"reference": "handoff_ticket_ref", "target": "isv"},
         expect(LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND),
     ),
     # The thread's author, the app's developer and staff; another vendor never sees the control.

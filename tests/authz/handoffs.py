@@ -1,8 +1,8 @@
 """Placeholders of the authorisation matrix for hand-offs between channels (issue 13).
 
-A professional ticket of the customer's organisation on APP_A that staff propose to move to the
-developer (each callable makes a fresh one), and a thread by the customer in the dedicated
-section of an app of vendor A that takes ISV tickets here.
+An app of vendor A that takes ISV tickets here and has a dedicated section with a thread by the
+customer; a professional ticket of the customer's organisation on it that staff propose to move
+to the developer (each callable makes a fresh one).
 """
 
 import json
@@ -14,14 +14,15 @@ from catalog.forum import operations as forum_operations
 from catalog.forum.sections import ensure_app_section
 from catalog.marketplace.models import App
 from catalog.support.handoffs import operations
-from catalog.support.handoffs.rules import Facts
+from catalog.support.handoffs.assess import facts
+from catalog.support.handoffs.queries import ticket_subject
 from catalog.support.tickets.models import Ticket
 from tests.conftest import add_apps
 from tests.conftest import app_record
 from tests.support.tickets import make_ticket
 
 ESCALATION_APP = "handoff-app"
-# What the customer is shown for professional → developer on APP_A (no ISV terms: no clocks).
+# What the customer is shown for professional → developer there (no response targets: no clocks).
 SHOWN = json.dumps(
     {
         "target": "isv",
@@ -41,15 +42,16 @@ def proposal(app) -> int:
     """A fresh professional ticket with staff's pending proposal to move it to the developer."""
     with app.app_context():
         customer_id = _user("customer").id
-    reference = make_ticket(app, customer_id)
+    reference = make_ticket(app, customer_id, app_slug=ESCALATION_APP)
     with app.app_context():
         ticket = db.session.scalar(db.select(Ticket).where(Ticket.reference == reference))
+        found, _ = facts(ticket_subject(ticket), ticket.requester, utcnow())
         handoff = operations.propose(
             _user("staff"),
             "staff",
             "isv",
             "The defect is the developer's.",
-            Facts(),
+            found,
             utcnow(),
             ticket=ticket,
         )
@@ -78,7 +80,11 @@ def escalation_thread(app) -> int:
 
 def placeholders(app) -> dict:
     """Values for the symbolic URL arguments of these endpoints."""
+    thread_id = escalation_thread(app)
+    with app.app_context():
+        customer_id = _user("customer").id
     return {
-        "handoff_thread_id": escalation_thread(app),
+        "handoff_thread_id": thread_id,
+        "handoff_ticket_ref": lambda: make_ticket(app, customer_id, app_slug=ESCALATION_APP),
         "handoff_id": lambda: proposal(app),
     }

@@ -18,7 +18,7 @@ from tests.test_boundaries import _imports
 
 CHANNELS = (FORUM, ISV, PROFESSIONAL, CONSULTING)
 PARTIES = (CUSTOMER, ISV_MEMBER, STAFF)
-OPEN = Facts(offers_consulting=True)
+OPEN = Facts(offers_consulting=True, isv_tickets=True)
 
 # (from, to): (who moves it directly, who proposes it, clocks, quota)
 TABLE = {
@@ -65,7 +65,7 @@ def test_only_the_named_parties_may_start_a_move(pair, party, mode):
 def test_only_the_customer_accepts_and_a_closed_request_never_moves(pair):
     assert rules.refusal(*pair, CUSTOMER, "accept", OPEN) is None
     assert rules.refusal(*pair, STAFF, "accept", OPEN) is not None
-    closed = Facts(closed=True, offers_consulting=True)
+    closed = Facts(closed=True, offers_consulting=True, isv_tickets=True)
     assert "closed" in rules.refusal(*pair, CUSTOMER, "accept", closed)
 
 
@@ -73,6 +73,8 @@ def test_only_the_customer_accepts_and_a_closed_request_never_moves(pair):
     "pair, facts, words",
     [
         ((PROFESSIONAL, CONSULTING), Facts(), "does not offer consulting"),
+        ((PROFESSIONAL, ISV), Facts(), "does not take support tickets here"),
+        ((FORUM, ISV), Facts(), "does not take support tickets here"),
         ((ISV, CONSULTING), Facts(), "does not offer consulting"),
         ((ISV, PROFESSIONAL), Facts(professional_blocker="No incidents left."), "No incidents"),
         (
@@ -88,7 +90,7 @@ def test_a_move_is_refused_with_a_sentence_when_its_condition_fails(pair, facts,
 
 
 def test_professional_conditions_do_not_hold_back_moves_out_of_professional():
-    blocked = Facts(offers_consulting=True, professional_blocker="No subscription.")
+    blocked = Facts(isv_tickets=True, professional_blocker="No subscription.")
     assert rules.refusal(PROFESSIONAL, ISV, CUSTOMER, "accept", blocked) is None
 
 
@@ -99,12 +101,13 @@ def test_professional_conditions_do_not_hold_back_moves_out_of_professional():
         (ISV, STAFF, OPEN, [(PROFESSIONAL, "propose"), (CONSULTING, "propose")]),
         (ISV, ISV_MEMBER, Facts(), [(PROFESSIONAL, "propose")]),
         (PROFESSIONAL, CUSTOMER, OPEN, []),
-        (PROFESSIONAL, STAFF, Facts(), [(ISV, "propose")]),
+        (PROFESSIONAL, STAFF, Facts(isv_tickets=True), [(ISV, "propose")]),
+        (PROFESSIONAL, STAFF, Facts(), []),
         (CONSULTING, CUSTOMER, OPEN, [(PROFESSIONAL, "direct")]),
         (CONSULTING, CUSTOMER, Facts(quote_approved=True), []),
         (FORUM, CUSTOMER, OPEN, [(ISV, "direct")]),
         (FORUM, ISV_MEMBER, OPEN, [(ISV, "propose")]),
-        (ISV, STAFF, Facts(closed=True, offers_consulting=True), []),
+        (ISV, STAFF, Facts(closed=True, offers_consulting=True, isv_tickets=True), []),
     ],
 )
 def test_offered_moves_per_party(source, party, facts, expected):

@@ -105,6 +105,7 @@ def facts(subject: Subject, customer, now: datetime) -> tuple[rules.Facts, Stand
     found = rules.Facts(
         closed=subject.closed,
         offers_consulting="consulting" in request.offered,
+        isv_tickets="isv" in request.offered and not request.isv_external,
         professional_blocker=routing.professional_blocker(request),
         quote_approved=subject.quote_approved,
     )

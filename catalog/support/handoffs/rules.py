@@ -58,6 +58,7 @@ class Rule:
     quota: str
     customer_accepts: bool = True
     needs_consulting: bool = False
+    needs_isv: bool = False
     needs_professional: bool = False
     before_quote_approval: bool = False
     why: str = ""
@@ -74,6 +75,7 @@ RULES: dict[tuple[str, str], Rule] = {
         propose=_I | _S,
         clocks=START,
         quota=NO_QUOTA,
+        needs_isv=True,
         why="The thread needs the developer's attention, so it becomes a ticket with the "
         "developer's response targets.",
     ),
@@ -94,6 +96,7 @@ RULES: dict[tuple[str, str], Rule] = {
         propose=_S,
         clocks=RESTART,
         quota=RETURN,
+        needs_isv=True,
         why="The defect is the developer's to fix, so the ticket goes to the developer with "
         "the developer's response targets.",
     ),
@@ -139,6 +142,7 @@ class Facts:
 
     closed: bool = False
     offers_consulting: bool = False
+    isv_tickets: bool = False
     professional_blocker: str | None = None
     quote_approved: bool = False
 
@@ -165,6 +169,8 @@ def refusal(source: str, target: str, party: str, mode: str, facts: Facts) -> st
     if party not in allowed:
         verb = {"direct": "make", "propose": "propose", "accept": "accept"}[mode]
         return f"You may not {verb} the move to {CHANNEL_NAMES[target]} here."
+    if found.needs_isv and not facts.isv_tickets:
+        return "The developer does not take support tickets here for this app."
     if found.needs_consulting and not facts.offers_consulting:
         return "The operator does not offer consulting for this app."
     if found.needs_professional and facts.professional_blocker:
