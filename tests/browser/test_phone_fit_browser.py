@@ -1,5 +1,5 @@
-"""Issue 12's pages on a 390 px phone: the page itself never scrolls sideways (wide tables
-scroll in their own box)."""
+"""Pages on a 390 px phone: the page itself never scrolls sideways (wide tables scroll in their
+own box; issue 12), and the catalog's first screen shows apps, its filters folded (issue 13)."""
 
 from catalog.extensions import db
 from catalog.support.demo import ensure_plans
