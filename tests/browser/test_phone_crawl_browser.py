@@ -60,6 +60,8 @@ MUST_REACH = {
     "staff": _SIGNED_IN,
     "admin": _SIGNED_IN,
 }
+DISK = "/dev/disk/by-id/nvme-SAMSUNG_MZVL2512HCJQ-00B00_S675NX0T123456"
+LOG_LINK = "https://files.example.com/share/8f2c41d0e7b94a5f9c3e2b1a/restore-log-2026-12-01.tar.gz"
 # Not pages: downloads, feeds, the API, style sheets and images.
 SKIPPED_PREFIXES = ("/static/", "/api/")
 SKIPPED_SUFFIXES = (".svg", ".css", ".csv", ".json", ".txt", ".xml", ".png", ".ico")
@@ -106,15 +108,17 @@ def add_requests() -> str:
     now = utcnow()
     requester = _user("customer@example.com")
     staff = _user("staff@example.com")
+    # Customers paste device paths and links: long words that must wrap on a phone.
     requests = [
-        ("bare-metal-restore", 3, "question", "Can a restore skip the swap partition?"),
+        ("bare-metal-restore", 3, "question", f"Can a restore skip {DISK}?"),
         ("bare-metal-restore", 2, "custom", "Restore our RAID 10 servers onto new hardware"),
     ]
     opened = []
     for slug, severity, kind, title in requests:
         app = db.session.scalar(select(App).where(App.slug == slug))
         intake = assess(app, requester, severity, kind, now)
-        opened.append(open_ticket(intake, requester, title, f"{title}: details.", now, "SUP"))
+        text = f"{title} The log: {LOG_LINK}"
+        opened.append(open_ticket(intake, requester, title, text, now, "SUP"))
     isv_ticket, consulting_ticket = opened
     db.session.flush()
     quotes.propose(
