@@ -66,7 +66,7 @@ def test_a_dedicated_forum_request_becomes_a_thread_with_the_typed_text(
 
 
 def test_a_casual_forum_request_is_copied_to_the_clipboard(app, apps, live_server, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     page = context.new_page()
     log_in(page, live_server, apps["customer"])
@@ -79,6 +79,7 @@ def test_a_casual_forum_request_is_copied_to_the_clipboard(app, apps, live_serve
     assert page.locator("#request-copy-status").inner_text().startswith("Copied")
     assert TEXT in page.evaluate("navigator.clipboard.readText()")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe(page) == []
     context.close()
 
 
