@@ -87,3 +87,32 @@ def test_a_thread_escalated_to_the_developer_then_to_professional_support_keeps_
         f"Moved to the developer: {TITLE}" in subject
         for subject in _subjects_to(app, apps["isv_a"])
     )
+
+
+def test_the_proposal_page_fits_a_phone_and_declining_asks_to_confirm(
+    app, apps, live_server, phone
+):
+    thread_id, reference = _thread(app, apps["customer"])
+    log_in(phone, live_server, apps["isv_a"])
+    phone.goto(f"{live_server}/forum/t/{thread_id}")
+    phone.get_by_role("link", name="Propose a ticket with the developer").click()
+    phone.get_by_label("Why should the request move?").fill("We need your logs; " + "x" * 300)
+    phone.get_by_role("button", name="Propose the move").click()
+    phone.wait_for_url(re.compile(rf"/forum/t/{thread_id}$"))
+    assert "proposed moving this thread" in phone.locator("main").inner_text()
+    assert any(reference in subject for subject in _subjects_to(app, apps["customer"]))
+    phone.context.clear_cookies()
+
+    log_in(phone, live_server, apps["customer"])
+    phone.goto(f"{live_server}/forum/t/{thread_id}")
+    phone.get_by_role("link", name="See the terms, then accept or decline").click()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert "First response" in phone.locator(".handoff-preview").inner_text()
+    decline = phone.get_by_role("button", name="Yes, decline the move")
+    assert not decline.is_visible()  # behind the Decline… step
+    phone.get_by_text("Decline…").click()
+    decline.click()
+    phone.wait_for_url(re.compile(rf"/forum/t/{thread_id}$"))
+    main = phone.locator("main").inner_text()
+    assert "proposed moving" not in main and "Ask the developer: make this a ticket" in main
+    assert any("Move declined" in subject for subject in _subjects_to(app, apps["isv_a"]))
