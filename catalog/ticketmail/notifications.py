@@ -42,10 +42,10 @@ PRIORITY = (
     "quote_approved",
     "quote_declined",
     "status_changed",
-    "clock_breached",
     "retriaged",
     "incident_returned",
     "assigned",
+    "clock_breached",
     "clock_warning",
     "handoff_declined",
     "handoff_withdrawn",
@@ -81,9 +81,9 @@ def audiences(event: TicketEvent) -> list[Audience]:
         return [Audience(ticket_id, AGENT, None)]
     if event.action == "moved":
         return moved_audiences(event)
-    if event.detail.get("internal"):  # an internal note: the agent side's own
     if event.action == "assigned":  # the new assignee only, never the customer
         return [Audience(ticket_id, recipients.ASSIGNEE, event.actor_id)]
+    if event.detail.get("internal"):  # an internal note: the agent side's own
         return [Audience(ticket_id, AGENT, event.actor_id)]
     side = actor_side(event)
     other = CUSTOMER if side in (None, AGENT) else AGENT
@@ -160,7 +160,6 @@ def headline(event: TicketEvent, side: str) -> tuple[str, str]:
             f"Due soon: {title}",
             f"The {detail.get('target', '')} target is due soon (80 % of the time used)",
         )
-    words = event.action.replace("_", " ").capitalize()
     if event.action == "assigned":
         return f"Assigned to you: {title}", f"{_who(event)} gave you {event.ticket.reference}"
     if event.action == "retriaged":
@@ -168,6 +167,7 @@ def headline(event: TicketEvent, side: str) -> tuple[str, str]:
             f"New due times: {title}",
             f"{_who(event)} changed the {detail.get('change', 'severity or kind')}",
         )
+    words = event.action.replace("_", " ").capitalize()
     return f"{words}: {title}", f"{_who(event)} {event_text(event)}"
 
 
