@@ -10,9 +10,7 @@ from catalog.formtools import strip
 from catalog.support.desk.queries import QueueFilter
 from catalog.support.tickets.lifecycle import STATUSES
 
-STATUS_CHOICES = [("open", "Open"), ("any", "Any status")] + list(
-    STATUSES.items()
-)
+STATUS_CHOICES = [("open", "Open"), ("any", "Any status")] + list(STATUSES.items())
 SEVERITY_CHOICES = [
     ("", "Any severity"),
     ("1", "1 – critical"),
