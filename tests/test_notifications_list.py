@@ -67,7 +67,7 @@ def test_a_reply_on_a_ticket_gives_the_other_side_a_row_with_a_link(app, client,
     _staff_replies(client, auth, reference)
     [row] = _rows(app, CUSTOMER)
     assert row.kind == "replied" and row.link == f"/support/tickets/{reference}"
-    assert "Test ticket" in row.title and row.read_at is None
+    assert row.title == f"{reference} · New reply: Test ticket" and row.read_at is None
     assert not _rows(app, STAFF)  # the replier is not told of their own reply
     assert _mail_to(app, CUSTOMER, "notification")
 

@@ -231,7 +231,9 @@ def queue(
     rows = []
     path = user_notifications.site_path("support.ticket", reference=ticket.reference)
     for person in people:
-        user_notifications.add(person, lead.action, subject, path, now, ticket_id=ticket.id)
+        user_notifications.add(
+            person, lead.action, f"{ticket.reference} · {subject}", path, now, ticket_id=ticket.id
+        )
         if not user_notifications.mails_now(person, lead.action):
             continue
         note = Notification(
