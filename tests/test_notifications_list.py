@@ -260,3 +260,16 @@ def test_a_thread_tells_only_its_most_recent_participants(app, world, forum):
         recent = thread_participants(thread, limit=2)
         assert {user.email for user in recent} == {world["isv_a"], world["isv_b"]}
         db.session.rollback()
+
+
+def test_a_ticket_mail_gives_each_reader_the_event_times_in_their_zone(app, client, auth, world):
+    from email import message_from_bytes
+    from email import policy
+
+    _set(app, CUSTOMER, timezone="Asia/Kolkata")
+    reference = _customer_ticket(app)
+    _staff_replies(client, auth, reference)
+    [letter] = _mail_to(app, CUSTOMER, "notification")
+    text = message_from_bytes(letter.raw, policy=policy.default).get_body(("plain",)).get_content()
+    assert re.search(r"- \w{3} \d+ \w{3} \d{4} \d\d:\d\d IST: Staff replied", text), text
+    assert " UTC: " not in text

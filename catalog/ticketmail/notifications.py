@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -29,6 +30,9 @@ from catalog.ticketmail import replytokens
 from catalog.ticketmail import settings
 from catalog.ticketmail.models import MailOutbox
 from catalog.ticketmail.models import TicketMailId
+from catalog.viewertime import moment_in
+from catalog.viewertime import site_zone_name
+from catalog.viewertime import zone_name_for
 
 # Headers up to RFC 5322's hard limit of 998 characters stay on one line: Python's folding at
 # 78 breaks long subjects right after "Subject:", which some readers keep as a leading space.
@@ -50,6 +54,7 @@ PRIORITY = (
     "handoff_declined",
     "handoff_withdrawn",
 )
+UTC_ZONE = ZoneInfo("UTC")
 FOR_AGENTS_ONLY = {"clock_warning", "clock_breached"}
 
 
@@ -192,11 +197,12 @@ def _message_text(event: TicketEvent, side: str = CUSTOMER) -> str | None:
     return db.session.scalar(statement)
 
 
-def body(events: list[TicketEvent], side: str = CUSTOMER) -> str:
-    """The messages written, then one line per event (internal notes for the agent side only)."""
+def body(events: list[TicketEvent], side: str = CUSTOMER, zone: ZoneInfo = UTC_ZONE) -> str:
+    """The messages written, then one line per event at its time in ``zone`` (the reader's)
+    (internal notes for the agent side only)."""
     texts = [text for text in (_message_text(event, side) for event in events) if text]
     lines = [
-        f"- {event.at:%Y-%m-%d %H:%M} UTC: {_who(event)} {event_text(event)}" for event in events
+        f"- {moment_in(event.at, zone)}: {_who(event)} {event_text(event)}" for event in events
     ]
     return "\n\n".join(texts + ["\n".join(lines)])
 
@@ -227,7 +233,8 @@ def queue(
         return []
     lead = _lead(events)
     subject, title = headline(lead, audience.side)
-    text, link = body(events, audience.side), ticket_link(ticket.reference)
+    link = ticket_link(ticket.reference)
+    texts: dict[str, str] = {}  # one body per time zone among the readers
     rows = []
     path = user_notifications.site_path("support.ticket", reference=ticket.reference)
     for person in people:
@@ -236,6 +243,10 @@ def queue(
         )
         if not user_notifications.mails_now(person, lead.action):
             continue
+        zone = zone_name_for(person, site_zone_name())
+        if zone not in texts:
+            texts[zone] = body(events, audience.side, ZoneInfo(zone))
+        text = texts[zone]
         note = Notification(
             reference=ticket.reference,
             subject=subject,
