@@ -21,6 +21,7 @@ from flask import request
 from flask_limiter import Limiter
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from catalog.errors import error_response
 
@@ -33,6 +34,9 @@ FORM_LIMITS = {
     # An organisation admin is any confirmed sign-up: their invitations mail strangers.
     "customers.my_invite": "RATELIMIT_INVITATIONS",
 }
+# The profile page mails a confirmation link only when the posted address is a new one; that
+# post shares the sign-up budget, so an account cannot mail-bomb strangers through it.
+PROFILE_ENDPOINT = "accounts.profile"
 # The wizard posts every step to one URL; only the last step creates a ticket.
 TICKET_ENDPOINT = "support.new_request"
 # One shared budget for the search page and the search API.
@@ -50,6 +54,14 @@ def is_not_ticket_submit() -> bool:
     return request.method != "POST" or request.form.get("step") != "review"
 
 
+def is_not_address_change() -> bool:
+    """True unless this request posts the profile with an address other than the account's."""
+    if request.method != "POST" or not current_user.is_authenticated:
+        return True
+    posted = (request.form.get("email") or "").strip().lower()
+    return posted in ("", current_user.email, current_user.pending_email or "")
+
+
 def init_app(app: Flask) -> None:
     """Give the app its own limiter and put the limits on the views (after the blueprints)."""
     if not app.config["RATELIMIT_ENABLED"]:
@@ -62,6 +74,9 @@ def init_app(app: Flask) -> None:
     views = app.view_functions
     for endpoint, name in FORM_LIMITS.items():
         views[endpoint] = limiter.limit(setting(name), methods=["POST"])(views[endpoint])
+    views[PROFILE_ENDPOINT] = limiter.limit(
+        setting("RATELIMIT_SIGN_UP"), exempt_when=is_not_address_change
+    )(views[PROFILE_ENDPOINT])
     views[TICKET_ENDPOINT] = limiter.limit(
         setting("RATELIMIT_TICKETS"), exempt_when=is_not_ticket_submit
     )(views[TICKET_ENDPOINT])

@@ -123,3 +123,14 @@ def test_addresses_behind_a_proxy_are_counted_apart(tmp_path, make_database):
     )
     with app.app_context():
         db.engine.dispose()
+
+
+def test_only_profile_posts_that_change_the_address_are_limited(app, world, client, auth):
+    auth.login(world["customer"])
+    form = {"name": "Casey Customer", "timezone": "", "email": world["customer"]}
+    for _ in range(4):
+        assert auth.post("/account/profile", form).status_code != 429
+    addresses = (f"new{number}@elsewhere.example" for number in itertools.count())
+    _assert_page_429(
+        _until_limited(lambda: auth.post("/account/profile", form | {"email": next(addresses)}), 2)
+    )
