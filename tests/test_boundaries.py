@@ -22,6 +22,7 @@ PURE = [
     "support/tickets/clocks.py",
     "support/tickets/snapshots.py",
     "support/plans/periods.py",
+    "support/handoffs/rules.py",
 ]
 FORBIDDEN = {"flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "sqlalchemy"}
 
