@@ -245,6 +245,16 @@ def _ticket_from_thread(thread, preview: Preview, now: datetime, prefix: str) ->
 
 def _move(ticket: Ticket, preview: Preview, handoff: Handoff, now: datetime) -> None:
     """Change the ticket's channel, terms, clocks and quota as the preview showed."""
+    # Two tabs may move the same ticket at once: only the one that finds it still in the
+    # channel its preview left from moves it (and claims or returns an incident).
+    moved = db.session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id, Ticket.channel == preview.source)
+        .values(channel=preview.target)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        raise HandoffError("The request moved meanwhile; its page shows where it is now.")
     if preview.quota == rules.CLAIM:
         if not claim_incident(preview.standing.subscription, now):
             raise HandoffError("Your organisation has no professional incident left this month.")
