@@ -21,6 +21,7 @@ from catalog.customers import operations as customer_operations
 from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.marketplace.models import App
+from catalog.support.demo_desk import ensure_demo_desk
 from catalog.support.plans import operations as plan_operations
 from catalog.support.plans import queries as plan_queries
 from catalog.support.plans import subscriptions
@@ -240,7 +241,7 @@ def ensure_demo_support() -> list[tuple[str, str]]:
             named = "named contact" if email in values["contacts"] else "not a named contact"
             logins.append((email, f"{what} of {organisation.name}, {named} ({plan.name}, {state})"))
     _demo_ticket("busy@example.com", "mailguard-antispam")
-    return logins
+    return logins + ensure_demo_desk(now)
 
 
 def _demo_ticket(email: str, app_slug: str) -> None:
