@@ -5,7 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from catalog.db import utcnow
 from catalog.extensions import db
+from catalog.forum.models import Post
+from catalog.forum.models import Thread
 from catalog.support.handoffs import assess
 from catalog.support.handoffs import operations
 from catalog.support.handoffs import queries
@@ -15,6 +18,7 @@ from catalog.support.tickets.models import Ticket
 from tests.support.conftest import WEDNESDAY
 from tests.support.conftest import subscribe
 from tests.support.test_handoffs import _isv_ticket
+from tests.support.test_handoffs import _thread
 from tests.support.test_handoffs import _ticket
 from tests.support.test_handoffs import _user
 
@@ -45,3 +49,38 @@ def test_a_move_made_meanwhile_elsewhere_is_refused_and_claims_no_second_inciden
             operations.move(user, "professional", shown, later, ticket=ticket)
         assert _used(subscription) == 0
         db.session.rollback()
+
+
+def _escalate(thread_id: int, email: str, now) -> Ticket:
+    thread = db.session.get(Thread, thread_id)
+    user = _user(email)
+    shown = assess.preview(queries.thread_subject(thread), "isv", user, now)
+    return operations.move(user, "isv", shown, now, thread=thread, prefix="SUP")
+
+
+def test_a_thread_escalated_meanwhile_elsewhere_is_refused_not_a_server_error(app, apps):
+    thread_id = _thread(app, apps["customer"])
+    with app.app_context():
+        _escalate(thread_id, apps["customer"], utcnow())
+        db.session.commit()
+        # A second tab read the thread before the first tab's ticket existed.
+        with pytest.raises(HandoffError, match="escalated meanwhile"):
+            _escalate(thread_id, apps["customer"], utcnow())
+        db.session.rollback()
+        assert (
+            db.session.scalar(
+                db.select(db.func.count(Ticket.id)).where(Ticket.forum_thread_id == thread_id)
+            )
+            == 1
+        )
+
+
+def test_a_hidden_opening_post_is_not_copied_into_the_escalated_ticket(app, apps):
+    thread_id = _thread(app, apps["customer"])
+    with app.app_context():
+        opening = db.session.scalar(db.select(Post).where(Post.thread_id == thread_id))
+        opening.hidden = True  # a moderator hid it
+        db.session.commit()
+        ticket = _escalate(thread_id, apps["customer"], utcnow())
+        db.session.commit()
+        assert [message.body for message in ticket.messages] == ["Export hangs"]

@@ -8,10 +8,12 @@ the move's policy says (``rules``) and the month's quota, keeps what it replaced
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy import update
 
 from catalog.accounts.models import User
 from catalog.extensions import db
+from catalog.forum.models import Thread
 from catalog.support.handoffs import rules
 from catalog.support.handoffs.assess import Preview
 from catalog.support.handoffs.queries import opening_text
@@ -213,6 +215,16 @@ def _record_move(handoff: Handoff, user, now: datetime) -> None:
 
 def _ticket_from_thread(thread, preview: Preview, now: datetime, prefix: str) -> Ticket:
     """Escalate a dedicated-forum thread: an ISV ticket under the thread's reference."""
+    # Two tabs may escalate at once: lock the thread's row first (the conversation continues
+    # on the ticket, so it stays locked), then look again for a ticket the other one made.
+    db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(locked=True)
+        .execution_options(synchronize_session=False)
+    )
+    if db.session.scalar(select(Ticket.id).where(Ticket.forum_thread_id == thread.id)):
+        raise HandoffError("This thread was escalated meanwhile; its ticket carries on.")
     author = db.session.get(User, thread.author_id)
     ensure_organisation(author)
     thread_reference(thread, now, prefix)

@@ -108,13 +108,11 @@ def thread_escalatable(thread: Thread) -> bool:
 
 
 def opening_text(thread: Thread) -> str:
-    """The text of the thread's opening post."""
-    return (
-        db.session.scalar(
-            select(Post.body).where(Post.thread_id == thread.id).order_by(Post.id).limit(1)
-        )
-        or thread.title
+    """The text of the thread's opening post (its title when a moderator hid that post)."""
+    opening = db.session.scalar(
+        select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1)
     )
+    return opening.body if opening is not None and not opening.hidden else thread.title
 
 
 def ticket_of_thread(thread: Thread) -> Ticket | None:
