@@ -14,10 +14,15 @@ from catalog.support.handoffs import operations
 from catalog.support.handoffs import queries
 from catalog.support.handoffs.operations import HandoffError
 from catalog.support.plans.models import IncidentUsage
+from catalog.support.tickets.lifecycle import AGENT
 from catalog.support.tickets.models import Ticket
+from catalog.support.tickets.operations import reply
 from tests.support.conftest import WEDNESDAY
 from tests.support.conftest import subscribe
+from tests.support.test_handoffs import _accept
 from tests.support.test_handoffs import _isv_ticket
+from tests.support.test_handoffs import _move
+from tests.support.test_handoffs import _propose
 from tests.support.test_handoffs import _thread
 from tests.support.test_handoffs import _ticket
 from tests.support.test_handoffs import _user
@@ -84,3 +89,40 @@ def test_a_hidden_opening_post_is_not_copied_into_the_escalated_ticket(app, apps
         ticket = _escalate(thread_id, apps["customer"], utcnow())
         db.session.commit()
         assert [message.body for message in ticket.messages] == ["Export hangs"]
+
+
+def test_staff_internal_notes_stay_the_operators_when_the_ticket_moves_to_the_developer(
+    app, client, auth, apps
+):
+    reference = _isv_ticket(app, apps["customer"], WEDNESDAY)
+    subscribe(app, apps["customer"])
+    with app.app_context():
+        ticket = _ticket(reference)
+        isv_note = reply(
+            ticket, _user(apps["isv_a"]), AGENT, "Developer aside.", [], WEDNESDAY, internal=True
+        )
+        _move(app, reference, apps["customer"], "professional", WEDNESDAY + timedelta(hours=1))
+        staff_note = reply(
+            _ticket(reference),
+            _user(apps["staff"]),
+            AGENT,
+            "Operator aside: their contract ends soon.",
+            [("aside.txt", "text/plain", b"operator only")],
+            WEDNESDAY + timedelta(hours=2),
+            internal=True,
+        )
+        handoff = _propose(reference, apps["staff"], "staff", "isv", WEDNESDAY + timedelta(hours=3))
+        _accept(handoff, apps["customer"], WEDNESDAY + timedelta(hours=4))
+        db.session.commit()
+        attachment_id = staff_note.attachments[0].id
+        assert isv_note.id and _ticket(reference).channel == "isv"
+    auth.login(apps["isv_a"])
+    page = client.get(f"/support/tickets/{reference}").get_data(as_text=True)
+    assert "Developer aside." in page
+    assert "Operator aside" not in page and "aside.txt" not in page
+    download = client.get(f"/support/tickets/{reference}/attachments/{attachment_id}")
+    assert download.status_code == 404
+    auth.logout()
+    auth.login(apps["staff"])  # the operator's staff observe the ISV ticket: they read both
+    page = client.get(f"/support/tickets/{reference}").get_data(as_text=True)
+    assert "Developer aside." in page and "Operator aside" in page

@@ -41,7 +41,7 @@ from catalog.support.tickets.models import Attachment
 from catalog.support.tickets.models import ConsultingQuote
 from catalog.support.tickets.operations import TicketError
 from catalog.support.tickets.permissions import may_write
-from catalog.support.tickets.permissions import sees_internal
+from catalog.support.tickets.permissions import sees_note
 from catalog.support.tickets.permissions import ticket_role
 from catalog.support.wizard.forumroute import request_thread
 from catalog.support.wizard.presenting import event_text
@@ -105,6 +105,7 @@ def _ticket_page(ticket, status: int = 200, **forms):
         statuses=STATUSES,
         classifications=CLASSIFICATIONS,
         event_text=event_text,
+        sees_note=sees_note,
         handoffs=ticket_panel(current_user, ticket, utcnow()),
         **work_forms(ticket, current_user, role, forms),
         **context,
@@ -264,7 +265,7 @@ def attachment(reference: str, attachment_id: int):
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.message.ticket_id != ticket.id:
         abort(404)
-    if item.message.internal and not sees_internal(ticket_role(current_user, ticket)):
+    if not sees_note(current_user, ticket_role(current_user, ticket), item.message):
         abort(404)
     return send_file(
         BytesIO(item.data),

@@ -39,3 +39,17 @@ def may_write(role: str | None) -> bool:
 def sees_internal(role: str | None) -> bool:
     """Whether a role on the ticket reads its internal notes (the agent side and observers)."""
     return role in (AGENT, OBSERVER)
+
+
+def sees_note(user, role: str | None, message) -> bool:
+    """Whether the viewer reads this message: every public one; an internal note if their role
+    reads notes, but a developer's members only their own vendor's notes (a ticket that moved
+    from the operator to the developer keeps the staff's notes the operator's)."""
+    if not message.internal:
+        return True
+    if not sees_internal(role):
+        return False
+    if user.role != "isv":
+        return True
+    author = message.author
+    return author is not None and author.role == "isv" and author.vendor_id == user.vendor_id
