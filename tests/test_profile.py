@@ -8,6 +8,7 @@ from email import policy
 from catalog.accounts.models import User
 from catalog.extensions import db
 from catalog.ticketmail.models import MailOutbox
+from tests.conftest import PASSWORD
 from tests.conftest import make_user
 
 CUSTOMER = "customer@example.com"
@@ -19,6 +20,7 @@ FORM = {
     "notify_handoffs": "y",
     "notify_assignments": "y",
     "notify_forum": "y",
+    "current_password": PASSWORD,  # needed only when the address changes
 }
 
 

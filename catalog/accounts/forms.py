@@ -171,6 +171,11 @@ class ProfileForm(FlaskForm):
         "Your name", filters=[strip], validators=[required("Tell us your name."), MaxChars(120)]
     )
     email = email_field()
+    current_password = PasswordField(
+        "Current password",
+        description="Needed only to change the address.",
+        validators=[MaxChars(PASSWORD_MAX)],
+    )
     timezone = SelectField(
         "Time zone",
         description="Every date and time on the site is shown in this zone.",
@@ -206,6 +211,13 @@ class ProfileForm(FlaskForm):
         """A new address must not belong to another account."""
         if field.data and field.data != self.user.email and address_taken(field.data, self.user):
             raise ValidationError(TAKEN)
+
+    def validate_current_password(self, field):
+        """A new address (where every reset link would go) needs the password: a borrowed
+        signed-in session must not take the account over."""
+        changing = self.email.data not in (self.user.email, self.user.pending_email)
+        if changing and not check_password_hash(self.user.password_hash, field.data or ""):
+            raise ValidationError("Enter your current password to change the address.")
 
     def prefs(self) -> dict[str, bool]:
         """The mail preferences as stored (group → bool)."""
