@@ -1,5 +1,6 @@
 """Hand-offs under attack: moves raced by another request, and what a move may carry along."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -12,8 +13,16 @@ from catalog.forum.models import Thread
 from catalog.support.handoffs import assess
 from catalog.support.handoffs import operations
 from catalog.support.handoffs import queries
+from catalog.support.handoffs import rules
 from catalog.support.handoffs.operations import HandoffError
+from catalog.support.handoffs.rules import CUSTOMER
+from catalog.support.handoffs.rules import ISV
+from catalog.support.handoffs.rules import ISV_MEMBER
+from catalog.support.handoffs.rules import PROFESSIONAL
+from catalog.support.handoffs.rules import STAFF
+from catalog.support.handoffs.rules import Facts
 from catalog.support.plans.models import IncidentUsage
+from catalog.support.plans.models import NamedContact
 from catalog.support.tickets.lifecycle import AGENT
 from catalog.support.tickets.models import Ticket
 from catalog.support.tickets.operations import reply
@@ -126,3 +135,36 @@ def test_staff_internal_notes_stay_the_operators_when_the_ticket_moves_to_the_de
     auth.login(apps["staff"])  # the operator's staff observe the ISV ticket: they read both
     page = client.get(f"/support/tickets/{reference}").get_data(as_text=True)
     assert "Developer aside." in page and "Operator aside" in page
+
+
+def test_the_developer_proposing_professional_support_learns_nothing_of_the_customers_plan(
+    app, client, auth, apps
+):
+    reference = _isv_ticket(app, apps["customer"], utcnow())
+    subscribe(app, apps["customer"])
+    auth.login(apps["isv_a"])
+    page = client.get(f"/support/tickets/{reference}/move/professional").get_data(as_text=True)
+    assert "Propose moving the request to professional support" in page
+    assert "Level 2" not in page and "incidents" not in page
+    with app.app_context():  # a customer without a plan: the developer is not told why
+        db.session.execute(db.delete(NamedContact))
+        db.session.commit()
+    page = client.get(f"/support/tickets/{reference}/move/professional").get_data(as_text=True)
+    page = html.unescape(page)
+    assert "named support contact" not in page and "Your organisation" not in page
+    assert "The customer's plan does not let professional support take it now." in page
+
+
+@pytest.mark.parametrize("party", [CUSTOMER, STAFF])
+def test_the_customer_and_staff_are_told_why_professional_support_cannot_take_it(party):
+    blocked = Facts(professional_blocker="You are not a named support contact.")
+    words = rules.refusal(
+        ISV, PROFESSIONAL, party, "direct" if party == CUSTOMER else "propose", blocked
+    )
+    assert words == "You are not a named support contact."
+
+
+def test_the_developer_is_told_only_that_the_plan_does_not_allow_it():
+    blocked = Facts(professional_blocker="You are not a named support contact.")
+    words = rules.refusal(ISV, PROFESSIONAL, ISV_MEMBER, "propose", blocked)
+    assert words == "The customer's plan does not let professional support take it now."

@@ -38,6 +38,8 @@ CLOCK_WORDS = {
     "are kept in the ticket's history.",
 }
 
+PLAN_DOES_NOT_ALLOW = "The customer's plan does not let professional support take it now."
+
 CLOCK_SHORT = {
     START: "the developer's clock started",
     RESTART: "clocks restarted",
@@ -174,7 +176,8 @@ def refusal(source: str, target: str, party: str, mode: str, facts: Facts) -> st
     if found.needs_consulting and not facts.offers_consulting:
         return "The operator does not offer consulting for this app."
     if found.needs_professional and facts.professional_blocker:
-        return facts.professional_blocker
+        # The developer is another company: it learns that the plan does not allow it, not why.
+        return PLAN_DOES_NOT_ALLOW if party == ISV_MEMBER else facts.professional_blocker
     if found.before_quote_approval and facts.quote_approved:
         return "A quote was approved, so the work stays with consulting."
     return None
