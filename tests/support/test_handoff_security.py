@@ -168,3 +168,53 @@ def test_the_developer_is_told_only_that_the_plan_does_not_allow_it():
     blocked = Facts(professional_blocker="You are not a named support contact.")
     words = rules.refusal(ISV, PROFESSIONAL, ISV_MEMBER, "propose", blocked)
     assert words == "The customer's plan does not let professional support take it now."
+
+
+def _race_to_move(uri: str, reference: str, email: str, barrier, results) -> None:
+    """Read the ticket and its preview (every racer sees an ISV ticket), wait, then move it."""
+    from catalog import create_app
+
+    options = {"connect_args": {"timeout": 60}} if uri.startswith("sqlite") else {}
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "x", "SQLALCHEMY_ENGINE_OPTIONS": options}
+    )
+    with app.app_context():
+        ticket, user = _ticket(reference), _user(email)
+        when = WEDNESDAY + timedelta(hours=1)
+        shown = assess.preview(queries.ticket_subject(ticket), "professional", user, when)
+        barrier.wait(timeout=60)
+        try:
+            operations.move(user, "professional", shown, when, ticket=ticket)
+            db.session.commit()
+            results.put("moved")
+        except HandoffError:
+            db.session.rollback()
+            results.put("refused")
+        db.engine.dispose()
+
+
+def test_three_tabs_moving_one_ticket_at_once_move_it_once_and_claim_one_incident(app, apps):
+    import multiprocessing
+
+    reference = _isv_ticket(app, apps["customer"], WEDNESDAY)
+    subscription = subscribe(app, apps["customer"])
+    with app.app_context():
+        uri = app.config["SQLALCHEMY_DATABASE_URI"]
+        db.engine.dispose()
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(3), context.Queue()
+    racers = [
+        context.Process(
+            target=_race_to_move, args=(uri, reference, apps["customer"], barrier, results)
+        )
+        for _ in range(3)
+    ]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(timeout=120)
+    assert [racer.exitcode for racer in racers] == [0] * 3
+    assert sorted(results.get(timeout=5) for _ in range(3)) == ["moved", "refused", "refused"]
+    with app.app_context():
+        assert _used(subscription) == 1
+        assert len(_ticket(reference).handoffs) == 1
