@@ -218,3 +218,23 @@ def test_three_tabs_moving_one_ticket_at_once_move_it_once_and_claim_one_inciden
     with app.app_context():
         assert _used(subscription) == 1
         assert len(_ticket(reference).handoffs) == 1
+
+
+def test_proposals_on_one_request_are_bounded_a_day_so_the_customer_is_not_mailed_without_end(
+    app, apps
+):
+    reference = _isv_ticket(app, apps["customer"], WEDNESDAY)
+    with app.app_context():
+        for hour in range(operations.MAX_PROPOSALS_A_DAY):
+            _propose(
+                reference, apps["isv_a"], "isv", "consulting", WEDNESDAY + timedelta(hours=hour)
+            )
+        db.session.commit()
+        with pytest.raises(HandoffError, match="already proposed"):
+            _propose(reference, apps["isv_a"], "isv", "consulting", WEDNESDAY + timedelta(hours=9))
+        db.session.rollback()
+        later = _propose(
+            reference, apps["isv_a"], "isv", "consulting", WEDNESDAY + timedelta(hours=25)
+        )
+        assert later.status == "proposed"
+        db.session.rollback()

@@ -6,8 +6,10 @@ the move's policy says (``rules``) and the month's quota, keeps what it replaced
 """
 
 from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -35,6 +37,11 @@ from catalog.support.tickets.references import issue_number
 
 class HandoffError(TicketError):
     """A move the rules, the quota or the proposal's state do not allow; the message says why."""
+
+
+# Each proposal mails the customer (a thread's author by letter): a few a day per request, so
+# re-proposing cannot become a way to mail someone without end.
+MAX_PROPOSALS_A_DAY = 5
 
 
 def thread_reference(thread, now: datetime, prefix: str) -> str:
@@ -65,6 +72,8 @@ def propose(
     problem = rules.refusal(source, target, party, "propose", facts)
     if problem:
         raise HandoffError(problem)
+    if _proposed_since(ticket, thread, now - timedelta(days=1)) >= MAX_PROPOSALS_A_DAY:
+        raise HandoffError("This request was already proposed to move often today; try tomorrow.")
     if ticket is None:
         thread_reference(thread, now, prefix)
     older = pending(ticket=ticket, thread=thread)
@@ -87,6 +96,13 @@ def propose(
     if ticket is not None:
         record(ticket, user, "handoff_proposed", now, role="agent", **_words(handoff))
     return handoff
+
+
+def _proposed_since(ticket, thread, since: datetime) -> int:
+    """How many moves were proposed (or made) for the ticket or the thread since ``since``."""
+    where = Handoff.ticket_id == ticket.id if ticket is not None else Handoff.thread_id == thread.id
+    statement = select(func.count(Handoff.id)).where(where, Handoff.proposed_at > since)
+    return db.session.scalar(statement) or 0
 
 
 def accept(
