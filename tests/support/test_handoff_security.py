@@ -238,3 +238,15 @@ def test_proposals_on_one_request_are_bounded_a_day_so_the_customer_is_not_maile
         )
         assert later.status == "proposed"
         db.session.rollback()
+
+
+def test_a_move_to_the_other_agent_side_leaves_the_ticket_unassigned(app, apps):
+    reference = _isv_ticket(app, apps["customer"], WEDNESDAY)
+    subscribe(app, apps["customer"])
+    with app.app_context():
+        _ticket(reference).assignee = _user(apps["isv_a"])
+        db.session.commit()
+        ticket = _move(app, reference, apps["customer"], "professional", WEDNESDAY)
+        db.session.commit()
+        # The developer's member no longer sees the ticket; staff pick who works it now.
+        assert ticket.assignee is None

@@ -301,6 +301,8 @@ def _move(ticket: Ticket, preview: Preview, handoff: Handoff, now: datetime) -> 
         db.session.delete(clock)
     db.session.flush()
     db.session.expire(ticket, ["clocks"])
+    if (preview.source == rules.ISV) != (preview.target == rules.ISV):
+        ticket.assignee = None  # the other side works it now; they choose who
     ticket.channel = preview.target
     ticket.terms_snapshot = preview.snapshot or {}
     ticket.subscription_id = (
