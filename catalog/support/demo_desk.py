@@ -10,7 +10,9 @@ alone), and deterministic: the same titles, apps and people on every install.
   customer's approval;
 - a thread the wizard's dedicated-forum route opened (with its reference), on an app whose
   developer takes tickets here and whose professional support the plan covers: its author can
-  escalate it to the developer and then to professional support.
+  escalate it to the developer and then to professional support;
+- a second such thread already moved to the developer: an ISV ticket staff may take over;
+- a Level 3 incident at severity 2, whose due times move when staff raise it to severity 1.
 """
 
 from datetime import timedelta
@@ -24,6 +26,10 @@ from catalog.accounts.models import ISV
 from catalog.extensions import db
 from catalog.forum.models import Thread
 from catalog.marketplace.models import App
+from catalog.support.handoffs import rules
+from catalog.support.handoffs.assess import preview
+from catalog.support.handoffs.operations import move
+from catalog.support.handoffs.queries import thread_subject
 from catalog.support.tickets import quotes
 from catalog.support.tickets.lifecycle import AGENT
 from catalog.support.tickets.models import Ticket
@@ -37,6 +43,7 @@ REQUESTER = "customer@example.com"
 SECOND_ISV = ("isv2@anantha.example.com", "Anantha Software second developer")
 ISV_APP = "bare-metal-restore"
 FORUM_APP = "mail-archive-vault"
+AROUND_THE_CLOCK = ("grid@example.com", "mailguard-antispam")
 
 
 def ensure_demo_desk(now) -> list[tuple[str, str]]:
@@ -69,7 +76,43 @@ def ensure_demo_desk(now) -> list[tuple[str, str]]:
         now,
         "SUP",
     )
+    _escalated_thread(apps[FORUM_APP], requester, now)
+    _around_the_clock_candidate(now)
     return login
+
+
+def _escalated_thread(app, requester, now) -> None:
+    """A request thread its author moved to the developer: an ISV ticket on an app the plan
+    covers, so staff see "Take over into professional support" and its author "Move to
+    professional support", both under the thread's reference."""
+    thread = post_request_thread(
+        app,
+        requester,
+        "Archive export stops at 2 GB",
+        "Exporting a mailbox to an archive file stops at exactly 2 GB without an error.",
+        now - timedelta(hours=6),
+        "SUP",
+    )
+    shown = preview(thread_subject(thread), rules.ISV, requester, now - timedelta(hours=5))
+    move(requester, rules.ISV, shown, now - timedelta(hours=5), thread=thread, prefix="SUP")
+
+
+def _around_the_clock_candidate(now) -> None:
+    """A Level 3 incident at severity 2: raising it to 1 puts its clocks around the clock, so
+    staff see the due times move when they change the severity."""
+    grid = account_operations.user_by_email(AROUND_THE_CLOCK[0])
+    app = db.session.scalar(select(App).where(App.slug == AROUND_THE_CLOCK[1]))
+    if grid is None or app is None:
+        return
+    _open(
+        app,
+        grid,
+        2,
+        "incident",
+        "Outgoing mail held since the certificate renewal",
+        "Since the TLS certificate was renewed this morning, outgoing mail waits in the queue.",
+        now - timedelta(minutes=30),
+    )
 
 
 def _has_requests(user) -> bool:

@@ -17,7 +17,7 @@ def _load(runner) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_the_demo_has_an_isv_ticket_two_consulting_tickets_and_a_request_thread(app, runner):
+def test_the_demo_has_isv_and_consulting_tickets_and_request_threads_one_escalated(app, runner):
     _load(runner)
     with app.app_context():
         tickets = db.session.scalars(
@@ -29,15 +29,22 @@ def test_the_demo_has_an_isv_ticket_two_consulting_tickets_and_a_request_thread(
             ("consulting", "awaiting_approval"),
             ("consulting", "new"),
             ("isv", "new"),
+            ("isv", "new"),
         ]
-        isv_ticket = next(t for t in tickets if t.channel == "isv")
+        escalated = next(t for t in tickets if t.forum_thread_id is not None)
+        assert escalated.channel == "isv"
+        assert [(h.source_channel, h.target_channel) for h in escalated.handoffs] == [
+            ("forum_dedicated", "isv")
+        ]
+        isv_ticket = next(t for t in tickets if t.channel == "isv" and t.forum_thread_id is None)
         assert isv_ticket.assignee.email == "isv@anantha.example.com"
         assert [m.internal for m in isv_ticket.messages] == [False, True, False]
         quoted = next(t for t in tickets if t.status == "awaiting_approval")
         assert [q.status for q in quoted.quotes] == ["proposed"]
-        thread = db.session.scalar(select(Thread).where(Thread.reference.is_not(None)))
-        assert thread.author_id == isv_ticket.requester_id
-        assert thread.reference.startswith("SUP-")
+        threads = db.session.scalars(select(Thread).where(Thread.reference.is_not(None))).all()
+        assert {thread.author_id for thread in threads} == {isv_ticket.requester_id}
+        assert escalated.reference in {thread.reference for thread in threads}
+        assert len(threads) == 2
         second = db.session.scalar(select(User).where(User.email == "isv2@anantha.example.com"))
         assert second.vendor_id == isv_ticket.app.vendor_id
         told = db.session.scalars(
@@ -46,6 +53,12 @@ def test_the_demo_has_an_isv_ticket_two_consulting_tickets_and_a_request_thread(
             )
         ).all()
         assert any("New reply" in title for title in told)
+        level_3 = db.session.scalar(
+            select(Ticket)
+            .join(User, Ticket.requester_id == User.id)
+            .where(User.email == "grid@example.com")
+        )
+        assert (level_3.channel, level_3.severity) == ("professional", 2)
         assert not any("Internal note" in title for title in told)
 
 
