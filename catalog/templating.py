@@ -13,6 +13,7 @@ from flask import current_app
 from flask import request
 from flask.json.provider import DefaultJSONProvider
 
+from catalog import channels
 from catalog import markdown
 from catalog import viewertime
 from catalog.config import currency_problem
@@ -67,6 +68,12 @@ def format_amount(value) -> str:
     if value is None:
         return ""
     return f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}"
+
+
+def format_channel(key: str) -> str:
+    """A channel's label for a key ("isv" → "Developer / ISV support"); an unknown key as is."""
+    channel = channels.BY_KEY.get(key)
+    return channel.label if channel else key
 
 
 def format_money(value, whole: bool = False) -> str:
@@ -124,6 +131,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["holiday"] = format_holiday
     app.jinja_env.filters["amount"] = format_amount
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["channel"] = format_channel
     app.after_request(security_headers)
 
 

@@ -13,6 +13,8 @@ from catalog.support.tickets.lifecycle import STATUSES
 from catalog.support.wizard.intake import Intake
 from catalog.support.wizard.routing import RoutingDecision
 from catalog.support.wizard.routing import Subscription as State
+from catalog.templating import format_money
+from catalog.viewertime import format_day
 
 
 @dataclass(frozen=True)
@@ -189,12 +191,27 @@ _EVENTS = {
 }
 
 
+def _quote_words(detail: dict) -> dict:
+    """A quote's rate in the site's currency and its day as people read them (€150.00, 31 Dec
+    2026), not as stored ("150", "2026-12-31")."""
+    words = {}
+    if "rate" in detail:
+        words["rate"] = format_money(detail["rate"])
+    try:
+        words["completion_on"] = format_day(date.fromisoformat(detail["completion_on"]))
+    except (KeyError, TypeError, ValueError):
+        pass
+    return words
+
+
 def event_text(event) -> str:
     """One timeline line in words, e.g. "moved the ticket from New to Triaged"."""
     detail = dict(event.detail or {})
     for key in ("source", "target"):
         if key in detail:
             detail[key] = STATUSES.get(detail[key], detail[key]).replace("_", " ")
+    if event.action == "quote_proposed":
+        detail.update(_quote_words(detail))
     try:
         text = _EVENTS.get(event.action, event.action.replace("_", " ")).format(**detail)
     except (KeyError, IndexError):
