@@ -21,6 +21,7 @@ from catalog.marketplace.filters import SORTS
 from catalog.marketplace.filters import parse_filter
 from catalog.marketplace.history import SOURCES
 from catalog.marketplace.history import describe_changes
+from catalog.viewertime import viewer_zone
 
 
 def _cache():
@@ -53,7 +54,9 @@ def app_list():
             channels=CHANNELS,
         )
 
-    body = _cache().get_or_render(current_version(), ("apps", f.cache_key()), render)
+    # The rows say when each app was updated in the viewer's zone: one fragment per zone.
+    key = ("apps", f.cache_key(), viewer_zone().key)
+    body = _cache().get_or_render(current_version(), key, render)
     return render_template("marketplace/apps.html", body=body, f=f)
 
 
