@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from catalog.accounts.cli import DEMO_PASSWORD
 from catalog.extensions import db
+from catalog.forum.models import Thread
 from catalog.support.tickets.models import Ticket
 
 
@@ -81,3 +82,17 @@ def _escalated(app) -> str:
     with app.app_context():
         statement = select(Ticket.reference).where(Ticket.forum_thread_id.is_not(None))
         return db.session.scalars(statement).one()
+
+
+def test_an_escalated_request_thread_no_longer_promises_only_a_best_effort(app, client, auth, demo):
+    with app.app_context():
+        threads = db.session.execute(
+            select(Thread.id, Thread.reference).where(Thread.reference.is_not(None))
+        ).all()
+    escalated = _escalated(app)
+    auth.login("customer@example.com", DEMO_PASSWORD)
+    for thread_id, reference in threads:
+        page = _page(client, f"/forum/t/{thread_id}")
+        assert "this is <em>your</em> request" in page
+        promise = "no response time applies" in page
+        assert promise == (reference != escalated), reference
