@@ -218,3 +218,20 @@ def test_withdrawing_is_the_destructive_move_and_agents_write_what_they_deliver(
     assert note_problem("awaiting_approval", "agent", " ") is not None
     assert note_problem("awaiting_approval", "customer", "") is None
     assert note_problem("in_progress", "agent", "") is None
+
+
+def test_a_consulting_ticket_is_neither_classified_nor_worked_around(app, auth, apps):
+    reference = ticket_in(app, apps, "consulting", "in_progress")
+    auth.login(apps["staff"])
+    html = auth._client.get(f"/support/tickets/{reference}").get_data(as_text=True)
+    assert "Classify the incident" not in html and "Record a workaround" not in html
+    assert "Record the resolution" in html
+    classified = auth.post(f"/support/tickets/{reference}/classify", {"classification": "product"})
+    worked_around = auth.post(
+        f"/support/tickets/{reference}/status",
+        {"target": "workaround_provided", "note": "Use the old export."},
+    )
+    assert (classified.status_code, worked_around.status_code) == (400, 400)
+    with app.app_context():
+        ticket = db.session.scalar(db.select(Ticket).where(Ticket.reference == reference))
+        assert (ticket.classification, ticket.status) == (None, "in_progress")

@@ -190,11 +190,13 @@ def change_status(reference: str):
 
 @login_required
 def classify(reference: str):
-    """Staff classify the incident (product, application or environment)."""
+    """Staff classify a professional incident (product, application or environment)."""
     ticket = _ticket(reference)
     form = ClassifyTicketForm()
     if ticket_role(current_user, ticket) != AGENT or not current_user.is_operator:
         abort(403)
+    if ticket.channel != "professional":
+        abort(400)  # consulting is custom work, priced by its quote: there is no defect to class
     if not form.validate_on_submit():
         abort(400)
     operations.classify(ticket, current_user, form.classification.data, utcnow())

@@ -107,6 +107,8 @@ def refusal(
         and (current == "triaged" or (current == "awaiting_approval" and not quote_approved))
     ):
         return "Consulting work starts only after the customer approves a quote."
+    if channel == "consulting" and target == "workaround_provided":
+        return "Consulting work is delivered, not worked around: record the resolution."
     return None
 
 
