@@ -202,7 +202,8 @@ def body(events: list[TicketEvent], side: str = CUSTOMER, zone: ZoneInfo = UTC_Z
     (internal notes for the agent side only)."""
     texts = [text for text in (_message_text(event, side) for event in events) if text]
     lines = [
-        f"- {moment_in(event.at, zone)}: {_who(event)} {event_text(event)}" for event in events
+        f"- {moment_in(event.at, zone)}: {_who(event)} {event_text(event, zone)}"
+        for event in events
     ]
     return "\n\n".join(texts + ["\n".join(lines)])
 

@@ -2,6 +2,7 @@
 
 from datetime import UTC
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from catalog.support.tickets.operations import TicketError
 from catalog.support.tickets.operations import record
 from catalog.support.tickets.references import format_reference
 from catalog.support.tickets.references import issue_number
+from catalog.support.wizard.presenting import event_text
 from catalog.ticketmail.models import MailOutbox
 from tests.conftest import make_user
 from tests.conftest import user_id
@@ -126,6 +128,11 @@ def test_a_lower_severity_counts_from_the_start_over_the_holiday_and_drops_a_tar
         assert event.action == "retriaged" and event.detail["note"] == "Only a question after all."
         assert event.detail["change"] == "severity 2 → 3"
         assert "First response due Mon 9 Mar 2026 10:00 CET" in event.detail["due_text"]
+        # The stored moments are worded for each reader: the service window's zone, and theirs.
+        assert event_text(event).endswith(
+            "due times now: First response due Mon 9 Mar 2026 10:00 CET: Only a question after all."
+        )
+        assert "10:00 CET — 14:30 IST for you" in event_text(event, ZoneInfo("Asia/Kolkata"))
 
 
 def test_severity_one_runs_around_the_clock_and_gains_a_resolution_target(app, apps):

@@ -45,6 +45,7 @@ from catalog.support.tickets.permissions import sees_note
 from catalog.support.tickets.permissions import ticket_role
 from catalog.support.wizard.forumroute import request_thread
 from catalog.support.wizard.presenting import event_text
+from catalog.viewertime import viewer_zone
 
 
 def _ticket(reference: str):
@@ -104,7 +105,7 @@ def _ticket_page(ticket, status: int = 200, **forms):
         clock_state=clock_state,
         statuses=STATUSES,
         classifications=CLASSIFICATIONS,
-        event_text=event_text,
+        event_text=lambda event: event_text(event, viewer_zone()),
         sees_note=sees_note,
         handoffs=ticket_panel(current_user, ticket, utcnow()),
         **work_forms(ticket, current_user, role, forms),

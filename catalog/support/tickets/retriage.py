@@ -73,6 +73,7 @@ def retriage(
         role=AGENT,
         change=_change_words(old_severity, severity, old_kind, kind),
         due_text=due_words(ticket),
+        due=due_moments(ticket),
         note=reason,
     )
     db.session.flush()
@@ -149,6 +150,20 @@ def _change_words(old_severity: int, severity: int, old_kind: str, kind: str) ->
     if old_kind != kind:
         parts.append(f"kind {KINDS.get(old_kind, old_kind).lower()} → {KINDS[kind].lower()}")
     return " and ".join(parts)
+
+
+def due_moments(ticket: Ticket) -> list[dict]:
+    """The ticket's clocks as stored facts (target, met/paused/due, the UTC instant, the calendar's
+    zone), so each reader's timeline and mail can word them in their own zone."""
+    return [
+        {
+            "target": clock.target,
+            "state": "met" if clock.met_at else ("paused" if clock.due_at is None else "due"),
+            "at": clock.due_at.isoformat() if clock.due_at and not clock.met_at else None,
+            "zone": clock.calendar["timezone"],
+        }
+        for clock in ticket.clocks
+    ]
 
 
 def due_words(ticket: Ticket) -> str:

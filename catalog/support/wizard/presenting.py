@@ -2,18 +2,23 @@
 
 from dataclasses import dataclass
 from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from catalog.businesstime.explain import stamp
 from catalog.channels import CHANNELS
 from catalog.channels import Channel
 from catalog.legend import offered_keys
 from catalog.support.planrequests import queries as plan_request_queries
 from catalog.support.plans.entitlement import local_day
 from catalog.support.plans.entitlement import month_bounds
+from catalog.support.tickets.clocks import TARGETS
 from catalog.support.tickets.lifecycle import STATUSES
 from catalog.support.wizard.intake import Intake
 from catalog.support.wizard.routing import RoutingDecision
 from catalog.support.wizard.routing import Subscription as State
 from catalog.templating import format_money
+from catalog.viewertime import due_in_both
 from catalog.viewertime import format_day
 
 
@@ -191,6 +196,19 @@ _EVENTS = {
 }
 
 
+def _due_words(moments: list, zone: ZoneInfo | None) -> str:
+    """Stored clock facts (``retriage.due_moments``) in words for a reader in ``zone``."""
+    parts = []
+    for moment in moments[:3]:  # a ticket has at most three targets
+        label = TARGETS.get(moment.get("target"), "Target")
+        if moment.get("state") != "due" or not moment.get("at"):
+            parts.append(f"{label} {'met' if moment.get('state') == 'met' else 'paused'}")
+            continue
+        local = datetime.fromisoformat(moment["at"]).astimezone(ZoneInfo(moment["zone"]))
+        parts.append(f"{label} due {due_in_both(local, zone) if zone else stamp(local)}")
+    return "; ".join(parts) or "no response-time targets"
+
+
 def _quote_words(detail: dict) -> dict:
     """A quote's rate in the site's currency and its day as people read them (€150.00, 31 Dec
     2026), not as stored ("150", "2026-12-31")."""
@@ -204,9 +222,15 @@ def _quote_words(detail: dict) -> dict:
     return words
 
 
-def event_text(event) -> str:
-    """One timeline line in words, e.g. "moved the ticket from New to Triaged"."""
+def event_text(event, zone: ZoneInfo | None = None) -> str:
+    """One timeline line in words, e.g. "moved the ticket from New to Triaged".
+
+    Due times it names are in their service window's zone, and also in ``zone`` (the reader's)
+    where that reads otherwise.
+    """
     detail = dict(event.detail or {})
+    if event.action == "retriaged" and isinstance(detail.get("due"), list):
+        detail["due_text"] = _due_words(detail["due"], zone)
     for key in ("source", "target"):
         if key in detail:
             detail[key] = STATUSES.get(detail[key], detail[key]).replace("_", " ")
