@@ -133,6 +133,7 @@ def test_carry_falls_back_to_restart_without_earlier_professional_clocks(pair, e
     "quota, limit, left, words",
     [
         ("claim", 5, 3, "Uses one of this month's 5 incidents; 3 will be left."),
+        ("claim", 5, -1, "Would use one of this month's 5 incidents, and none is left."),
         ("claim", None, None, "Counts as a professional incident; your plan has no monthly limit."),
         ("return", 5, 4, "The incident it counted as goes back to this month's quota."),
         ("none", None, None, "Does not use a professional incident."),

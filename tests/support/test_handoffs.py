@@ -189,11 +189,14 @@ def test_no_incident_left_refuses_the_move_with_a_sentence(app, client, auth, ap
         db.session.add(IncidentUsage(subscription_id=subscription_id, month=month, used=5))
         db.session.commit()
     auth.login(apps["customer"])
+    # The preview counts the claimed incidents too: it says so and offers no move.
     page = client.get(f"/support/tickets/{reference}/move/professional").get_data(as_text=True)
-    shown = html.unescape(SHOWN_RE.search(page).group(1) or SHOWN_RE.search(page).group(2))
-    response = auth.post(f"/support/tickets/{reference}/move/professional", {"shown": shown})
-    assert response.status_code == 400
-    assert "no professional incident left" in response.get_data(as_text=True)
+    assert "Your organisation has used all of this month&#39;s incidents." in page
+    assert "none is left" in page and SHOWN_RE.search(page) is None
+    # A forged confirmation is refused (the router's refusal, re-run on the post).
+    response = auth.post(f"/support/tickets/{reference}/move/professional", {"shown": "forged"})
+    assert response.status_code in (400, 409)
+    assert "used all of this month" in response.get_data(as_text=True)
     with app.app_context():
         assert _ticket(reference).channel == "isv" and _ticket(reference).handoffs == []
         assert _usage(subscription_id) == 5

@@ -14,6 +14,7 @@ from catalog.support.plans.models import IncidentUsage
 from catalog.support.plans.models import Subscription
 from catalog.support.tickets import clocks
 from catalog.support.tickets import retriage
+from catalog.support.tickets.models import Handoff
 from catalog.support.tickets.models import Ticket
 from catalog.support.tickets.models import TicketClock
 from catalog.support.tickets.models import TicketPause
@@ -223,7 +224,7 @@ def test_returning_an_incident_gives_the_month_of_its_opening_one_back(app, apps
             )
 
 
-def test_the_months_usage_never_falls_below_the_tickets_that_still_count(app, apps):
+def test_the_months_incidents_never_fall_below_the_tickets_that_still_count(app, apps):
     first = _professional(app, apps["customer"])
     _professional(app, apps["customer"], created=utc(10, 9))
     _usage(app, first, 1)  # a usage row behind the tickets (two counted)
@@ -231,7 +232,9 @@ def test_the_months_usage_never_falls_below_the_tickets_that_still_count(app, ap
         actor = db.session.get(User, user_id(app, apps["staff"]))
         retriage.not_an_incident(db.session.get(Ticket, first), actor, "Billing.", LATER)
         db.session.commit()
-        assert db.session.scalar(select(IncidentUsage.used)) == 1
+        assert db.session.scalar(select(IncidentUsage.used)) == 0  # never below zero
+        subscription = db.session.scalar(select(Subscription))
+        assert incidents_used(subscription, utc(10, 9)) == 1  # the ticket that still counts
 
 
 def _outbox(app) -> list[MailOutbox]:
@@ -334,3 +337,33 @@ def test_a_developer_assigns_isv_tickets_to_its_own_members_only(app, client, au
     staff = user_id(app, apps["staff"])
     assert auth.post(url, {"assignee": str(staff)}).status_code == 400
     assert auth.post(url, {"assignee": str(member)}).status_code == 302
+
+
+def test_an_incident_claimed_by_a_move_counts_and_returns_in_the_month_of_the_move(app, apps):
+    moved = _professional(app, apps["customer"], created=utc(20, 9, month=2))
+    april = utc(2, 10, month=4)
+    with app.app_context():
+        ticket = db.session.get(Ticket, moved)
+        db.session.add(
+            Handoff(
+                reference=ticket.reference,
+                ticket=ticket,
+                source_channel="isv",
+                target_channel="professional",
+                status="accepted",
+                clock_policy="restart",
+                proposed_at=april,
+                decided_at=april,
+            )
+        )
+        db.session.add(
+            IncidentUsage(subscription_id=ticket.subscription_id, month="2026-04", used=1)
+        )
+        db.session.commit()
+        subscription = db.session.get(Subscription, ticket.subscription_id)
+        assert incidents_used(subscription, april) == 1  # opened in February, claimed in April
+        actor = db.session.get(User, user_id(app, apps["staff"]))
+        retriage.not_an_incident(db.session.get(Ticket, moved), actor, "A duplicate.", april)
+        db.session.commit()
+        assert incidents_used(subscription, april) == 0
+        assert ticket.events[-1].detail["month"] == "2026-04"

@@ -198,5 +198,5 @@ def _quota_text(quota: str, standing: Standing) -> str:
     """The quota effect in words for this customer's plan."""
     plan = standing.plan
     limit = plan.incidents_per_month if plan else None
-    left = None if limit is None else max(limit - standing.used - 1, 0)
+    left = None if limit is None else limit - standing.used - 1  # below 0: none is left
     return rules.quota_words(quota, limit, left)

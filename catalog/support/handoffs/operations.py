@@ -7,7 +7,6 @@ the move's policy says (``rules``) and the month's quota, keeps what it replaced
 
 from datetime import datetime
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy import select
@@ -21,7 +20,7 @@ from catalog.support.handoffs.assess import Preview
 from catalog.support.handoffs.queries import opening_text
 from catalog.support.handoffs.queries import pending
 from catalog.support.plans.entitlement import claim_incident
-from catalog.support.plans.models import IncidentUsage
+from catalog.support.plans.entitlement import give_back_incident
 from catalog.support.plans.models import Subscription
 from catalog.support.tickets.models import Handoff
 from catalog.support.tickets.models import Ticket
@@ -370,22 +369,4 @@ def return_incident(ticket: Ticket, now: datetime) -> None:
     """Give the incident a professional ticket counted as back to its month's quota."""
     if not ticket.counts_as_incident or ticket.subscription_id is None:
         return
-    ticket.counts_as_incident = False
-    subscription = db.session.get(Subscription, ticket.subscription_id)
-    claimed = [
-        item.decided_at
-        for item in ticket.handoffs
-        if item.status == "accepted" and item.target_channel == rules.PROFESSIONAL
-    ]
-    moment = claimed[-1] if claimed else ticket.created_at
-    zone = ZoneInfo(subscription.plan.calendar["timezone"])
-    db.session.execute(
-        update(IncidentUsage)
-        .where(
-            IncidentUsage.subscription_id == subscription.id,
-            IncidentUsage.month == moment.astimezone(zone).strftime("%Y-%m"),
-            IncidentUsage.used > 0,
-        )
-        .values(used=IncidentUsage.used - 1)
-        .execution_options(synchronize_session=False)
-    )
+    give_back_incident(ticket, db.session.get(Subscription, ticket.subscription_id))

@@ -206,6 +206,8 @@ def quota_words(quota: str, limit: int | None, left: int | None) -> str:
     if quota == CLAIM:
         if limit is None:
             return "Counts as a professional incident; your plan has no monthly limit."
+        if left is not None and left < 0:
+            return f"Would use one of this month's {limit} incidents, and none is left."
         return f"Uses one of this month's {limit} incidents; {left} will be left."
     if quota == RETURN:
         return "The incident it counted as goes back to this month's quota."

@@ -57,11 +57,14 @@ def month_bounds(now: datetime, timezone_name: str) -> tuple[datetime, datetime]
 
 
 def incidents_used(subscription: Subscription, now: datetime) -> int:
-    """Professional tickets opened under a subscription in the current month of its plan's zone.
+    """Incidents taken under a subscription in the current month of its plan's zone.
 
-    A ticket staff returned to the quota (``counts_as_incident`` False) is not counted.
+    The professional tickets opened that month that still count (staff may return one:
+    ``counts_as_incident`` False), or the month's usage row when it says more — it also holds
+    tickets that moved into professional support that month (``support.handoffs``).
     """
-    start, end = month_bounds(now, subscription.plan.calendar["timezone"])
+    zone = subscription.plan.calendar["timezone"]
+    start, end = month_bounds(now, zone)
     statement = select(func.count(Ticket.id)).where(
         Ticket.subscription_id == subscription.id,
         Ticket.channel == "professional",
@@ -69,7 +72,39 @@ def incidents_used(subscription: Subscription, now: datetime) -> int:
         Ticket.created_at >= start,
         Ticket.created_at < end,
     )
-    return db.session.scalar(statement) or 0
+    usage = select(IncidentUsage.used).where(
+        IncidentUsage.subscription_id == subscription.id,
+        IncidentUsage.month == now.astimezone(ZoneInfo(zone)).strftime("%Y-%m"),
+    )
+    return max(db.session.scalar(statement) or 0, db.session.scalar(usage) or 0)
+
+
+def give_back_incident(ticket: Ticket, subscription: Subscription) -> str:
+    """Return the incident a professional ticket took to its month's quota; that month (YYYY-MM).
+
+    The month is the one the incident was claimed in: the ticket's last move into professional
+    support, else its opening. Flushes; the caller records why.
+    """
+    claims = [
+        item.decided_at
+        for item in ticket.handoffs
+        if item.status == "accepted" and item.target_channel == "professional" and item.decided_at
+    ]
+    moment = claims[-1] if claims else ticket.created_at
+    month = moment.astimezone(ZoneInfo(subscription.plan.calendar["timezone"])).strftime("%Y-%m")
+    ticket.counts_as_incident = False
+    db.session.execute(
+        update(IncidentUsage)
+        .where(
+            IncidentUsage.subscription_id == subscription.id,
+            IncidentUsage.month == month,
+            IncidentUsage.used > 0,
+        )
+        .values(used=IncidentUsage.used - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    return month
 
 
 def current_subscription(organisation_id: int | None, now: datetime) -> Subscription | None:

@@ -8,13 +8,10 @@ edit of the plan or the ISV's terms never changes what the ticket was promised.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
-
 from catalog.businesstime.engine import CalendarError
 from catalog.businesstime.explain import stamp
 from catalog.extensions import db
-from catalog.support.plans.entitlement import incidents_used
-from catalog.support.plans.models import IncidentUsage
+from catalog.support.plans.entitlement import give_back_incident
 from catalog.support.plans.models import Subscription
 from catalog.support.tickets import clocks
 from catalog.support.tickets.lifecycle import AGENT
@@ -184,27 +181,12 @@ def due_words(ticket: Ticket) -> str:
 def not_an_incident(ticket: Ticket, user, reason: str, now: datetime) -> None:
     """Return a professional ticket to its month's quota: it no longer counts as an incident.
 
-    The month is the one the ticket was opened in, in the plan's zone; the month's usage goes
-    down by one but never below the tickets that still count.
+    The month is the one its incident was claimed in (``entitlement.give_back_incident``).
     """
     if ticket.channel != "professional" or ticket.subscription_id is None:
         raise TicketError("Only a professional ticket counts against the month's incidents.")
     if not ticket.counts_as_incident:
         raise TicketError("This ticket was already returned to the month's incidents.")
-    ticket.counts_as_incident = False
-    db.session.flush()
-    subscription = db.session.get(Subscription, ticket.subscription_id)
-    zone = ZoneInfo(subscription.plan.calendar["timezone"])
-    month = ticket.created_at.astimezone(zone).strftime("%Y-%m")
-    counted = incidents_used(subscription, ticket.created_at)
-    db.session.execute(
-        update(IncidentUsage)
-        .where(
-            IncidentUsage.subscription_id == subscription.id,
-            IncidentUsage.month == month,
-            IncidentUsage.used > counted,
-        )
-        .values(used=IncidentUsage.used - 1)
-    )
+    month = give_back_incident(ticket, db.session.get(Subscription, ticket.subscription_id))
     record(ticket, user, "incident_returned", now, role=AGENT, month=month, note=reason)
     db.session.flush()
