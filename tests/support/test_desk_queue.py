@@ -9,6 +9,7 @@ from catalog.db import utcnow
 from catalog.extensions import db
 from catalog.support.tickets.models import Ticket
 from catalog.support.tickets.models import TicketClock
+from catalog.support.tickets.models import TicketPause
 from tests.conftest import make_user
 from tests.conftest import user_id
 from tests.support.conftest import ISV_APP
@@ -206,3 +207,23 @@ def test_an_empty_result_says_which_filters_hide_everything_and_links_clear(
     html = _shown(client, "?severity=1&app=zzz")
     assert "0 tickets" in html and "No ticket matches Severity, App name contains" in html
     assert 'href="/support/tickets">Clear filters' in html
+
+
+def test_a_ticket_waiting_on_the_customer_says_so_in_each_queue(app, client, auth, desk):
+    with app.app_context():
+        ticket = db.session.scalar(select(Ticket).where(Ticket.reference == desk["isv"]))
+        ticket.pauses.append(TicketPause(started_at=utcnow()))
+        db.session.commit()
+    auth.login(desk["customer"])
+    row = _row(_shown(client), desk["isv"])
+    assert "waiting on you" in row
+    assert "waiting on" not in _row(_shown(client), desk["pro"])
+    auth.logout()
+    auth.login(desk["isv_b"])  # Contoso develops the ISV app
+    assert "waiting on the customer" in _row(_shown(client), desk["isv"])
+
+
+def _row(html: str, reference: str) -> str:
+    """The queue row of one ticket."""
+    start = html.index(f">{reference}</a>")
+    return html[start : html.index("</li>", start)]

@@ -142,7 +142,10 @@ def queue(
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     statement = (
         statement.options(
-            selectinload(Ticket.clocks), selectinload(Ticket.app), selectinload(Ticket.assignee)
+            selectinload(Ticket.clocks),
+            selectinload(Ticket.app),
+            selectinload(Ticket.assignee),
+            selectinload(Ticket.pauses),
         )
         .order_by(*_order(chosen.sort))
         .limit(per_page)
