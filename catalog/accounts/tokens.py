@@ -70,10 +70,14 @@ def verify_token(user) -> str:
 
 def read_verify_token(token: str) -> dict | None:
     """The confirmation's {"user", "email"}, or None when invalid or expired."""
+    return _user_and_address(VERIFY_SALT, token)
+
+
+def _user_and_address(salt: str, token: str) -> dict | None:
+    """A token's {"user", "email"} under ``salt``, or None when forged, malformed or older than
+    the address confirmation's age (EMAIL_VERIFY_MAX_AGE)."""
     try:
-        data = _serializer(VERIFY_SALT).loads(
-            token, max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"]
-        )
+        data = _serializer(salt).loads(token, max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"])
     except BadSignature:
         return None
     if (
@@ -153,16 +157,4 @@ def email_change_token(user, new_email: str) -> str:
 def read_email_change_token(token: str) -> dict | None:
     """The change's {"user", "email"}, or None when forged, malformed or expired (the address
     confirmation's age)."""
-    try:
-        data = _serializer(EMAIL_CHANGE_SALT).loads(
-            token, max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"]
-        )
-    except BadSignature:
-        return None
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("user"), int)
-        or not isinstance(data.get("email"), str)
-    ):
-        return None
-    return data
+    return _user_and_address(EMAIL_CHANGE_SALT, token)
