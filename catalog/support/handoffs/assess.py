@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from catalog.legend import offered_keys
 from catalog.support.handoffs import rules
 from catalog.support.plans.entitlement import Standing
 from catalog.support.plans.entitlement import standing as standing_of
 from catalog.support.tickets import clocks
 from catalog.support.tickets import snapshots
 from catalog.support.wizard import routing
+from catalog.support.wizard.intake import routing_request
 
 
 @dataclass(frozen=True)
@@ -83,19 +83,6 @@ class Preview:
             "quota": self.quota_text,
             "due": {c.spec.target: c.due.isoformat() if c.due else None for c in self.clocks},
         }
-
-
-def routing_request(app, standing: Standing, severity: int, kind: str) -> routing.RoutingRequest:
-    """The router's view of a request, as ``intake.assess`` builds it."""
-    terms = app.terms
-    return routing.RoutingRequest(
-        offered=offered_keys(terms, app.coverage),
-        subscription=standing.state,
-        plan_covers_professional=standing.covers(app),
-        isv_external=bool(terms and terms.isv_contact_url),
-        severity=severity,
-        kind=kind,
-    )
 
 
 def facts(subject: Subject, customer, now: datetime) -> tuple[rules.Facts, Standing]:

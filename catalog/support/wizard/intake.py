@@ -42,8 +42,19 @@ class Intake:
 def assess(app: App, user, severity: int, kind: str, start: datetime) -> Intake:
     """Route a request for ``app`` by ``user`` and compute its clocks from ``start``."""
     standing = standing_of(user, start)
+    decision = route(routing_request(app, standing, severity, kind))
+    snapshot = _snapshot(app, decision, standing)
+    specs = clocks.clock_specs(snapshot, severity) if snapshot else []
+    shown = [clocks.preview_or_reason(spec, start) for spec in specs]
+    previews = tuple(item for item in shown if isinstance(item, clocks.ClockPreview))
+    unreachable = tuple(item for item in shown if isinstance(item, clocks.Unreachable))
+    return Intake(app, severity, kind, start, standing, decision, snapshot, previews, unreachable)
+
+
+def routing_request(app: App, standing: Standing, severity: int, kind: str) -> RoutingRequest:
+    """The router's view of a request: the app's channels and the requester's standing."""
     terms = app.terms
-    request = RoutingRequest(
+    return RoutingRequest(
         offered=offered_keys(terms, app.coverage),
         subscription=standing.state,
         plan_covers_professional=standing.covers(app),
@@ -51,13 +62,6 @@ def assess(app: App, user, severity: int, kind: str, start: datetime) -> Intake:
         severity=severity,
         kind=kind,
     )
-    decision = route(request)
-    snapshot = _snapshot(app, decision, standing)
-    specs = clocks.clock_specs(snapshot, severity) if snapshot else []
-    shown = [clocks.preview_or_reason(spec, start) for spec in specs]
-    previews = tuple(item for item in shown if isinstance(item, clocks.ClockPreview))
-    unreachable = tuple(item for item in shown if isinstance(item, clocks.Unreachable))
-    return Intake(app, severity, kind, start, standing, decision, snapshot, previews, unreachable)
 
 
 def _snapshot(app: App, decision: RoutingDecision, standing: Standing) -> dict | None:
