@@ -10,24 +10,26 @@ No Flask or database imports here: the web layer turns its models into
 * :class:`SearchUnavailable` — raised when the index is missing or damaged.
 """
 
+from catalog.search.engine.deflection import suggest
 from catalog.search.engine.errors import IndexBusy
 from catalog.search.engine.errors import SearchError
 from catalog.search.engine.errors import SearchUnavailable
+from catalog.search.engine.fulltext import search
 from catalog.search.engine.index import Health
 from catalog.search.engine.index import apply
 from catalog.search.engine.index import create
 from catalog.search.engine.index import health
 from catalog.search.engine.index import rebuild
+from catalog.search.engine.results import MAX_PAGE
+from catalog.search.engine.results import Hit
+from catalog.search.engine.results import SearchResults
 from catalog.search.engine.schema import Document
-from catalog.search.engine.searcher import Hit
-from catalog.search.engine.searcher import SearchResults
-from catalog.search.engine.searcher import search
-from catalog.search.engine.searcher import suggest
 
 __all__ = [
     "Document",
     "Health",
     "Hit",
+    "MAX_PAGE",
     "IndexBusy",
     "SearchError",
     "SearchResults",

@@ -67,7 +67,7 @@ def parse_params(args, max_per_page: int = 50, default_per_page: int = 10) -> Se
     return SearchParams(
         q=str(args.get("q", "") or "")[:4096],
         sort=sort if sort in SORTS else "relevance",
-        page=_number(args.get("page"), 1, 1, search.searcher.MAX_PAGE),
+        page=_number(args.get("page"), 1, 1, search.MAX_PAGE),
         per_page=_number(
             args.get("per_page"), min(default_per_page, max_per_page), 1, max_per_page
         ),

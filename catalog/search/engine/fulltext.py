@@ -1,0 +1,154 @@
+"""The result page's search: ranked, filtered, paged, with facets and "did you mean".
+
+Takes the index folder and the visibilities the caller may see (``("public",)``
+for anonymous users, ``("public", "customers")`` for signed-in customers, all
+three for staff).
+"""
+
+import dataclasses
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.highlight import ContextFragmenter
+
+from catalog.search.engine import counting
+from catalog.search.engine.errors import SearchUnavailable
+from catalog.search.engine.query import bound_prefixes
+from catalog.search.engine.query import parse
+from catalog.search.engine.query import plain_query
+from catalog.search.engine.results import MAX_PAGE
+from catalog.search.engine.results import MAX_PER_PAGE
+from catalog.search.engine.results import SNIPPET_CHARS
+from catalog.search.engine.results import SafeHtmlFormatter
+from catalog.search.engine.results import SearchResults
+from catalog.search.engine.results import to_hit
+from catalog.search.engine.searcher import get_searcher
+from catalog.search.engine.searcher import visible_filter
+from catalog.search.engine.spelling import did_you_mean
+
+DID_YOU_MEAN_BELOW = 3
+
+
+def _with_filters(query, filters):
+    """AND the app/section/type filters into ``query`` (cheap: skips along postings)."""
+    terms = [
+        wq.Term(field, str(value))
+        for field, value in sorted((filters or {}).items())
+        if field in counting.FACETS and value
+    ]
+    return wq.And([query] + terms) if terms else query
+
+
+def search(
+    folder,
+    q,
+    allowed_visibilities,
+    filters=None,
+    sort="relevance",
+    page=1,
+    per_page=10,
+    highlight=True,
+    facets=True,
+):
+    """Search ``folder`` for the user input ``q``; return :class:`SearchResults`.
+
+    ``filters`` maps app / section / type to a slug; ``sort`` is "relevance" or
+    "date" (newest first).  ``facets=True`` counts every match by app, section
+    and type (and makes ``total`` exact) but costs a full pass over the
+    matches; without it ``total`` is exact only when it fits in the page,
+    otherwise Whoosh's upper-bound estimate (``total_is_exact=False``).
+    "Did you mean" runs only below DID_YOU_MEAN_BELOW results.  Malformed input
+    never raises; a missing or damaged index raises SearchUnavailable.
+    """
+    entry = get_searcher(folder)
+    parsed = parse(q)
+    page = min(max(1, int(page)), MAX_PAGE)
+    per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
+    allow = visible_filter(entry, allowed_visibilities)
+    try:
+        results, sampled = _run(entry, parsed.query, filters, allow, sort, page * per_page, facets)
+    except SearchUnavailable:
+        raise
+    except Exception:  # A query Whoosh chokes on: search the plain words instead.
+        parsed = dataclasses.replace(parsed, query=plain_query(parsed.words), fallback=True)
+        try:
+            results, sampled = _run(
+                entry, parsed.query, filters, allow, sort, page * per_page, facets
+            )
+        except Exception as exc:
+            raise SearchUnavailable(f"search failed: {exc!r}") from exc
+    if results is None:
+        return SearchResults(
+            parsed.text,
+            [],
+            0,
+            True,
+            page,
+            per_page,
+            {name: {} for name in counting.FACETS} if facets else {},
+            truncated=parsed.truncated,
+            fallback=parsed.fallback,
+        )
+    if not facets:
+        counts = {}
+    else:
+        counts = counting.sampled_counts(results) if sampled else counting.exact_counts(results)
+    total, exact = _total(results, {} if sampled else counts, page * per_page)
+    start = (page - 1) * per_page
+    hits = [to_hit(hit, highlight) for hit in results[start : start + per_page]]
+    suggestion = None
+    if total < DID_YOU_MEAN_BELOW and parsed.words:
+        suggestion = did_you_mean(entry, parsed.words, allow)
+    return SearchResults(
+        parsed.text,
+        hits,
+        total,
+        exact,
+        page,
+        per_page,
+        counts,
+        suggestion,
+        parsed.truncated,
+        parsed.fallback,
+        facets_sampled=sampled,
+    )
+
+
+def _total(results, counts, limit):
+    """Return (total, exact) without re-running the query.
+
+    ``len(results)`` re-runs a filtered query just to count it (tens of ms);
+    the type facet already counted every match, and fewer hits than the limit
+    means all were collected.  Otherwise Whoosh's estimate (an upper bound).
+    """
+    if counts:
+        return sum(counts["type"].values()), True
+    scored = results.scored_length()
+    if scored < limit:
+        return scored, True
+    # Not results.estimated_length(): it calls len() whenever a filter is set.
+    return max(scored, results.q.estimate_size(results.searcher.reader())), False
+
+
+def _run(entry, query, filters, allow, sort, limit, facets):
+    """Run the Whoosh search: (results, facets sampled?); (None, False) when nothing can match."""
+    if query is wq.NullQuery:
+        return None, False
+    reader = entry.searcher.reader()
+    query = _with_filters(bound_prefixes(query, reader), filters)
+    if query is wq.NullQuery:
+        return None, False
+    sampled = facets and counting.too_broad(query, reader)
+    kwargs = {
+        "limit": max(limit, counting.FACET_SAMPLE) if sampled else limit,
+        "filter": allow,
+        "terms": True,
+    }
+    if sort == "date":
+        kwargs["sortedby"] = sorting.FieldFacet("created", reverse=True)
+    if facets and not sampled:
+        kwargs["groupedby"] = counting.grouped_by()
+    results = entry.searcher.search(query, **kwargs)
+    results.formatter = SafeHtmlFormatter()
+    results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+    return results, sampled
