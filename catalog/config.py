@@ -27,6 +27,9 @@ class Defaults:
     # Apply the search outbox right after a request's commit, so a post is searchable at once;
     # the indexer (`flask --app catalog search run-indexer`) catches up whatever this skips.
     SEARCH_SYNC_IN_REQUEST = True
+    # A request leaves the outbox to the indexer when the indexer's heartbeat (touched every
+    # second) is at most this many seconds old, i.e. an indexer is running for this folder.
+    SEARCH_INDEXER_FRESH = 3.0
     # Seconds a request waits for the index before leaving the work to the indexer.
     SEARCH_SYNC_TIMEOUT = 1.0
     # Seconds of outbox re-scanned on every sync: ids that commit out of order are still found.

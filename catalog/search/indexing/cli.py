@@ -16,6 +16,7 @@ from catalog.models import create_tables
 from catalog.search import engine as search
 from catalog.search.indexing import cursor as cursors
 from catalog.search.indexing import documents
+from catalog.search.indexing import heartbeat
 from catalog.search.indexing import sync
 
 search_cli = AppGroup("search", help="Build and update the Whoosh search index.")
@@ -113,21 +114,34 @@ def purge_outbox_command(days: int, folders: tuple[str, ...]) -> None:
     click.echo(f"Deleted {deleted} outbox entries older than {days} days{kept}.")
 
 
+BATCHES_PER_PASS = 4
+
+
 def run_indexer(
     folder: str, interval: float, timeout: float, overlap: float, should_stop=lambda: False
 ) -> None:
-    """Apply the outbox every ``interval`` s until ``should_stop()``; other errors propagate."""
+    """Apply the outbox every ``interval`` s until ``should_stop()``; other errors propagate.
+
+    Each pass applies at most ``BATCHES_PER_PASS`` batches, so the heartbeat (which tells web
+    requests to leave their changes to this indexer) keeps beating while a backlog drains; a
+    full pass is followed at once by the next one.
+    """
     warned = False
-    while not should_stop():
-        with unitofwork.unit_of_work():  # a pass only reads; the unit ends its transaction
-            result = sync.sync(folder, timeout, overlap)
-        if result.unavailable and not warned:
-            log.warning("search index at %s is missing or damaged; waiting for a reindex", folder)
-        warned = result.unavailable
-        if result.entries:
-            log.info("applied %d outbox entries", result.entries)
-        db.session.remove()
-        time.sleep(interval)
+    with heartbeat.Heartbeat(folder) as beating:
+        while not should_stop():
+            beating.beat()
+            with unitofwork.unit_of_work():  # a pass only reads; the unit ends its transaction
+                result = sync.sync(folder, timeout, overlap, max_batches=BATCHES_PER_PASS)
+            if result.unavailable and not warned:
+                log.warning(
+                    "search index at %s is missing or damaged; waiting for a reindex", folder
+                )
+            warned = result.unavailable
+            if result.entries:
+                log.info("applied %d outbox entries", result.entries)
+            db.session.remove()
+            if result.entries < BATCHES_PER_PASS * sync.BATCH:
+                time.sleep(interval)
 
 
 @search_cli.command("run-indexer")

@@ -1,9 +1,15 @@
 """Make a change searchable right after the request that committed it.
 
-When ``SEARCH_SYNC_IN_REQUEST`` is on (the default), a request whose commit wrote outbox rows
-applies the pending outbox before its response leaves, with a short timeout. If another
-process holds the index, the work stays in the outbox for the indexer (``search run-indexer``)
-or the next request; the response never fails because of search.
+When an indexer follows the index folder (``search run-indexer``, seen by its fresh heartbeat,
+``catalog.search.indexing.heartbeat``), a request that committed a change answers at once: the
+indexer applies it within a second or so, and writing the index from every request would make
+the writers queue for Whoosh's single write lock under load.
+
+When no indexer runs (a dev server, tests) and ``SEARCH_SYNC_IN_REQUEST`` is on (the default),
+a request whose commit wrote outbox rows applies the pending outbox before its response leaves,
+with a short timeout, so a post is searchable at once. If another process holds the index, the
+work stays in the outbox for the next request or ``search sync``; the response never fails
+because of search.
 """
 
 import logging
@@ -13,6 +19,7 @@ from flask import current_app
 
 from catalog.extensions import db
 from catalog.search.indexing import events
+from catalog.search.indexing import heartbeat
 from catalog.search.indexing import sync
 
 log = logging.getLogger(__name__)
@@ -26,6 +33,8 @@ def sync_after_commit(response):
     ):
         return response
     config = current_app.config
+    if heartbeat.indexer_running(config["SEARCH_INDEX_DIR"], config["SEARCH_INDEXER_FRESH"]):
+        return response  # The indexer applies it within a second; the author reads the database.
     try:
         result = sync.sync(
             config["SEARCH_INDEX_DIR"], config["SEARCH_SYNC_TIMEOUT"], config["SEARCH_SYNC_OVERLAP"]
