@@ -71,6 +71,9 @@ class Defaults:
     RATELIMIT_INVITATIONS = "10 per minute; 100 per hour"
     RATELIMIT_TICKETS = "10 per minute; 60 per hour"
     RATELIMIT_SEARCH = "60 per minute"
+    # Search-as-you-type: a request on each pause in typing (the scripts wait 250 ms, skip a
+    # repeated query and back off after a 429), so a fast typist stays well under it.
+    RATELIMIT_SUGGEST = "120 per minute; 3000 per hour"
     RATELIMIT_API = "300 per minute"
     # How long e-mailed links stay valid, in seconds.
     PASSWORD_RESET_MAX_AGE = 60 * 60

@@ -40,7 +40,10 @@ PROFILE_ENDPOINT = "accounts.profile"
 # The wizard posts every step to one URL; only the last step creates a ticket.
 TICKET_ENDPOINT = "support.new_request"
 # One shared budget for the search page and the search API.
-SEARCH_ENDPOINTS = ("search.page", "api.search", "api.search_suggest")
+SEARCH_ENDPOINTS = ("search.page", "api.search")
+# Suggestions as the user types have their own, larger budget: a typist sends one on each pause,
+# and should not use up the searches they then run.
+SUGGEST_ENDPOINT = "api.search_suggest"
 MESSAGE = "You sent too many requests in a short time. Please wait {wait} and try again."
 
 
@@ -85,6 +88,9 @@ def init_app(app: Flask) -> None:
     )
     for endpoint in SEARCH_ENDPOINTS:
         views[endpoint] = search_limit(views[endpoint])
+    views[SUGGEST_ENDPOINT] = limiter.limit(setting("RATELIMIT_SUGGEST"), override_defaults=False)(
+        views[SUGGEST_ENDPOINT]
+    )
     limiter.limit(setting("RATELIMIT_API"))(app.blueprints["api"])
     app.register_error_handler(RateLimitExceeded, too_many_requests)
 

@@ -18,6 +18,7 @@ LIMITS = {
     "RATELIMIT_PASSWORD_RESET": "2 per minute",
     "RATELIMIT_TICKETS": "2 per minute",
     "RATELIMIT_SEARCH": "4 per minute",
+    "RATELIMIT_SUGGEST": "5 per minute",
     "RATELIMIT_API": "6 per minute",
 }
 
@@ -99,7 +100,16 @@ def test_search_page_and_search_api_share_one_limit(app, client):
         assert client.get("/search?q=backup").status_code == 200
         assert client.get("/api/v1/search?q=backup").status_code == 200
     _assert_page_429(client.get("/search?q=backup"))
-    _assert_json_429(client.get("/api/v1/search/suggest?q=back"))
+    _assert_json_429(client.get("/api/v1/search?q=backup"))
+
+
+def test_suggestions_as_you_type_have_their_own_budget(app, client):
+    build_index(app)
+    _assert_page_429(_until_limited(lambda: client.get("/search?q=backup"), 4))
+    typed = (f"/api/v1/search/suggest?q=backup+{n}" for n in itertools.count())
+    _assert_json_429(
+        _until_limited(lambda: client.get(next(typed)), 5)
+    )  # searches used up did not stop the suggestions, which are still bounded
 
 
 def test_the_whole_api_is_limited(app, client):

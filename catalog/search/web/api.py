@@ -1,4 +1,4 @@
-"""Handlers of the search API: ``/api/v1/search`` and the wizard's ``/api/v1/search/suggest``."""
+"""Handlers of the search API: ``/api/v1/search`` and ``/api/v1/search/suggest`` (as you type)."""
 
 from flask import current_app
 from flask import jsonify
@@ -40,10 +40,17 @@ def search_api():
 
 
 def suggest_api():
-    """Articles and solved threads matching a draft request's ``title`` and ``text``."""
-    title, text = request.args.get("title", ""), request.args.get("text", "")
+    """Articles and solved threads for a draft (``title``, ``text``) or a typed search (``q``).
+
+    Called on every pause in typing by the wizard and the search box; 400 when the input is too
+    long or mixes both kinds, 503 when the index is down (the scripts then show nothing).
+    """
     try:
-        items = suggestions.find_suggestions(current_user, title, text)
+        wanted = suggestions.read_request(request.args)
+    except suggestions.BadSuggestRequest as error:
+        return api_error(400, str(error))
+    try:
+        items = suggestions.find_suggestions(current_user, wanted.title, wanted.text)
     except search.SearchUnavailable:
         return api_error(503, UNAVAILABLE)
     return jsonify({"items": items})
