@@ -1,4 +1,20 @@
-"""Deflection: articles and solved threads matching a draft request, cheap enough per keystroke."""
+"""Deflection: articles and solved threads matching a draft request, cheap enough per keystroke.
+
+Suggestions search the build's small *answers* index (articles and solved
+threads only, see :mod:`catalog.search.engine.index`), so no other document is
+ever visited.  The query is an OR of at most :data:`SUGGEST_TERMS` of the
+draft's most telling words — highest idf in the answers index, the title's
+words counting :data:`TITLE_WEIGHT` times — and the top-k collector runs with
+Whoosh's block-max skipping (``optimize=True``; no ``terms=True``, no
+grouping), so it stops scoring blocks that cannot enter the top ``limit``.
+The visibility filter is a cached document set of the small index.
+
+A build made before the answers index existed has none: suggestions are then
+empty (logged once per process) until ``flask --app catalog search reindex``.
+"""
+
+import logging
+import math
 
 from whoosh import query as wq
 
@@ -7,37 +23,74 @@ from catalog.search.engine.schema import TEXT_ANALYZER
 from catalog.search.engine.searcher import get_searcher
 from catalog.search.engine.searcher import visible_filter
 
-SUGGEST_TERMS = 12
+SUGGEST_TERMS = 8
+MAX_DRAFT_STEMS = 200
+TITLE_WEIGHT = 2.0
+MAX_LIMIT = 20
+log = logging.getLogger(__name__)
+_warned = set()
 
 
 def suggest(folder, title, text, allowed_visibilities, limit=5):
     """Return up to ``limit`` Hits among articles and solved threads for a draft request.
 
-    Uses the rarest (most telling) words of the draft; meant to be called
-    while the user types, so it skips highlighting, facets and spelling.
+    Meant to be called while the user types: no highlighting, facets or spelling.
     """
     entry = get_searcher(folder)
-    reader = entry.searcher.reader()
-    draft = f"{title or ''} {title or ''} {text or ''}"[:4000]
-    stems = {t.text for t in TEXT_ANALYZER(draft)}
-    frequencies = (
-        (reader.doc_frequency("body", s) + reader.doc_frequency("title", s), s) for s in stems
-    )
-    chosen = sorted((df, s) for df, s in frequencies if df)[:SUGGEST_TERMS]
-    if not chosen:
+    if entry.answers is None:
+        _warn_no_answers(entry.path)
         return []
-    query = wq.Or([wq.Term(field, s) for _, s in chosen for field in ("title", "body")])
-    allow = _answers(entry)
-    visible = visible_filter(entry, allowed_visibilities)
-    if visible is not None:
-        allow = allow & visible
-    results = entry.searcher.search(query, limit=max(1, min(int(limit), 20)), filter=allow)
+    query = draft_query(entry.answers.reader(), title, text)
+    if query is None:
+        return []
+    allow = visible_filter(entry, allowed_visibilities, answers=True)
+    if allow is not None and not allow:
+        return []
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    results = entry.answers.search(query, limit=limit, filter=allow, optimize=True)
     return [to_hit(hit, highlight=False) for hit in results]
 
 
-def _answers(entry):
-    """Return the cached document set of articles and solved threads."""
-    query = wq.Or(
-        [wq.Term("type", "article"), wq.And([wq.Term("type", "thread"), wq.Term("accepted", True)])]
+def draft_query(reader, title, text, terms=SUGGEST_TERMS):
+    """Return the OR query of the draft's ``terms`` most telling stems, or None if none is known.
+
+    Stems are chosen by their idf in ``reader`` (the answers index), times
+    :data:`TITLE_WEIGHT` when the draft's title has them; a title stem's clauses
+    are boosted by :data:`TITLE_WEIGHT` too (BM25 already weighs by idf).
+    """
+    title_stems = _stems(title or "")
+    stems = dict.fromkeys(title_stems)
+    stems.update(dict.fromkeys(_stems(text or "")))
+    total = max(1, reader.doc_count())
+    weighted = []
+    for stem in list(stems)[:MAX_DRAFT_STEMS]:
+        df = max(reader.doc_frequency("title", stem), reader.doc_frequency("body", stem))
+        if df:
+            boost = TITLE_WEIGHT if stem in title_stems else 1.0
+            weighted.append((math.log(1 + total / df) * boost, boost, stem))
+    if not weighted:
+        return None
+    chosen = sorted(weighted, key=lambda row: (-row[0], row[2]))[:terms]
+    return wq.Or(
+        [
+            wq.Term(field, stem, boost=boost)
+            for _, boost, stem in chosen
+            for field in ("title", "body")
+        ]
     )
-    return entry.docs("answers", query)
+
+
+def _stems(text):
+    """Return the draft's stems in order of first appearance (a dict used as an ordered set)."""
+    return dict.fromkeys(token.text for token in TEXT_ANALYZER(text[:8000]))
+
+
+def _warn_no_answers(path):
+    """Log once per build that it has no answers index (it predates it)."""
+    if path not in _warned:
+        _warned.add(path)
+        log.warning(
+            "search index at %s has no answers index: no suggestions until "
+            "`flask --app catalog search reindex`",
+            path,
+        )

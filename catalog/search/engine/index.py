@@ -4,7 +4,8 @@ Layout of the configured folder (``search_index/`` by default)::
 
     search_index/
         current -> build-20250101T120000-1234   (relative symlink)
-        build-20250101T120000-1234/              (a complete Whoosh index)
+        build-20250101T120000-1234/              (a complete Whoosh index, and
+                                                  the small "answers" index beside it)
 
 Readers always go through ``current``.  :func:`rebuild` writes a complete new
 index into a fresh ``build-*`` sibling and then replaces the symlink with an
@@ -17,6 +18,12 @@ up to ``timeout`` seconds and then raises :class:`IndexBusy` instead of losing
 the batch (never an ``AsyncWriter``).  A caller that rebuilds while an indexer
 keeps applying should re-apply the outbox rows written since the rebuild
 started; :func:`apply` is idempotent, so re-applying is always safe.
+
+Each build also holds the *answers* index (Whoosh ``indexname="answers"``):
+only articles and solved threads, the documents deflection may suggest.
+:func:`apply` and :func:`rebuild` keep it in step (an upsert of a document
+that is no answer any more deletes it there).  A build made before it existed
+has none: :func:`health` says so, and suggestions stay empty until a rebuild.
 """
 
 import datetime
@@ -33,10 +40,14 @@ from whoosh.index import LockError
 
 from catalog.search.engine.errors import IndexBusy
 from catalog.search.engine.errors import SearchUnavailable
+from catalog.search.engine.schema import build_answers_schema
 from catalog.search.engine.schema import build_schema
+from catalog.search.engine.schema import is_answer
+from catalog.search.engine.schema import to_answer_fields
 from catalog.search.engine.schema import to_fields
 
 CURRENT = "current"
+ANSWERS = "answers"
 BUILD_PREFIX = "build-"
 WRITE_TIMEOUT = 10.0
 BUILD_MEMORY_MB = 256
@@ -51,6 +62,7 @@ class Health:
     doc_count: int = 0
     detail: str = ""
     path: str = ""
+    answers: bool = False
 
     @property
     def ok(self):
@@ -74,6 +86,14 @@ def open_index(folder):
     if ix is None:
         raise SearchUnavailable(f"search index at {path} is damaged: {error}")
     return ix
+
+
+def open_answers(path):
+    """Open the answers index of the build at ``path``; None if the build predates it."""
+    storage = FileStorage(path, supports_mmap=False)
+    if not storage.index_exists(ANSWERS):
+        return None
+    return storage.open_index(ANSWERS)
 
 
 def _open_dir(path):
@@ -103,7 +123,8 @@ def health(folder):
     ix, error = _open_dir(path)
     if ix is None:
         return Health("damaged", detail=error, path=path)
-    return Health("ok", doc_count=ix.doc_count(), path=path)
+    answers = FileStorage(path, supports_mmap=False).index_exists(ANSWERS)
+    return Health("ok", doc_count=ix.doc_count(), path=path, answers=answers)
 
 
 def create(folder):
@@ -113,6 +134,7 @@ def create(folder):
     except SearchUnavailable:
         path = _new_build_dir(folder)
         whoosh_index.create_in(path, build_schema())
+        whoosh_index.create_in(path, build_answers_schema(), indexname=ANSWERS)
         _swap_in(folder, path)
         return path
 
@@ -130,7 +152,8 @@ def rebuild(folder, documents, total=None, progress=None, procs=None):
     path = _new_build_dir(folder)
     try:
         ix = whoosh_index.create_in(path, build_schema())
-        count = _write_all(ix, documents, total, progress, procs)
+        answers = whoosh_index.create_in(path, build_answers_schema(), indexname=ANSWERS)
+        count = _write_all(ix, answers, documents, total, progress, procs)
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
@@ -156,16 +179,36 @@ def apply(folder, upserts=(), deletes=(), timeout=WRITE_TIMEOUT):
         if current_path(folder) == path:
             break
         writer.cancel()  # A rebuild was swapped in while we waited: write there.
+    writers = [writer]
     try:
-        for doc_id in deletes:
-            writer.delete_by_term("id", doc_id)
-        for doc in upserts:
-            writer.update_document(**to_fields(doc))
+        answers = open_answers(path)
+        if answers is not None:
+            writers.append(_writer(answers, max(0.0, deadline - time.monotonic())))
+        _write_batch(writers, upserts, deletes)
     except BaseException:
-        writer.cancel()
+        for each in writers:
+            each.cancel()
         raise
-    writer.commit()
+    for each in writers:  # a failure between the two commits is mended by re-applying
+        each.commit()
     return len(upserts) + len(deletes)
+
+
+def _write_batch(writers, upserts, deletes):
+    """Write a batch to the main writer and, if there is one, the answers writer."""
+    main, answers = writers[0], (writers[1] if len(writers) > 1 else None)
+    for doc_id in deletes:
+        main.delete_by_term("id", doc_id)
+        if answers is not None:
+            answers.delete_by_term("id", doc_id)
+    for doc in upserts:
+        main.update_document(**to_fields(doc))
+        if answers is None:
+            continue
+        if is_answer(doc):
+            answers.update_document(**to_answer_fields(doc))
+        else:
+            answers.delete_by_term("id", doc.id)
 
 
 def _writer(ix, timeout):
@@ -176,26 +219,31 @@ def _writer(ix, timeout):
         raise IndexBusy(f"search index write lock still held after {timeout:.1f}s") from exc
 
 
-def _write_all(ix, documents, total, progress, procs):
-    """Add every document to ``ix`` with one (multi-process) writer; return the count."""
+def _write_all(ix, answers_ix, documents, total, progress, procs):
+    """Add every document to ``ix`` (one multi-process writer) and answers to ``answers_ix``."""
     if procs > 1:
         writer = ix.writer(
             procs=procs, multisegment=True, batchsize=BUILD_BATCH, limitmb=BUILD_MEMORY_MB
         )
     else:
         writer = ix.writer(limitmb=BUILD_MEMORY_MB)
+    answers = answers_ix.writer(limitmb=BUILD_MEMORY_MB)
     count = 0
     seen_words = set()
     try:
         for doc in documents:
             writer.add_document(**to_fields(doc, seen_words))
+            if is_answer(doc):
+                answers.add_document(**to_answer_fields(doc))
             count += 1
             if progress is not None and count % BUILD_BATCH == 0:
                 progress(count, total)
     except BaseException:
         writer.cancel()
+        answers.cancel()
         raise
     writer.commit()
+    answers.commit()
     if progress is not None:
         progress(count, total)
     return count

@@ -18,6 +18,10 @@ Fields:
 
 Articles and accepted answers are ranked higher with an index-time document
 boost (:func:`document_boost`), which costs nothing at query time.
+
+The small *answers* index beside it (:func:`build_answers_schema`) holds only
+what deflection may suggest (:func:`is_answer`: articles and solved threads),
+so suggestions never visit, let alone score, the other documents.
 """
 
 import dataclasses
@@ -43,6 +47,7 @@ TITLE_BOOST = 3.0
 ARTICLE_BOOST = 1.5
 ACCEPTED_BOOST = 1.5
 STORED_BODY_CHARS = 8000
+ANSWER_STORED_BODY_CHARS = 400
 MAX_WORD_CHARS = 40
 
 _WORD_RE = re.compile(r"\w+(?:\.?\w+)*")
@@ -132,6 +137,13 @@ def build_schema():
     )
 
 
+def build_answers_schema():
+    """Return the schema of the answers index: the forum schema without the spelling field."""
+    schema = build_schema()
+    schema.remove("words")
+    return schema
+
+
 def _unscored(field):
     """Return ``field`` without per-document lengths (spelling needs only its terms)."""
     field.scorable = False
@@ -203,6 +215,13 @@ def to_fields(doc, seen_words=None):
 
     ``seen_words`` is the set :func:`spelling_words` shares across a rebuild.
     """
+    fields = _stored_and_scored(doc)
+    fields["words"] = spelling_words(doc, seen_words)
+    return fields
+
+
+def _stored_and_scored(doc):
+    """Return the fields both indexes store for ``doc`` (all but the spelling words)."""
     return {
         "id": doc.id,
         "type": doc.type,
@@ -213,8 +232,23 @@ def to_fields(doc, seen_words=None):
         "title": doc.title,
         "body": doc.body,
         "_stored_body": doc.body[:STORED_BODY_CHARS],
-        "words": spelling_words(doc, seen_words),
         "accepted": bool(doc.accepted),
         "created": to_timestamp(doc.created),
         "_boost": document_boost(doc),
     }
+
+
+def is_answer(doc):
+    """True for what deflection may suggest: an article, or a thread with an accepted answer."""
+    return doc.type == "article" or (doc.type == "thread" and bool(doc.accepted))
+
+
+def to_answer_fields(doc):
+    """Return the keyword arguments to store ``doc`` in the answers index.
+
+    No spelling words, and only the start of the body is stored (a suggestion
+    shows a title and at most a short snippet).
+    """
+    fields = _stored_and_scored(doc)
+    fields["_stored_body"] = doc.body[:ANSWER_STORED_BODY_CHARS]
+    return fields

@@ -5,6 +5,9 @@ documents) and checked every :data:`REFRESH_SECONDS` for new commits or a
 swapped-in rebuild; a forked worker never reuses its parent's searcher.
 Documents outside the caller's visibilities never contribute a hit, a facet
 count or a "did you mean" word: every read passes :func:`visible_filter`.
+The entry also holds a searcher of the build's small answers index
+(``entry.answers``, None for a build made before it existed), refreshed with
+the main one, for deflection.
 """
 
 import os
@@ -13,8 +16,10 @@ import time
 
 from whoosh import query as wq
 
+from catalog.search.engine import ranking
 from catalog.search.engine.errors import SearchUnavailable
 from catalog.search.engine.index import current_path
+from catalog.search.engine.index import open_answers
 from catalog.search.engine.index import open_index
 from catalog.search.engine.schema import VISIBILITIES
 
@@ -27,10 +32,12 @@ class _Cached:
 
     def __init__(self, folder):
         self.path = current_path(folder)
-        self.searcher = open_index(folder).searcher()
+        self.searcher = open_index(folder).searcher(weighting=ranking.weighting())
         self.checked = time.monotonic()
         self.pid = os.getpid()
         self.filters = {}
+        self.answers = _answers_searcher(self.path)
+        self.answer_filters = {}
 
     def fresh(self, folder):
         """Return self if still current, else a refreshed or reopened searcher."""
@@ -42,27 +49,46 @@ class _Cached:
         self.checked = time.monotonic()
         if not self.searcher.up_to_date():
             # Not searcher.refresh(): without mmap it leaves segment files open (ResourceWarning).
-            old, self.searcher = self.searcher, open_index(folder).searcher()
+            old = self.searcher
+            self.searcher = open_index(folder).searcher(weighting=ranking.weighting())
             old.close()
             self.filters = {}
+        if self.answers is not None and not self.answers.up_to_date():
+            old, self.answers = self.answers, _answers_searcher(self.path)
+            old.close()
+            self.answer_filters = {}
         return self
 
     def close(self):
         """Close the searcher's files (once)."""
-        searcher, self.searcher = getattr(self, "searcher", None), None
-        if searcher is not None:
-            searcher.close()
+        for name in ("searcher", "answers"):
+            searcher = getattr(self, name, None)
+            setattr(self, name, None)
+            if searcher is not None:
+                searcher.close()
 
     def __del__(self):
         # A thread that ends (a threaded dev server makes one per request) drops its cache:
         # close the files then, rather than leave them to the garbage collector.
         self.close()
 
-    def docs(self, key, query):
-        """Return the cached set of document numbers matching a filter query."""
-        if key not in self.filters:
-            self.filters[key] = set(self.searcher.docs_for_query(query))
-        return self.filters[key]
+    def docs(self, key, query, answers=False):
+        """Return the cached set of document numbers matching a filter query.
+
+        With ``answers`` the set is of the answers index's document numbers.
+        """
+        filters, searcher = (
+            (self.answer_filters, self.answers) if answers else (self.filters, self.searcher)
+        )
+        if key not in filters:
+            filters[key] = set(searcher.docs_for_query(query))
+        return filters[key]
+
+
+def _answers_searcher(path):
+    """Return a searcher of the answers index at ``path``, or None if the build has none."""
+    answers = open_answers(path)
+    return None if answers is None else answers.searcher()
 
 
 def get_searcher(folder):
@@ -96,12 +122,15 @@ def _drop(cache, key):
         entry.close()
 
 
-def visible_filter(entry, allowed):
-    """Return the filter for ``allowed`` visibilities (None when everything is allowed)."""
+def visible_filter(entry, allowed, answers=False):
+    """Return the filter for ``allowed`` visibilities (None when everything is allowed).
+
+    With ``answers`` the filter is for the answers index (``entry.answers``).
+    """
     allowed = frozenset(allowed) & frozenset(VISIBILITIES)
     if allowed == frozenset(VISIBILITIES):
         return None
     if not allowed:
         return set()
     query = wq.Or([wq.Term("visibility", v) for v in sorted(allowed)])
-    return entry.docs(("visibility", allowed), query)
+    return entry.docs(("visibility", allowed), query, answers=answers)

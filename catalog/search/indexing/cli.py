@@ -77,6 +77,11 @@ def status_command() -> None:
     click.echo(f"Index folder: {folder}")
     click.echo(f"Index state:  {health.state}{' — ' + health.detail if health.detail else ''}")
     click.echo(f"Indexed documents: {health.doc_count}")
+    if health.ok and not health.answers:
+        click.echo(
+            "Suggestions: this index predates the answers index, so the request wizard "
+            "suggests nothing; run `flask --app catalog search reindex`."
+        )
     click.echo(
         f"Database documents: {sum(counts.values())} "
         f"({', '.join(f'{k} {v}' for k, v in counts.items())})"
