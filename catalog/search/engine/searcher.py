@@ -16,7 +16,6 @@ import time
 
 from whoosh import query as wq
 
-from catalog.search.engine import ranking
 from catalog.search.engine.errors import SearchUnavailable
 from catalog.search.engine.index import current_path
 from catalog.search.engine.index import open_answers
@@ -32,7 +31,7 @@ class _Cached:
 
     def __init__(self, folder):
         self.path = current_path(folder)
-        self.searcher = open_index(folder).searcher(weighting=ranking.weighting())
+        self.searcher = open_index(folder).searcher()
         self.checked = time.monotonic()
         self.pid = os.getpid()
         self.filters = {}
@@ -50,7 +49,7 @@ class _Cached:
         if not self.searcher.up_to_date():
             # Not searcher.refresh(): without mmap it leaves segment files open (ResourceWarning).
             old = self.searcher
-            self.searcher = open_index(folder).searcher(weighting=ranking.weighting())
+            self.searcher = open_index(folder).searcher()
             old.close()
             self.filters = {}
         if self.answers is not None and not self.answers.up_to_date():
