@@ -3,7 +3,9 @@
 :func:`parse` never raises.  It understands AND / OR / NOT, parentheses,
 "phrases" and the field filters ``title:``, ``body:``, ``app:``, ``section:``
 and ``type:``; anything it cannot make sense of falls back to a plain search
-for the words of the input (``fallback=True``).  Input is cut to
+for the words of the input (``fallback=True``).  Words without an operator are
+OR-ed and ranked by how many of them a document has; quoted phrases, ``AND``
+groups and field filters are required (:func:`ranking.natural`).  Input is cut to
 :data:`MAX_QUERY_CHARS` characters and :data:`MAX_QUERY_TERMS` words
 (``truncated=True``, so the UI can say so).
 
@@ -22,10 +24,11 @@ import unicodedata
 
 from whoosh import query as wq
 from whoosh.fields import Schema
-from whoosh.qparser import AndGroup
 from whoosh.qparser import MultifieldParser
+from whoosh.qparser import OrGroup
 from whoosh.qparser import plugins
 
+from catalog.search.engine import ranking
 from catalog.search.engine.schema import TEXT_ANALYZER
 from catalog.search.engine.schema import build_schema
 
@@ -52,11 +55,17 @@ class ParsedQuery:
     fallback: bool = False
 
 
+class NaturalGroup(OrGroup):
+    """The parser's default group: words OR-ed with coordination, the rest required."""
+
+    qclass = staticmethod(ranking.natural)
+
+
 def _parser():
     """Build the one parser: our fields only, no ranges, boosts or ``*:*``."""
     full = build_schema()
     schema = Schema(**{name: full[name] for name in TEXT_FIELDS + FILTER_FIELDS})
-    parser = MultifieldParser(list(TEXT_FIELDS), schema=schema, group=AndGroup)
+    parser = MultifieldParser(list(TEXT_FIELDS), schema=schema, group=NaturalGroup)
     for plugin_class in (plugins.RangePlugin, plugins.BoostPlugin, plugins.EveryPlugin):
         parser.remove_plugin_class(plugin_class)
     return parser
@@ -83,7 +92,7 @@ def parse(text):
     text, truncated = clean(text)
     words = tuple(w for w in _WORD_RE.findall(text) if w not in OPERATORS)
     try:
-        query = _safe(_PARSER.parse(text))
+        query = _safe(_PARSER.parse(text, normalize=False))
     except Exception:  # Any parser surprise means: search the plain words.
         query = None
     if query is None:
@@ -92,14 +101,14 @@ def parse(text):
 
 
 def plain_query(words):
-    """Return an AND of the given words over title and body (NullQuery if none)."""
+    """Return the given words OR-ed with coordination over title and body (NullQuery if none)."""
     clauses = []
     for word in words:
         for token in TEXT_ANALYZER(word.lower()):
             clauses.append(wq.Or([wq.Term(field, token.text) for field in TEXT_FIELDS]))
     if not clauses:
         return wq.NullQuery
-    return wq.And(clauses[:MAX_QUERY_TERMS])
+    return ranking.weight_title(ranking.natural(clauses[:MAX_QUERY_TERMS])).normalize()
 
 
 def _safe(query):
@@ -112,7 +121,7 @@ def _safe(query):
         return None
     if not _has_positive(query):
         return None  # "NOT x" alone would scan every document.
-    return query.normalize()
+    return ranking.weight_title(query).normalize()
 
 
 def _valid_leaf(leaf):

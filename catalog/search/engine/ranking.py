@@ -1,0 +1,225 @@
+"""How a search for plain words is scored: BM25F, coordination and a title phrase boost.
+
+Users type questions, and an answer rarely holds every word of one, so plain
+words are OR-ed (:func:`natural`), and a document is scored by
+
+    BM25F(words over title and body) × (distinct words matched / words) ** COORDINATION
+    + PHRASE_BOOST × BM25F(title) when the words appear near each other in the title.
+
+Why our own coordination: Whoosh 2.7.4's ``Or(scale=…)`` adds
+``(matched - 1) / (terms - scale) ** 2`` to the score (a few hundredths, against
+BM25 scores of 5–30), counts field terms rather than words (``title:refund`` and
+``body:refund`` are two "terms" once ``normalize()`` flattens the nested ORs),
+and multiplies every score by ``(terms - 1) / terms`` (zero for one term).  The
+factor here is ≤ 1, so a matcher's best possible score is still an upper bound
+and Whoosh keeps skipping blocks of postings that cannot reach the top k.
+
+The constants were tuned on the *dev* halves of the real-text known-item sets
+(``benchmarks/tune_ranking.py``; grid and figures in ``benchmarks/README.md``).
+"""
+
+import dataclasses
+
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.matching import UnionMatcher
+from whoosh.matching import WrappingMatcher
+from whoosh.util import make_weighted_tree
+
+TEXT_FIELDS = ("title", "body")
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """The tunable parts of the ranking (see the module docstring)."""
+
+    b: float = 0.75
+    k1: float = 1.2
+    title_b: float = 0.75
+    title_weight: float = 2.0
+    coordination: float = 2.0
+    coordinate_by_idf: bool = True
+    phrase_boost: float = 1.0
+    phrase_slop: int = 3
+    phrase_max_words: int = 8
+
+
+SETTINGS = Settings()
+
+
+def weighting(settings=None):
+    """Return the BM25F weighting model every searcher is opened with."""
+    settings = settings or SETTINGS
+    return scoring.BM25F(B=settings.b, K1=settings.k1, title_B=settings.title_b)
+
+
+def is_word(query):
+    """True for a plain word: an OR-tree of terms or prefixes over both title and body.
+
+    ``title:refund`` (one field) is a filter, not a word; ``a OR b`` is one word
+    that either text satisfies.
+    """
+    fields = set()
+
+    def walk(node):
+        if isinstance(node, (wq.Term, wq.Prefix, wq.Wildcard)):
+            fields.add(node.fieldname)
+            return node.fieldname in TEXT_FIELDS
+        if type(node) in (wq.Or, CoordinatedOr):
+            return all(walk(child) for child in node.children())
+        return False
+
+    return walk(query) and fields == set(TEXT_FIELDS)
+
+
+def natural(subqueries, boost=1.0, settings=None, **_):
+    """Combine a group of clauses the way a question is read.
+
+    Plain words are OR-ed with coordination; everything else (``AND``, quoted
+    phrases, field filters) is required; ``NOT`` clauses exclude.  Used as the
+    query parser's default group and for the fallback of plain words.
+    """
+    settings = settings or SETTINGS
+    words, required, excluded = [], [], []
+    for sub in subqueries:
+        if isinstance(sub, wq.Not):
+            excluded.append(sub.query)
+        elif is_word(sub):
+            words.append(sub)
+        else:
+            required.append(sub)
+    parts = list(required)
+    if words:
+        core = (
+            CoordinatedOr(words, strength=settings.coordination, by_idf=settings.coordinate_by_idf)
+            if len(words) > 1
+            else words[0]
+        )
+        parts.append(_with_phrase_boost(core, words, settings))
+    if not parts:
+        return wq.And([wq.Not(q) for q in excluded])  # "NOT x" alone: parse() falls back
+    query = parts[0] if len(parts) == 1 else wq.And(parts)
+    if excluded:
+        query = wq.AndNot(query, excluded[0] if len(excluded) == 1 else wq.Or(excluded))
+    if boost != 1.0:
+        query = query.with_boost(boost)
+    return query
+
+
+def _with_phrase_boost(core, words, settings):
+    """Add an optional title phrase of the plain words (2..phrase_max_words of them)."""
+    stems = [_stem_of(word) for word in words]
+    stems = [s for s in stems if s is not None]
+    if not 2 <= len(stems) <= settings.phrase_max_words or settings.phrase_boost <= 0:
+        return core
+    phrase = wq.Phrase("title", stems, slop=settings.phrase_slop, boost=settings.phrase_boost)
+    return wq.AndMaybe(core, phrase)
+
+
+def _stem_of(word):
+    """Return the one stem a plain word searches for, or None (prefixes, OR of words)."""
+    texts = {leaf.text for leaf in word.leaves() if isinstance(leaf, wq.Term)}
+    if len(texts) == 1 and all(isinstance(leaf, wq.Term) for leaf in word.leaves()):
+        return texts.pop()
+    return None
+
+
+def weight_title(query, settings=None):
+    """Return ``query`` with every title clause weighted ``title_weight`` times a body one."""
+    weight = (settings or SETTINGS).title_weight
+
+    def reweigh(node):
+        if isinstance(node, (wq.Term, wq.Prefix, wq.Phrase)) and node.fieldname == "title":
+            node = node.copy()
+            node.boost *= weight
+        return node
+
+    return query.accept(reweigh) if weight != 1.0 else query
+
+
+class CoordinatedOr(wq.Or):
+    """An OR of words whose score is scaled by the share of the words a document has."""
+
+    JOINT = " cOR "
+
+    def __init__(self, subqueries, boost=1.0, strength=None, by_idf=None, **_):
+        super().__init__(subqueries, boost=boost)
+        self.strength = SETTINGS.coordination if strength is None else strength
+        self.by_idf = SETTINGS.coordinate_by_idf if by_idf is None else by_idf
+
+    def __eq__(self, other):
+        return (
+            super().__eq__(other)
+            and self.strength == other.strength
+            and self.by_idf == other.by_idf
+        )
+
+    def __hash__(self):
+        return super().__hash__() ^ hash((self.strength, self.by_idf))
+
+    def apply(self, fn):
+        """Apply ``fn`` to the words, keeping the settings (Whoosh's version drops them)."""
+        subqueries = [fn(q) for q in self.subqueries]
+        return CoordinatedOr(subqueries, self.boost, self.strength, self.by_idf)
+
+    def normalize(self):
+        """Normalize like an OR, keeping the class and the settings."""
+        norm = wq.CompoundQuery.normalize(self)
+        if isinstance(norm, CoordinatedOr):
+            norm.strength, norm.by_idf = self.strength, self.by_idf
+        return norm
+
+    def _matcher(self, subs, searcher, context):
+        """A union tree of the words' matchers, wrapped to count the words matched."""
+        reader = searcher.reader()
+        matchers = [q.matcher(searcher, context) for q in subs]
+        units = {}
+        weights = [1.0] * len(subs)
+        for number, matcher in enumerate(matchers):
+            terms = [m.term() for m in matcher.term_matchers()]
+            for term in terms:
+                units.setdefault(term, number)
+            if self.by_idf:
+                weights[number] = max((searcher.idf(*term) for term in terms), default=0.0)
+        weighted = [(q.estimate_size(reader), m) for q, m in zip(subs, matchers, strict=True)]
+        tree = make_weighted_tree(UnionMatcher, weighted)
+        if self.boost != 1.0:
+            tree = WrappingMatcher(tree, self.boost)
+        return CoordinationMatcher(tree, units, weights, self.strength)
+
+
+class CoordinationMatcher(WrappingMatcher):
+    """Scales the child's score by ``(share of the query's words matched) ** strength``.
+
+    Each word counts with its weight (1, or its idf: missing "how" costs less
+    than missing "refund").  The factor is at most 1, so the child's (block)
+    quality stays an upper bound and skipping by quality remains valid.
+    """
+
+    def __init__(self, child, units, weights, strength):
+        super().__init__(child)
+        self._units = units
+        self._weights = weights
+        self._total = sum(weights) or 1.0
+        self._strength = strength
+
+    def __repr__(self):
+        return f"CoordinationMatcher({self.child!r}, words={len(self._weights)})"
+
+    def copy(self):
+        """Return a copy positioned like this one."""
+        return self._replacement(self.child.copy())
+
+    def _replacement(self, newchild):
+        return CoordinationMatcher(newchild, self._units, self._weights, self._strength)
+
+    def matched_words(self):
+        """Return the numbers of the query's words the current document has."""
+        child = self.child
+        units = self._units
+        return {units.get(term) for term in child.matching_terms(child.id())} - {None}
+
+    def score(self):
+        """Return the child's score scaled by the coordination factor."""
+        share = sum(self._weights[n] for n in self.matched_words()) / self._total
+        return self.child.score() * min(1.0, share) ** self._strength
