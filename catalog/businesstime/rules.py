@@ -11,6 +11,7 @@ Times are ``HH:MM``; ``24:00`` is the end of the day, and an end earlier than th
 window ends the next day. Every message is a plain English sentence a form can show as it is.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -273,13 +274,25 @@ def _country_problems(cal) -> list[str]:
         return ["A subdivision needs a country."]
     if not cal.country:
         return []
+    problem = _holiday_region_problem(cal.country, cal.subdivision)
+    return [problem] if problem else []
+
+
+@functools.lru_cache(maxsize=512)
+def _holiday_region_problem(country: str, subdivision: str | None) -> str | None:
+    """Why the holidays library knows no such country or subdivision (None when it does).
+
+    Cached: building a country's holidays object costs up to ~3 ms (Germany with a state), and
+    every ticket page and wizard step validates the calendars it computes with; the answer only
+    changes with the library's version.
+    """
     try:
-        holidays_lib.country_holidays(cal.country, subdiv=cal.subdivision)
+        holidays_lib.country_holidays(country, subdiv=subdivision)
     except NotImplementedError:
-        if cal.country not in holidays_lib.list_supported_countries():
-            return [f"Public holidays are not known for country '{cal.country}'."]
-        return [f"'{cal.subdivision}' is not a known subdivision of {cal.country}."]
-    return []
+        if country not in holidays_lib.list_supported_countries():
+            return f"Public holidays are not known for country '{country}'."
+        return f"'{subdivision}' is not a known subdivision of {country}."
+    return None
 
 
 def _overlaps(week: tuple[tuple[Window, ...], ...]) -> list[str]:
