@@ -151,7 +151,10 @@ def run_indexer(
 
 @search_cli.command("run-indexer")
 @click.option(
-    "--interval", default=0.5, show_default=True, help="Seconds between polls of the outbox."
+    "--interval",
+    default=0.2,
+    show_default=True,
+    help="Seconds between polls of the outbox (a poll is one indexed query when nothing is new).",
 )
 @unitofwork.worker
 def run_indexer_command(interval: float) -> None:
