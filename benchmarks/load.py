@@ -35,6 +35,7 @@ import load_profile
 import load_report
 from catalog_bench import ROOT
 from catalog_bench import flask
+from load_client import STARTUP
 from load_client import drive
 from load_dataset import build
 from load_servers import serving
@@ -164,6 +165,11 @@ def verify(env: dict, tmp: Path, writes: list[dict]) -> list[dict]:
 
 def run(args, tmp: Path) -> dict:
     """Build, serve, run both phases, drain, verify, report; return the results."""
+    # Imported here, not at the top: the load processes are spawned and re-import this module,
+    # and the probe imports the search engine (Whoosh, the catalog package), seconds of start-up
+    # per load process on a busy machine that would eat into each phase.
+    from load_freshness import Probe
+
     if args.profile:
         load_profile.py_spy()  # fail before the build, not after it
     with database(tmp, args.postgres) as url:
@@ -185,12 +191,33 @@ def run(args, tmp: Path) -> dict:
                     f"127.0.0.1:{port} {' and '.join(extras)} …",
                     flush=True,
                 )
-                profile_dir = tmp if args.profile and phase == "mixed" else None
-                phases[phase] = drive(port, master, indexer, facts, args, phase, profile_dir)
+                mixed = phase == "mixed"
+                probe = (
+                    Probe(
+                        port,
+                        env["CATALOG_SEARCH_INDEX_DIR"],
+                        facts,
+                        args.processes,
+                        time.time() + STARTUP + args.duration,
+                    )
+                    if mixed
+                    else None
+                )
+                phases[phase] = drive(
+                    port,
+                    master,
+                    indexer,
+                    facts,
+                    args,
+                    phase,
+                    profile_dir=tmp if args.profile and mixed else None,
+                    probe=probe,
+                )
             drained = drain(env)
         flask(env, "search", "sync")  # the indexer is stopped: anything left is applied now
         mixed = phases["mixed"]
-        writes = [w for r in mixed["results"] for w in r["writes"]]
+        fresh = mixed["freshness"]
+        writes = [w for r in mixed["results"] for w in r["writes"]] + fresh["writes"]
         unknown = [w for r in mixed["results"] for w in r["unknown"]]
         lost = verify(env, tmp, writes)
     print(f"Indexer drained the outbox {drained:.1f} s after the load stopped.")
@@ -204,7 +231,8 @@ def run(args, tmp: Path) -> dict:
         profile = load_profile.summarise(mixed["stacks"])
         load_profile.report(profile, mixed["samples_per_pid"])
     load_report.print_writes(writes, unknown, lost, mixed["killed"])
-    rows = load_report.targets(summaries["browse"], summaries["mixed"], lost, profile)
+    load_report.print_freshness(fresh)
+    rows = load_report.targets(summaries["browse"], summaries["mixed"], lost, profile, fresh)
     load_report.print_targets(rows)
     return {
         "database": "postgresql" if args.postgres else "sqlite",
@@ -214,6 +242,7 @@ def run(args, tmp: Path) -> dict:
         "phases": {name: {**summaries[name], "cpu": phases[name]["cpu"]} for name in summaries},
         "mix_ratio": summaries["mixed"]["rps"] / summaries["browse"]["rps"],
         "profile": profile,
+        "freshness": {k: v for k, v in fresh.items() if k != "requests"},
         "targets": [list(row) for row in rows],
         "writes": {
             kind: sum(1 for w in writes if w["kind"] == kind)

@@ -29,6 +29,7 @@ TOKEN_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 STATE_RE = re.compile(r'name="state" value="([^"]+)"')
 ACTIONS = {"browse": 45, "search": 25, "post": 20, "ticket": 10}
 PHASES = {"browse": {"browse": 1}, "mixed": ACTIONS}
+STARTUP = 8.0  # seconds the load processes get to start and log in before a phase begins
 
 
 class Browser:
@@ -80,9 +81,16 @@ class Run:
     """One process's share of the load: its requests (label, status, seconds) and its writes."""
 
     def __init__(
-        self, port: int, facts: dict, number: int, deadline: float, run_id: str, phase: str
+        self,
+        port: int,
+        facts: dict,
+        number: int,
+        window: tuple[float, float],
+        run_id: str,
+        phase: str,
     ):
-        self.browser, self.facts, self.deadline = Browser(port), facts, deadline
+        self.browser, self.facts = Browser(port), facts
+        self.start_at, self.deadline = window
         self.actions = PHASES[phase]
         self.rng, self.run_id, self.number, self.seq = random.Random(number), run_id, number, 0
         self.requests, self.writes, self.unknown = [], [], []
@@ -231,8 +239,9 @@ class Run:
         self.written("ticket", marker, answer, r"/support/tickets/([A-Z]+-\d+)$")
 
     def loop(self) -> dict:
-        """Log in, then act until the deadline."""
+        """Log in, wait for the phase to start, then act until the deadline."""
         self.login()
+        time.sleep(max(0.0, self.start_at - time.time()))
         actions, weights = list(self.actions), list(self.actions.values())
         while time.time() < self.deadline:
             getattr(self, self.rng.choices(actions, weights)[0])()
@@ -240,15 +249,15 @@ class Run:
 
 
 def load_process(
-    port: int, facts: dict, number: int, deadline: float, run_id: str, phase: str
+    port: int, facts: dict, number: int, window: tuple[float, float], run_id: str, phase: str
 ) -> dict:
     """Entry point of one load process."""
-    return Run(port, facts, number, deadline, run_id, phase).loop()
+    return Run(port, facts, number, window, run_id, phase).loop()
 
 
 def _kill_one_worker(master: int, began: float, duration: float) -> dict | None:
     """Half-way through, kill -9 one gunicorn worker; return what happened."""
-    time.sleep(duration / 2)
+    time.sleep(max(0.0, began + duration / 2 - time.time()))
     workers = workers_of(master)
     if not workers:
         return None
@@ -269,32 +278,41 @@ def drive(
     args,
     phase: str,
     profile_dir: Path | None = None,
+    probe=None,
 ) -> dict:
     """One phase: the load processes for ``args.duration`` s; its results and the servers' CPU.
 
-    In the mixed phase, ``--kill-worker`` kills one worker half-way and ``profile_dir`` samples
-    both workers with py-spy.
+    In the mixed phase, ``--kill-worker`` kills one worker half-way, ``profile_dir`` samples
+    both workers with py-spy, and ``probe`` (a ``load_freshness.Probe``, a thread) runs beside
+    the load processes as one more customer.
     """
+
     run_id = uuid.uuid4().hex[:6]
     workers = workers_of(master.pid)
     pids = {**dict.fromkeys(workers, "worker"), indexer.pid: "indexer"}
-    cpu_before = {pid: cpu_seconds(pid) for pid in pids}
-    spies = load_profile.start(workers, args.duration, profile_dir) if profile_dir else []
-    began = time.time()
-    deadline = began + args.duration
-    killed = None
+    began = time.time() + STARTUP  # the processes start and log in before the phase begins
+    window = (began, began + args.duration)
+    killed, spies = None, []
     with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
-        jobs = [(port, facts, n, deadline, run_id, phase) for n in range(args.processes)]
+        jobs = [(port, facts, n, window, run_id, phase) for n in range(args.processes)]
         pending = pool.starmap_async(load_process, jobs)
+        if probe:
+            probe.start()
+        time.sleep(max(0.0, began - time.time()))
+        cpu_before = {pid: cpu_seconds(pid) for pid in pids}
+        if profile_dir:
+            spies = load_profile.start(workers, args.duration, profile_dir)
         if args.kill_worker and phase == "mixed":
             killed = _kill_one_worker(master.pid, began, args.duration)
-        results = pending.get(timeout=args.duration + 120)
+        results = pending.get(timeout=STARTUP + args.duration + 120)
     seconds = time.time() - began
     cpu = {}
     for pid, role in pids.items():
         after = cpu_seconds(pid)
         if after is not None and cpu_before[pid] is not None:
             cpu[f"{role} {pid}"] = (after - cpu_before[pid]) / seconds
+    if probe:
+        probe.join(timeout=30)
     stacks, per_pid = load_profile.collect(spies) if spies else (None, None)
     return {
         "results": results,
@@ -303,4 +321,5 @@ def drive(
         "cpu": cpu,
         "stacks": stacks,
         "samples_per_pid": per_pid,
+        "freshness": probe.outcome() if probe else None,
     }
