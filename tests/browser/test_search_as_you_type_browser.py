@@ -150,6 +150,20 @@ def test_a_stale_answer_is_cancelled_and_never_replaces_a_newer_one(solved, live
     expect(page.get_by_role("option", name=re.compile("Stale"))).to_have_count(0)
 
 
+def test_a_fast_typist_sends_one_request_per_pause_not_per_key(solved, live_server, page):
+    asked = []
+    page.goto(f"{live_server}/apps")
+    page.on("request", lambda r: asked.append(r.url) if "/search/suggest" in r.url else None)
+    box = page.get_by_role("combobox", name="Search the forum and articles")
+    box.press_sequentially("quarantine digest never arrives", delay=40)  # 31 keys
+    expect(page.get_by_role("option", name=re.compile(SOLVED))).to_be_visible()
+    box.press("End")  # no change in the text: nothing asked
+    box.type(" ")  # only trailing space: the same question, not asked again
+    page.wait_for_timeout(500)
+    assert 1 <= len(asked) < 8, asked
+    assert "arrives" in asked[-1]
+
+
 def test_a_failing_endpoint_shows_nothing(solved, app, live_server, page):
     page.goto(f"{live_server}/apps")
     page.route("**/api/v1/search/suggest?*", lambda route: route.fulfill(status=503, body="{}"))
