@@ -14,7 +14,7 @@ def test_staff_only_article_never_shows_for_others_not_even_in_counts(
     app, client, auth, world, forum
 ):
     build_index(app)
-    anonymous = client.get("/api/v1/search?q=zebrafinch").get_json()
+    anonymous = client.get("/api/v1/search?q=zebrafinch&facets=1").get_json()
     assert {i["title"] for i in anonymous["items"]} == {"Runbook public zebrafinch"}
     assert anonymous["total"] == 1 and anonymous["facets"]["type"] == {"article": 1}
     auth.login(world["customer"])
@@ -26,6 +26,32 @@ def test_staff_only_article_never_shows_for_others_not_even_in_counts(
     assert (
         client.get("/api/v1/search?q=zebrafinch").get_json()["total"] == 3
     )  # the draft is never indexed
+
+
+def test_a_page_cached_for_staff_is_not_served_to_the_next_anonymous_visitor(
+    app, client, auth, world, forum
+):
+    """The same worker's result cache answers the same words for staff, then anonymously."""
+    build_index(app)
+    auth.login(world["staff"])
+    for _ in range(2):
+        staff = client.get("/api/v1/search?q=zebrafinch&facets=1").get_json()
+        assert staff["total"] == 3 and staff["facets"]["type"] == {"article": 3}
+        assert "Runbook staff" in client.get("/search?q=zebrafinch").get_data(as_text=True)
+    auth.logout()
+    anonymous = client.get("/api/v1/search?q=zebrafinch&facets=1").get_json()
+    assert [i["title"] for i in anonymous["items"]] == ["Runbook public zebrafinch"]
+    assert anonymous["facets"]["type"] == {"article": 1}
+    assert "Runbook staff" not in client.get("/search?q=zebrafinch").get_data(as_text=True)
+    assert app.extensions["search_result_cache"].hits >= 2
+
+
+def test_the_api_counts_facets_only_when_asked(app, client, forum):
+    build_index(app)
+    plain = client.get("/api/v1/search?q=zebrafinch").get_json()
+    assert plain["facets"] is None and plain["total"] == 1
+    asked = client.get("/api/v1/search?q=zebrafinch&facets=1").get_json()
+    assert asked["facets"]["type"] == {"article": 1} and asked["facets_sampled"] is False
 
 
 def test_suggestions_respect_visibility(app, client, auth, world, forum):
@@ -57,7 +83,7 @@ def test_filters_counts_sort_and_pages(app, client, auth, world, forum):
         auth.post(
             f"/forum/s/{forum['section']}/new", {"title": f"Lemur question {n}", "body": "lemur"}
         )
-    data = client.get("/api/v1/search?q=lemur&sort=date&per_page=5&page=2").get_json()
+    data = client.get("/api/v1/search?q=lemur&sort=date&per_page=5&page=2&facets=1").get_json()
     assert (
         data["total"] == 12
         and data["pages"] == 3

@@ -9,17 +9,16 @@ import dataclasses
 
 from whoosh import query as wq
 from whoosh import sorting
-from whoosh.highlight import ContextFragmenter
 
 from catalog.search.engine import counting
 from catalog.search.engine.errors import SearchUnavailable
 from catalog.search.engine.query import bound_prefixes
 from catalog.search.engine.query import parse
 from catalog.search.engine.query import plain_query
+from catalog.search.engine.resultcache import cache_key
 from catalog.search.engine.results import MAX_PAGE
 from catalog.search.engine.results import MAX_PER_PAGE
-from catalog.search.engine.results import SNIPPET_CHARS
-from catalog.search.engine.results import SafeHtmlFormatter
+from catalog.search.engine.results import PageHighlights
 from catalog.search.engine.results import SearchResults
 from catalog.search.engine.results import to_hit
 from catalog.search.engine.searcher import get_searcher
@@ -49,21 +48,37 @@ def search(
     per_page=10,
     highlight=True,
     facets=True,
+    cache=None,
 ):
     """Search ``folder`` for the user input ``q``; return :class:`SearchResults`.
 
     ``filters`` maps app / section / type to a slug; ``sort`` is "relevance" or
-    "date" (newest first).  ``facets=True`` counts every match by app, section
-    and type (and makes ``total`` exact) but costs a full pass over the
-    matches; without it ``total`` is exact only when it fits in the page,
-    otherwise Whoosh's upper-bound estimate (``total_is_exact=False``).
-    "Did you mean" runs only below DID_YOU_MEAN_BELOW results.  Malformed input
+    "date" (newest first).  ``facets=True`` counts the matches by app, section
+    and type within the budget of :mod:`counting` (exact up to
+    FACET_EXACT_LIMIT matches, a full pass over them; else among the best
+    FACET_SAMPLE); without it no match beyond the page is scored and ``total``
+    is exact only when it fits in the page, otherwise Whoosh's upper-bound
+    estimate (``total_is_exact=False``).  "Did you mean" runs only below
+    DID_YOU_MEAN_BELOW results.  ``cache``, a :class:`ResultCache`, answers a
+    repeated search of the same index generation from memory.  Malformed input
     never raises; a missing or damaged index raises SearchUnavailable.
     """
     entry = get_searcher(folder)
-    parsed = parse(q)
     page = min(max(1, int(page)), MAX_PAGE)
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
+    asked = (filters, sort, page, per_page, highlight, facets)
+    key = cache_key(entry, q, allowed_visibilities, *asked) if cache is not None else None
+    found = cache.get(key) if key else None
+    if found is None:
+        found = _search(entry, q, allowed_visibilities, *asked)
+        if key:
+            cache.put(key, found)
+    return found
+
+
+def _search(entry, q, allowed_visibilities, filters, sort, page, per_page, highlight, facets):
+    """The uncached search of :func:`search`, on the cached searcher ``entry``."""
+    parsed = parse(q)
     allow = visible_filter(entry, allowed_visibilities)
     try:
         results, sampled = _run(entry, parsed.query, filters, allow, sort, page * per_page, facets)
@@ -95,7 +110,8 @@ def search(
         counts = counting.sampled_counts(results) if sampled else counting.exact_counts(results)
     total, exact = _total(results, {} if sampled else counts, page * per_page)
     start = (page - 1) * per_page
-    hits = [to_hit(hit, highlight) for hit in results[start : start + per_page]]
+    marks = PageHighlights(results) if highlight else None
+    hits = [to_hit(hit, marks) for hit in results[start : start + per_page]]
     suggestion = None
     if total < DID_YOU_MEAN_BELOW and parsed.words:
         suggestion = did_you_mean(entry, parsed.words, allow)
@@ -139,16 +155,11 @@ def _run(entry, query, filters, allow, sort, limit, facets):
     if query is wq.NullQuery:
         return None, False
     sampled = facets and counting.too_broad(query, reader)
-    kwargs = {
-        "limit": max(limit, counting.FACET_SAMPLE) if sampled else limit,
-        "filter": allow,
-        "terms": True,
-    }
+    # No ``terms=True``: highlights use the query's own terms (the same words in a hit's text),
+    # and a TermsCollector would visit every term matcher of every collected document.
+    kwargs = {"limit": max(limit, counting.FACET_SAMPLE) if sampled else limit, "filter": allow}
     if sort == "date":
         kwargs["sortedby"] = sorting.FieldFacet("created", reverse=True)
     if facets and not sampled:
         kwargs["groupedby"] = counting.grouped_by()
-    results = entry.searcher.search(query, **kwargs)
-    results.formatter = SafeHtmlFormatter()
-    results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-    return results, sampled
+    return entry.searcher.search(query, **kwargs), sampled

@@ -8,9 +8,14 @@ are added.  Wrap them with ``markupsafe.Markup`` in templates, nothing else.
 import dataclasses
 import html
 
+from whoosh.highlight import FIRST
+from whoosh.highlight import BasicFragmentScorer
+from whoosh.highlight import ContextFragmenter
 from whoosh.highlight import Highlighter
 from whoosh.highlight import HtmlFormatter
 from whoosh.highlight import WholeFragmenter
+from whoosh.highlight import set_matched_filter
+from whoosh.highlight import top_fragments
 
 from catalog.search.engine.schema import from_timestamp
 
@@ -70,16 +75,62 @@ class SafeHtmlFormatter(HtmlFormatter):
         return html.escape(text, quote=True)
 
 
-def to_hit(hit, highlight):
-    """Turn a Whoosh hit into a plain Hit with safe HTML title and snippet."""
+class PageHighlights:
+    """Highlights for one page of results, marking the query's own words.
+
+    Whoosh's ``hit.highlights`` looks the query's terms up in the index again for
+    every hit and field (``results.query_terms(expand=True)``: ~1 ms each); here
+    they are looked up once per field for the whole page.  The text is then
+    re-tokenised and marked as Whoosh does (adjacent marks merged) and formatted
+    by :class:`SafeHtmlFormatter`, which escapes it.
+    """
+
+    def __init__(self, results):
+        self.results = results
+        self.formatter = SafeHtmlFormatter()
+        self.title_fragmenter = WholeFragmenter()
+        self.body_fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        self._words = {}
+
+    def words(self, fieldname):
+        """The query's words in ``fieldname`` (as indexed), looked up once."""
+        if fieldname not in self._words:
+            field = self.results.searcher.schema[fieldname]
+            terms = self.results.query_terms(expand=True, fieldname=fieldname)
+            self._words[fieldname] = frozenset(field.from_bytes(term[1]) for term in terms)
+        return self._words[fieldname]
+
+    def mark(self, fieldname, text, fragmenter, top):
+        """Safe HTML of the best ``top`` fragments of ``text`` with the words marked."""
+        analyzer = self.results.searcher.schema[fieldname].analyzer
+        tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
+        tokens = set_matched_filter(tokens, self.words(fieldname))
+        tokens = Highlighter._merge_matched_tokens(tokens)
+        fragments = fragmenter.fragment_tokens(text, tokens)
+        best = top_fragments(fragments, top, BasicFragmentScorer(), FIRST, minscore=1)
+        return self.formatter.format(best)
+
+    def title(self, text):
+        """The whole title, words marked."""
+        return self.mark("title", text, self.title_fragmenter, 1)
+
+    def snippet(self, text):
+        """The body's best two fragments, words marked."""
+        return self.mark("body", text, self.body_fragmenter, 2)
+
+
+def to_hit(hit, highlight=None):
+    """Turn a Whoosh hit into a plain Hit with safe HTML title and snippet.
+
+    ``highlight`` is the page's :class:`PageHighlights` (None or False: no marks).
+    """
     fields = hit.fields()
     title = fields.get("title", "")
     body = fields.get("body", "")
     title_html = snippet = ""
     if highlight:
-        whole = Highlighter(fragmenter=WholeFragmenter(), formatter=hit.results.formatter)
-        title_html = whole.highlight_hit(hit, "title", text=title, top=1)
-        snippet = hit.highlights("body", text=body, top=2)
+        title_html = highlight.title(title)
+        snippet = highlight.snippet(body)
     created = hit.searcher.reader().column_reader("created")[hit.docnum]
     return Hit(
         id=fields["id"],

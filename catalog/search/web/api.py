@@ -14,10 +14,12 @@ UNAVAILABLE = "Search is being rebuilt; please try again in a few minutes."
 
 
 def search_api():
-    """Search results as JSON, with facets, did-you-mean and notices; 503 if the index is down."""
+    """Search results as JSON, with did-you-mean, notices and (``facets=1``) facet counts;
+    503 if the index is down."""
     params = finder.parse_params(request.args, current_app.config["API_MAX_PAGE_SIZE"])
+    facets = request.args.get("facets", "") in ("1", "true")
     try:
-        results = finder.find(current_user, params)
+        results = finder.find(current_user, params, facets=facets)
     except search.SearchUnavailable:
         return api_error(503, UNAVAILABLE)
     return jsonify(
@@ -31,7 +33,8 @@ def search_api():
             "pages": results.pages,
             "sort": params.sort,
             "filters": params.filters,
-            "facets": results.facets,
+            "facets": results.facets if facets else None,
+            "facets_sampled": results.facets_sampled,
             "did_you_mean": results.did_you_mean,
             "truncated": results.truncated,
             "fallback": results.fallback,

@@ -14,6 +14,7 @@ from catalog.forum import queries
 from catalog.forum.models import Section
 from catalog.marketplace.models import App
 from catalog.search import engine as search
+from catalog.search.engine.resultcache import ResultCache
 
 SORTS = {"relevance": "Best match", "date": "Newest first"}
 TYPES = {"thread": "Questions", "reply": "Replies", "article": "Articles", "app": "Apps"}
@@ -80,8 +81,24 @@ def index_folder() -> str:
     return current_app.config["SEARCH_INDEX_DIR"]
 
 
-def find(user, params: SearchParams) -> search.SearchResults:
-    """Search as ``user`` (only what their visibility allows); SearchUnavailable if no index."""
+def result_cache() -> ResultCache:
+    """This process's cache of result pages (``SEARCH_RESULT_CACHE_SIZE`` of them, 0: off).
+
+    Kept on the app, which each gunicorn worker creates after the fork.
+    """
+    cache = current_app.extensions.get("search_result_cache")
+    if cache is None:
+        size = current_app.config["SEARCH_RESULT_CACHE_SIZE"]
+        cache = current_app.extensions["search_result_cache"] = ResultCache(size)
+    return cache
+
+
+def find(user, params: SearchParams, facets: bool = True) -> search.SearchResults:
+    """Search as ``user`` (only what their visibility allows); SearchUnavailable if no index.
+
+    ``facets=False`` skips the counts by app, section and type (a caller that does not show
+    them saves a pass over the matches).
+    """
     return search.search(
         index_folder(),
         params.q,
@@ -90,6 +107,8 @@ def find(user, params: SearchParams) -> search.SearchResults:
         sort=params.sort,
         page=params.page,
         per_page=params.per_page,
+        facets=facets,
+        cache=result_cache(),
     )
 
 
