@@ -215,6 +215,10 @@ def test_open_suggestions_fit_the_screen_and_pass_axe(solved, live_server, brows
         expect(page.get_by_role("listbox", name="Suggestions")).to_be_visible()
         page.keyboard.press("ArrowDown")
         assert page.evaluate("document.documentElement.scrollWidth") == width
+        edges = page.get_by_role("listbox", name="Suggestions").evaluate(
+            "list => [list.getBoundingClientRect().left, list.getBoundingClientRect().right]"
+        )
+        assert edges[0] >= 0 and edges[1] <= width, f"the list sticks out: {edges}"
         assert axe(page) == []
 
         describe_step(page, live_server, solved["customer"])
