@@ -225,7 +225,9 @@ def run(args, tmp: Path) -> dict:
         name: load_report.summarise(p["results"], p["seconds"]) for name, p in phases.items()
     }
     for name, title in (("browse", "Browse-only (baseline)"), ("mixed", "Mixed")):
-        load_report.phase_table(title, summaries[name], phases[name]["cpu"])
+        load_report.phase_table(
+            title, summaries[name], phases[name]["cpu"], phases[name]["results"]
+        )
     profile = None
     if mixed["stacks"] is not None:
         profile = load_profile.summarise(mixed["stacks"])
