@@ -41,7 +41,7 @@ class Defaults:
     SEARCH_PAGE_SIZE = 10
     # Result pages each web process keeps for repeated searches, keyed by the index generation
     # (a commit or a rebuild makes older entries unreachable); 0 turns the cache off.
-    SEARCH_RESULT_CACHE_SIZE = 512
+    SEARCH_RESULT_CACHE_SIZE = 256
     FORUM_PAGE_SIZE = 20
     CATALOG_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100
