@@ -80,6 +80,24 @@ def test_documents_with_only_some_words_are_still_found(tmp_path):
     assert found[:2] == ["thread:1", "thread:2"]
 
 
+def test_question_words_earn_no_coordination_credit(tmp_path, settings):
+    folder = build(
+        tmp_path,
+        [
+            make_doc("thread:1", "Export invoices to CSV", "Use the billing page."),
+            make_doc(
+                "thread:2",
+                "How do I change my avatar",
+                "How do you do it? My export of settings did not keep it.",
+            ),
+        ],
+    )
+    question = "how do I export my invoices"
+    assert ranked(folder, question)[:2] == ["thread:1", "thread:2"]
+    settings(drop_question_words=False)  # "how do my export" would outweigh "export invoices"
+    assert ranked(folder, question)[:2] == ["thread:2", "thread:1"]
+
+
 PHRASE_DOCS = [
     make_doc("thread:1", "Reset password for every admin console account", "Steps below."),
     make_doc("thread:2", "Password rules reset", "Steps below."),

@@ -3,8 +3,12 @@
 Users type questions, and an answer rarely holds every word of one, so plain
 words are OR-ed (:func:`natural`), and a document is scored by
 
-    BM25F(words over title and body) × (distinct words matched / words) ** COORDINATION
-    + PHRASE_BOOST × BM25F(title) when the words appear near each other in the title.
+    BM25F(words over title and body) × (share of the words it has) ** coordination
+    + phrase_boost × BM25F(title) when the words appear in order, near each other, in the title.
+
+Words such as "how", "do", "my" (:data:`QUESTION_WORDS`) are left out of plain
+words, like the index's stop words: with coordination they would otherwise earn
+credit in nearly every document.
 
 Why our own coordination: Whoosh 2.7.4's ``Or(scale=…)`` adds
 ``(matched - 1) / (terms - scale) ** 2`` to the score (a few hundredths, against
@@ -14,8 +18,11 @@ and multiplies every score by ``(terms - 1) / terms`` (zero for one term).  The
 factor here is ≤ 1, so a matcher's best possible score is still an upper bound
 and Whoosh keeps skipping blocks of postings that cannot reach the top k.
 
-The constants were tuned on the *dev* halves of the real-text known-item sets
-(``benchmarks/tune_ranking.py``; grid and figures in ``benchmarks/README.md``).
+:data:`SETTINGS` were chosen on the *dev* halves of the real-text known-item
+sets (``benchmarks/tune_ranking.py``; the grid and figures are in
+``benchmarks/README.md``): coordination is what matters there; B, K1, the title
+weight and the phrase boost changed dev MRR@10 by less than one query's worth,
+so they keep Whoosh's defaults and plain values.
 """
 
 import dataclasses
@@ -26,7 +33,16 @@ from whoosh.matching import UnionMatcher
 from whoosh.matching import WrappingMatcher
 from whoosh.util import make_weighted_tree
 
+from catalog.search.engine.schema import TEXT_ANALYZER
+
 TEXT_FIELDS = ("title", "body")
+# Words of a question that say nothing about its subject.  The index's stop list (Whoosh's,
+# 34 words) lacks them; as plain query words they would earn coordination credit in almost
+# every document.  They still count inside quoted phrases, and alone ("how") they are searched.
+_QUESTION_TEXT = """how what which who whom whose why where do does did doing i me my myself
+our ours he him his she her hers they them their theirs its was were been being has had having
+would should could"""
+QUESTION_WORDS = frozenset(_QUESTION_TEXT.split())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,12 +52,13 @@ class Settings:
     b: float = 0.75
     k1: float = 1.2
     title_b: float = 0.75
-    title_weight: float = 2.0
-    coordination: float = 2.0
-    coordinate_by_idf: bool = True
+    title_weight: float = 1.0
+    coordination: float = 3.0
+    coordinate_by_idf: bool = False
     phrase_boost: float = 1.0
     phrase_slop: int = 3
     phrase_max_words: int = 8
+    drop_question_words: bool = True
 
 
 SETTINGS = Settings()
@@ -88,6 +105,8 @@ def natural(subqueries, boost=1.0, settings=None, **_):
             words.append(sub)
         else:
             required.append(sub)
+    if settings.drop_question_words:
+        words = [w for w in words if _stem_of(w) not in _QUESTION_STEMS] or words
     parts = list(required)
     if words:
         core = (
@@ -104,6 +123,9 @@ def natural(subqueries, boost=1.0, settings=None, **_):
     if boost != 1.0:
         query = query.with_boost(boost)
     return query
+
+
+_QUESTION_STEMS = frozenset(token.text for token in TEXT_ANALYZER(" ".join(QUESTION_WORDS)))
 
 
 def _with_phrase_boost(core, words, settings):
