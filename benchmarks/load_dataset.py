@@ -144,7 +144,15 @@ def _setup(tmp: Path, env: dict, args) -> dict:
     began = time.perf_counter()
     write_articles(tmp / "articles.jsonl", args.articles)
     done = subprocess.run(
-        [sys.executable, "-c", SETUP, str(args.processes), PASSWORD, str(tmp / "articles.jsonl")],
+        # one customer per load process, and one for the freshness probe (load_freshness)
+        [
+            sys.executable,
+            "-c",
+            SETUP,
+            str(args.processes + 1),
+            PASSWORD,
+            str(tmp / "articles.jsonl"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
