@@ -1,4 +1,4 @@
-"""Deflection searches the small answers index, which follows apply and rebuild; visibility holds."""
+"""Deflection searches the answers index, which follows apply and rebuild; visibility holds."""
 
 import dataclasses
 import os
@@ -7,9 +7,12 @@ import random
 import pytest
 
 from catalog.search.engine import apply
+from catalog.search.engine import deflection
 from catalog.search.engine import health
 from catalog.search.engine import rebuild
 from catalog.search.engine import suggest
+from catalog.search.engine.deflection import MIN_TERMS
+from catalog.search.engine.deflection import SUGGEST_TERMS
 from catalog.search.engine.deflection import draft_query
 from catalog.search.engine.index import open_answers
 from catalog.search.engine.searcher import get_searcher
@@ -98,13 +101,14 @@ def test_a_draft_of_unknown_words_makes_no_query(shared_index):
     assert suggested(shared_index, "qwertyuiop", "asdfghjkl") == []
 
 
-def test_the_query_keeps_at_most_eight_terms_preferring_rare_title_words(shared_index):
+def test_the_query_keeps_a_few_terms_preferring_rare_title_words(shared_index):
     reader = get_searcher(shared_index).answers.reader()
     text = "refund licence renewal customer invoice marketplace page billing working days"
     query = draft_query(reader, "quarantine", text)
     stems = {term.text for term in query.subqueries}
-    assert len(stems) == 8 and "quarantin" in stems
+    assert len(stems) == SUGGEST_TERMS and "quarantin" in stems
     title_clause = next(q for q in query.subqueries if q.text == "quarantin")
+    assert draft_query(reader, "", text, terms=2).subqueries[0].text != "quarantin"
     assert title_clause.boost > next(q for q in query.subqueries if q.text != "quarantin").boost
 
 
@@ -146,3 +150,11 @@ def test_the_early_terminating_top_k_equals_exhaustive_scoring(larger_index, all
 def _ties(fast, visible):
     """True when the two top-5 lists differ only among documents of equal score."""
     return sorted(round(h.score, 6) for h in fast) == sorted(round(h.score, 6) for h in visible)
+
+
+def test_common_words_beyond_the_first_few_are_left_out_of_the_query(larger_index, monkeypatch):
+    reader = get_searcher(larger_index).answers.reader()
+    every_word = " ".join(f"w{n}" for n in range(60))
+    assert len({q.text for q in draft_query(reader, "", every_word).subqueries}) == SUGGEST_TERMS
+    monkeypatch.setattr(deflection, "MAX_POSTINGS", 0)
+    assert len({q.text for q in draft_query(reader, "", every_word).subqueries}) == MIN_TERMS

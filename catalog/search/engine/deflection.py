@@ -23,7 +23,9 @@ from catalog.search.engine.schema import TEXT_ANALYZER
 from catalog.search.engine.searcher import get_searcher
 from catalog.search.engine.searcher import visible_filter
 
-SUGGEST_TERMS = 8
+SUGGEST_TERMS = 5
+MIN_TERMS = 3
+MAX_POSTINGS = 4000
 MAX_DRAFT_STEMS = 200
 TITLE_WEIGHT = 2.0
 MAX_LIMIT = 20
@@ -57,6 +59,11 @@ def draft_query(reader, title, text, terms=SUGGEST_TERMS):
     Stems are chosen by their idf in ``reader`` (the answers index), times
     :data:`TITLE_WEIGHT` when the draft's title has them; a title stem's clauses
     are boosted by :data:`TITLE_WEIGHT` too (BM25 already weighs by idf).
+
+    The cost of a search is the number of postings it reads, so after the first
+    :data:`MIN_TERMS` words a word is only taken while the postings of the words
+    taken stay within :data:`MAX_POSTINGS`: a common word adds little to the
+    ranking and most of the cost.
     """
     title_stems = _stems(title or "")
     stems = dict.fromkeys(title_stems)
@@ -64,17 +71,23 @@ def draft_query(reader, title, text, terms=SUGGEST_TERMS):
     total = max(1, reader.doc_count())
     weighted = []
     for stem in list(stems)[:MAX_DRAFT_STEMS]:
-        df = max(reader.doc_frequency("title", stem), reader.doc_frequency("body", stem))
-        if df:
+        postings = reader.doc_frequency("title", stem) + reader.doc_frequency("body", stem)
+        if postings:
             boost = TITLE_WEIGHT if stem in title_stems else 1.0
-            weighted.append((math.log(1 + total / df) * boost, boost, stem))
-    if not weighted:
+            weighted.append((math.log(1 + total / postings) * boost, boost, stem, postings))
+    chosen, budget = [], MAX_POSTINGS
+    for row in sorted(weighted, key=lambda row: (-row[0], row[2])):
+        if len(chosen) == terms:
+            break
+        if len(chosen) < MIN_TERMS or row[3] <= budget:
+            chosen.append(row)
+            budget -= row[3]
+    if not chosen:
         return None
-    chosen = sorted(weighted, key=lambda row: (-row[0], row[2]))[:terms]
     return wq.Or(
         [
             wq.Term(field, stem, boost=boost)
-            for _, boost, stem in chosen
+            for _, boost, stem, _ in chosen
             for field in ("title", "body")
         ]
     )
