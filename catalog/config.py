@@ -24,8 +24,9 @@ class Defaults:
     UNIT_OF_WORK_STRICT = None
     # Where the Whoosh index lives; relative paths are taken from the project root.
     SEARCH_INDEX_DIR = "search_index"
-    # Apply the search outbox right after a request's commit, so a post is searchable at once;
-    # the indexer (`flask --app catalog search run-indexer`) catches up whatever this skips.
+    # When no indexer runs (a dev server, tests), apply the search outbox right after a request's
+    # commit, so a post is searchable at once. While the indexer (`flask --app catalog search
+    # run-indexer`) runs, requests leave it the work (docs/search.md, SEARCH_INDEXER_FRESH).
     SEARCH_SYNC_IN_REQUEST = True
     # A request leaves the outbox to the indexer when the indexer's heartbeat (touched every
     # second) is at most this many seconds old, i.e. an indexer is running for this folder.
