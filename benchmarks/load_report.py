@@ -79,9 +79,11 @@ def phase_table(name: str, summary: dict, cpu: dict, results: list[dict]) -> Non
 
 def print_freshness(fresh: dict) -> None:
     """The probe's delays from an acknowledged post to the first search that finds it."""
-    delays = fresh["delays"]
+    delays, indexed = fresh["delays"], fresh["indexed"]
     figures = (
-        f"p50 {percentile(delays, 0.5) / 1000:.2f} s, max {max(delays):.2f} s"
+        f"p50 {percentile(delays, 0.5) / 1000:.2f} s, max {max(delays):.2f} s "
+        f"(in the index, opened afresh: p50 {percentile(indexed, 0.5) / 1000:.2f} s, "
+        f"max {max(indexed):.2f} s)"
         if delays
         else "no post measured"
     )
