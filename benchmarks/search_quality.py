@@ -155,9 +155,12 @@ def api_searcher(port: int | None, index_dir: Path, titles: dict):
     """A function text → top titles, through the HTTP API or (``port`` None) the engine."""
     if port is None:
         from catalog.search import engine
+        from catalog.search.engine.resultcache import ResultCache
+
+        cache = ResultCache(256)  # as each API worker has (SEARCH_RESULT_CACHE_SIZE)
 
         def search(text):
-            results = engine.search(str(index_dir), text, ("public",), **ENGINE_ARGS)
+            results = engine.search(str(index_dir), text, ("public",), cache=cache, **ENGINE_ARGS)
             return [titles.get(hit.id, hit.id) for hit in results.hits]
 
         return search
