@@ -53,7 +53,7 @@ def test_a_solved_thread_is_suggested_and_an_unsolved_one_is_not(app, client, fo
 
 def test_blank_input_suggests_nothing(app, client, forum):
     build_index(app)
-    for query in ("", "?q=", "?q=+++", "?title=&text="):
+    for query in ("", "?q=", "?q=+++", "?title=&text=", "?q=&title=&text="):
         assert titles(client.get(URL + query)) == [], query
 
 

@@ -42,9 +42,10 @@ def read_request(args) -> SuggestRequest:
     if too_long:
         limits = (f"{name} (at most {MAX_CHARS[name]} characters)" for name in too_long)
         raise BadSuggestRequest("Too long: " + ", ".join(limits))
-    if "q" in args and ("title" in args or "text" in args):
+    # An empty parameter counts as absent: a form may send every field, filled or not.
+    if args.get("q") and (args.get("title") or args.get("text")):
         raise BadSuggestRequest("Give either q (a search) or title and text (a draft), not both.")
-    if "q" in args:
+    if args.get("q"):
         return SuggestRequest(args["q"], "")
     return SuggestRequest(args.get("title", ""), args.get("text", ""))
 
