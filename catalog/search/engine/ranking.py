@@ -10,13 +10,13 @@ Words such as "how", "do", "my" (:data:`QUESTION_WORDS`) are left out of plain
 words, like the index's stop words: with coordination they would otherwise earn
 credit in nearly every document.
 
-Why our own coordination: Whoosh 2.7.4's ``Or(scale=…)`` adds
-``(matched - 1) / (terms - scale) ** 2`` to the score (a few hundredths, against
-BM25 scores of 5–30), counts field terms rather than words (``title:refund`` and
-``body:refund`` are two "terms" once ``normalize()`` flattens the nested ORs),
-and multiplies every score by ``(terms - 1) / terms`` (zero for one term).  The
-factor here is ≤ 1, so a matcher's best possible score is still an upper bound
-and Whoosh keeps skipping blocks of postings that cannot reach the top k.
+Why our own coordination (``coordination.py``): Whoosh 2.7.4's ``Or(scale=…)``
+adds ``(matched - 1) / (terms - scale) ** 2`` to the score (a few hundredths,
+against BM25 scores of 5–30), counts field terms rather than words
+(``title:refund`` and ``body:refund`` are two "terms" once ``normalize()``
+flattens the nested ORs), and multiplies every score by ``(terms - 1) / terms``
+(zero for one term).  Ours keeps Whoosh's top-k skipping and, once the k-th
+score is known, intersects the words a top document must have.
 
 :data:`SETTINGS` were chosen on the *dev* halves of the real-text known-item
 sets (``benchmarks/tune_ranking.py``; the grid and figures are in
@@ -29,10 +29,8 @@ import dataclasses
 
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.matching import UnionMatcher
-from whoosh.matching import WrappingMatcher
-from whoosh.util import make_weighted_tree
 
+from catalog.search.engine.coordination import CoordinatedOr
 from catalog.search.engine.schema import TEXT_ANALYZER
 
 TEXT_FIELDS = ("title", "body")
@@ -157,91 +155,3 @@ def weight_title(query, settings=None):
         return node
 
     return query.accept(reweigh) if weight != 1.0 else query
-
-
-class CoordinatedOr(wq.Or):
-    """An OR of words whose score is scaled by the share of the words a document has."""
-
-    JOINT = " cOR "
-
-    def __init__(self, subqueries, boost=1.0, strength=None, by_idf=None, **_):
-        super().__init__(subqueries, boost=boost)
-        self.strength = SETTINGS.coordination if strength is None else strength
-        self.by_idf = SETTINGS.coordinate_by_idf if by_idf is None else by_idf
-
-    def __eq__(self, other):
-        return (
-            super().__eq__(other)
-            and self.strength == other.strength
-            and self.by_idf == other.by_idf
-        )
-
-    def __hash__(self):
-        return super().__hash__() ^ hash((self.strength, self.by_idf))
-
-    def apply(self, fn):
-        """Apply ``fn`` to the words, keeping the settings (Whoosh's version drops them)."""
-        subqueries = [fn(q) for q in self.subqueries]
-        return CoordinatedOr(subqueries, self.boost, self.strength, self.by_idf)
-
-    def normalize(self):
-        """Normalize like an OR, keeping the class and the settings."""
-        norm = wq.CompoundQuery.normalize(self)
-        if isinstance(norm, CoordinatedOr):
-            norm.strength, norm.by_idf = self.strength, self.by_idf
-        return norm
-
-    def _matcher(self, subs, searcher, context):
-        """A union tree of the words' matchers, wrapped to count the words matched."""
-        reader = searcher.reader()
-        matchers = [q.matcher(searcher, context) for q in subs]
-        units = {}
-        weights = [1.0] * len(subs)
-        for number, matcher in enumerate(matchers):
-            terms = [m.term() for m in matcher.term_matchers()]
-            for term in terms:
-                units.setdefault(term, number)
-            if self.by_idf:
-                weights[number] = max((searcher.idf(*term) for term in terms), default=0.0)
-        weighted = [(q.estimate_size(reader), m) for q, m in zip(subs, matchers, strict=True)]
-        tree = make_weighted_tree(UnionMatcher, weighted)
-        if self.boost != 1.0:
-            tree = WrappingMatcher(tree, self.boost)
-        return CoordinationMatcher(tree, units, weights, self.strength)
-
-
-class CoordinationMatcher(WrappingMatcher):
-    """Scales the child's score by ``(share of the query's words matched) ** strength``.
-
-    Each word counts with its weight (1, or its idf: missing "how" costs less
-    than missing "refund").  The factor is at most 1, so the child's (block)
-    quality stays an upper bound and skipping by quality remains valid.
-    """
-
-    def __init__(self, child, units, weights, strength):
-        super().__init__(child)
-        self._units = units
-        self._weights = weights
-        self._total = sum(weights) or 1.0
-        self._strength = strength
-
-    def __repr__(self):
-        return f"CoordinationMatcher({self.child!r}, words={len(self._weights)})"
-
-    def copy(self):
-        """Return a copy positioned like this one."""
-        return self._replacement(self.child.copy())
-
-    def _replacement(self, newchild):
-        return CoordinationMatcher(newchild, self._units, self._weights, self._strength)
-
-    def matched_words(self):
-        """Return the numbers of the query's words the current document has."""
-        child = self.child
-        units = self._units
-        return {units.get(term) for term in child.matching_terms(child.id())} - {None}
-
-    def score(self):
-        """Return the child's score scaled by the coordination factor."""
-        share = sum(self._weights[n] for n in self.matched_words()) / self._total
-        return self.child.score() * min(1.0, share) ** self._strength
