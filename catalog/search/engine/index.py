@@ -50,7 +50,10 @@ CURRENT = "current"
 ANSWERS = "answers"
 BUILD_PREFIX = "build-"
 WRITE_TIMEOUT = 10.0
-BUILD_MEMORY_MB = 256
+# Per build process. Whoosh estimates ~170 bytes a posting (more than it uses): at 256 MB each
+# process spilled its postings to disk in runs and merged them back (a quarter of a 100k-post
+# rebuild); at 2048 a 100k-post rebuild keeps one run in memory, ~730 MB resident per process.
+BUILD_MEMORY_MB = 2048
 BUILD_BATCH = 500
 
 
