@@ -4,6 +4,9 @@ check that no write was lost and, with ``--profile``, where the workers' time go
 1. Builds the dataset in a temp dir (SQLite, or a fresh database on ``--postgres URL``; see
    ``load_dataset``): N apps, forum sections, M forum posts (a third of the threads solved),
    published articles, a few customers with a Level 3 subscription, then ``search reindex``.
+   The posts, articles, searches and drafts are real text (``--text debian``, the default:
+   Debian package descriptions) or the old synthetic words (``--text synthetic``); see
+   ``load_text``.
 2. Serves it with gunicorn (``gunicorn.conf.py``, 2 workers, 127.0.0.1) and runs
    ``search run-indexer`` beside it (``load_servers``).
 3. Two phases on the same dataset and the same processes, each ``--duration`` seconds with
@@ -33,12 +36,18 @@ from pathlib import Path
 
 import load_profile
 import load_report
+import load_text
 from catalog_bench import ROOT
 from catalog_bench import flask
 from load_client import STARTUP
 from load_client import drive
 from load_dataset import build
 from load_servers import serving
+
+TEXTS = {
+    "debian": "real Debian package descriptions, queries from their synopses",
+    "synthetic": "sentences of 31 support words, a worst case for search",
+}
 
 # --- checking -----------------------------------------------------------------------------
 
@@ -123,6 +132,12 @@ def options() -> argparse.Namespace:
     )
     parser.add_argument("--articles", type=int, default=300, help="published articles")
     parser.add_argument(
+        "--text",
+        choices=("debian", "synthetic"),
+        default="debian",
+        help="the forum's text: Debian package descriptions, or 31 synthetic words",
+    )
+    parser.add_argument(
         "--postgres", metavar="URL", help="a PostgreSQL server; a fresh database is made"
     )
     parser.add_argument(
@@ -163,6 +178,17 @@ def verify(env: dict, tmp: Path, writes: list[dict]) -> list[dict]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def header(args) -> str:
+    """The run's report header: its text, dataset, database and load."""
+    text = TEXTS[args.text]
+    database_name = "PostgreSQL" if args.postgres else "SQLite"
+    return (
+        f"Load run — text: {args.text} ({text}); {args.posts} posts, {args.apps} apps, "
+        f"{args.articles} articles; {database_name}; {args.processes} processes × "
+        f"{args.duration} s per phase"
+    )
+
+
 def run(args, tmp: Path) -> dict:
     """Build, serve, run both phases, drain, verify, report; return the results."""
     # Imported here, not at the top: the load processes are spawned and re-import this module,
@@ -170,11 +196,17 @@ def run(args, tmp: Path) -> dict:
     # per load process on a busy machine that would eat into each phase.
     from load_freshness import Probe
 
+    print(header(args), flush=True)
     if args.profile:
         load_profile.py_spy()  # fail before the build, not after it
+    corpus = None
+    if args.text == "debian":  # also before the build: missing apt lists stop the run here
+        began = time.perf_counter()
+        corpus = load_text.Corpus(load_text.packages(), args.posts // 4, args.articles)
+        print(f"Read apt's package descriptions in {time.perf_counter() - began:.1f} s")
     with database(tmp, args.postgres) as url:
         env = environment(url, tmp)
-        facts, times = build(tmp, env, args)
+        facts, times = build(tmp, env, args, corpus)
         with serving(env, tmp) as (port, master, indexer):
             phases = {}
             for phase in ("browse", "mixed"):
@@ -221,6 +253,7 @@ def run(args, tmp: Path) -> dict:
         unknown = [w for r in mixed["results"] for w in r["unknown"]]
         lost = verify(env, tmp, writes)
     print(f"Indexer drained the outbox {drained:.1f} s after the load stopped.")
+    print(f"\n{header(args)}")
     summaries = {
         name: load_report.summarise(p["results"], p["seconds"]) for name, p in phases.items()
     }
@@ -238,6 +271,7 @@ def run(args, tmp: Path) -> dict:
     load_report.print_targets(rows)
     return {
         "database": "postgresql" if args.postgres else "sqlite",
+        "text": args.text,
         "posts": args.posts,
         "build_seconds": times,
         "processes": args.processes,

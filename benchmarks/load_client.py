@@ -24,6 +24,7 @@ from load_dataset import WORDS
 from load_dataset import sentence
 from load_servers import cpu_seconds
 from load_servers import workers_of
+from load_text import search_query
 
 TOKEN_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 STATE_RE = re.compile(r'name="state" value="([^"]+)"')
@@ -95,6 +96,7 @@ class Run:
         self.rng, self.run_id, self.number, self.seq = random.Random(number), run_id, number, 0
         self.requests, self.writes, self.unknown = [], [], []
         self.threads: list[int] = []
+        self.texts = facts.get("texts")  # real text to draw from; None: synthetic words
 
     def call(self, label: str, method: str, path: str, form: dict | None = None):
         """Time and record one request: (status, location, body), or None on a connection error."""
@@ -151,9 +153,14 @@ class Run:
 
     def search(self) -> None:
         """The search page or the search API, sometimes with a filter or a prefix."""
-        q = " ".join(self.rng.sample(WORDS, self.rng.randint(1, 2)))
-        if self.rng.random() < 0.2:
-            q += " type:thread" if self.rng.random() < 0.5 else f" {self.rng.choice(WORDS)[:5]}*"
+        if self.texts:
+            q = search_query(self.rng, self.rng.choice(self.texts["queries"]))
+        else:
+            q = " ".join(self.rng.sample(WORDS, self.rng.randint(1, 2)))
+            if self.rng.random() < 0.2:
+                q += (
+                    " type:thread" if self.rng.random() < 0.5 else f" {self.rng.choice(WORDS)[:5]}*"
+                )
         quoted = urllib.parse.quote_plus(q)
         if self.rng.random() < 0.5:
             self.call("search", "GET", f"/search?q={quoted}")
@@ -176,7 +183,11 @@ class Run:
 
     def post(self) -> None:
         """Start a thread (from the new-thread form) or reply (from the thread page)."""
-        marker, text = self.marker(), sentence(self.rng, 20)
+        marker = self.marker()
+        if self.texts:
+            title, text = self.rng.choice(self.texts["posts"])
+        else:
+            title, text = f"Load test question {self.seq}", sentence(self.rng, 20)
         if self.rng.random() < 0.4 or not self.threads:
             slug = self.rng.choice(self.facts["sections"])
             html = self.page(f"/forum/s/{slug}/new")
@@ -187,7 +198,7 @@ class Run:
                     f"/forum/s/{slug}/new",
                     {
                         "csrf_token": TOKEN_RE.search(html).group(1),
-                        "title": f"Load test question {self.seq}",
+                        "title": title,
                         "body": f"{text} {marker}",
                     },
                 )
@@ -215,8 +226,13 @@ class Run:
         answer = self.call(
             "ticket-step", "GET", f"/support/new?app={self.rng.choice(self.facts['pro_apps'])}"
         )
+        if self.texts:
+            title, text = self.rng.choice(self.texts["drafts"])
+            describe = {"title": f"{title} {marker}", "text": text}
+        else:
+            describe = {"title": f"Load test ticket {marker}", "text": sentence(self.rng, 30)}
         steps = [
-            ("describe", {"title": f"Load test ticket {marker}", "text": sentence(self.rng, 30)}),
+            ("describe", describe),
             (
                 "classify",
                 {

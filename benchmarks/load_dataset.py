@@ -5,7 +5,8 @@ solved threads, so the dataset has both: a third of the threads have an accepted
 (``accepted_reply`` in ``import-posts``), and ``--articles`` published knowledge articles.
 ``import-posts`` imports threads only, so the articles are written through the app's own
 operation (``catalog.forum.articles.save_article``), as the customers are, before the index is
-built.
+built. The text of the posts and articles comes from ``load_text`` (real Debian package
+descriptions, or the synthetic words below with ``--text synthetic``).
 """
 
 import json
@@ -39,12 +40,30 @@ def sentence(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
-def _thread(rng: random.Random, n: int, app_slugs: list[str]) -> dict:
-    """One thread record: an opening post and three replies, a third with an accepted answer."""
+def _thread(rng: random.Random, n: int, app_slugs: list[str], corpus=None) -> dict:
+    """One thread record: an opening post and three replies, a third with an accepted answer;
+    its text from ``corpus`` (a ``load_text.Corpus``), or synthetic when there is none."""
     month, mday, hour = rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23)
     day = f"2025-{month:02d}-{mday:02d}T{hour:02d}:00Z"
     in_app = app_slugs and rng.random() < 0.5
     where = {"app": rng.choice(app_slugs)} if in_app else {"section": rng.choice(GENERAL)}
+    if corpus is not None:
+        title, body, bodies = corpus.thread(n)
+        replies = [
+            {"author": f"Member {rng.randrange(5000)}", "created": day, "body": text}
+            for text in bodies
+        ]
+        accepted = {"accepted_reply": rng.randrange(3)} if rng.random() < SOLVED_SHARE else {}
+        author = f"Member {rng.randrange(5000)}"
+        return {
+            **where,
+            "title": title,
+            "author": author,
+            "created": day,
+            "body": body,
+            "replies": replies,
+            **accepted,
+        }
     replies = [
         {
             "author": f"Member {rng.randrange(5000)}",
@@ -65,23 +84,28 @@ def _thread(rng: random.Random, n: int, app_slugs: list[str]) -> dict:
     }
 
 
-def write_posts(path: Path, count: int, app_slugs: list[str]) -> int:
+def write_posts(path: Path, count: int, app_slugs: list[str], corpus=None) -> int:
     """Write ``count`` posts as threads of an opening post and three replies; return threads."""
     rng, threads = random.Random(7), count // 4
     with path.open("w", encoding="utf-8") as out:
         for n in range(threads):
-            out.write(json.dumps(_thread(rng, n, app_slugs)) + "\n")
+            out.write(json.dumps(_thread(rng, n, app_slugs, corpus)) + "\n")
     return threads
 
 
-def write_articles(path: Path, count: int) -> None:
+def write_articles(path: Path, count: int, corpus=None) -> None:
     """Write ``count`` article records (title, body, visibility) as JSON Lines."""
     rng = random.Random(11)
     with path.open("w", encoding="utf-8") as out:
         for n in range(count):
+            if corpus is not None:
+                title, body = corpus.article(n)
+            else:
+                title = f"How to {sentence(rng, 4)} ({n})"
+                body = "\n\n".join(sentence(rng, 40) + "." for _ in range(4))
             record = {
-                "title": f"How to {sentence(rng, 4)} ({n})",
-                "body": "\n\n".join(sentence(rng, 40) + "." for _ in range(4)),
+                "title": title,
+                "body": body,
                 "visibility": "customers" if rng.random() < 0.2 else "public",
             }
             out.write(json.dumps(record) + "\n")
@@ -139,10 +163,10 @@ def timed(label: str, env: dict, *args: str) -> float:
     return seconds
 
 
-def _setup(tmp: Path, env: dict, args) -> dict:
+def _setup(tmp: Path, env: dict, args, corpus=None) -> dict:
     """Add the customers and the articles through the app's operations; return the site's facts."""
     began = time.perf_counter()
-    write_articles(tmp / "articles.jsonl", args.articles)
+    write_articles(tmp / "articles.jsonl", args.articles, corpus)
     done = subprocess.run(
         # one customer per load process, and one for the freshness probe (load_freshness)
         [
@@ -164,14 +188,19 @@ def _setup(tmp: Path, env: dict, args) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def build(tmp: Path, env: dict, args) -> tuple[dict, dict]:
-    """Import apps and posts, add customers and articles, build the index; return (facts, times)."""
+def build(tmp: Path, env: dict, args, corpus=None) -> tuple[dict, dict]:
+    """Import apps and posts, add customers and articles, build the index; return (facts, times).
+
+    With a ``corpus`` (``load_text.Corpus``) the posts and articles are its real text and the
+    facts carry what the load processes draw their posts, searches and drafts from."""
     print(f"Building the dataset in {tmp} …", flush=True)
+    if corpus is not None:
+        print(f"  text: {corpus.summary()}", flush=True)
     records = write_apps(tmp / "apps.jsonl", args.apps)
     forum_apps = [
         r["slug"] for r in records if r["published"] and r["support"].get("dedicated_forum")
     ][:300]
-    write_posts(tmp / "posts.jsonl", args.posts, forum_apps)
+    write_posts(tmp / "posts.jsonl", args.posts, forum_apps, corpus)
     times = {
         "init-db": timed("init-db", env, "init-db"),
         "import-apps": timed(
@@ -182,7 +211,9 @@ def build(tmp: Path, env: dict, args) -> tuple[dict, dict]:
             f"import-posts ({args.posts} posts)", env, "import-posts", str(tmp / "posts.jsonl")
         ),
     }
-    facts = _setup(tmp, env, args)
+    facts = _setup(tmp, env, args, corpus)
+    if corpus is not None:
+        facts["texts"] = corpus.client_texts()
     times["reindex"] = timed("search reindex", env, "search", "reindex")
     facts["pro_apps"] = [
         r["slug"]
