@@ -29,6 +29,7 @@ from whoosh.qparser import OrGroup
 from whoosh.qparser import plugins
 
 from catalog.search.engine import ranking
+from catalog.search.engine.phrases import OffsetPhrasePlugin
 from catalog.search.engine.schema import TEXT_ANALYZER
 from catalog.search.engine.schema import build_schema
 
@@ -68,6 +69,8 @@ def _parser():
     parser = MultifieldParser(list(TEXT_FIELDS), schema=schema, group=NaturalGroup)
     for plugin_class in (plugins.RangePlugin, plugins.BoostPlugin, plugins.EveryPlugin):
         parser.remove_plugin_class(plugin_class)
+    parser.remove_plugin_class(plugins.PhrasePlugin)
+    parser.add_plugin(OffsetPhrasePlugin())  # phrases keep the gaps of stop words
     return parser
 
 
