@@ -1,6 +1,8 @@
 """Against a real database: accepting an answer makes its thread suggestable, and the rebuild's
 column reader (and its Markdown shortcut) gives the documents sync gives."""
 
+import os
+
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from catalog.forum import operations
 from catalog.forum.models import Post
 from catalog.forum.models import Thread
 from catalog.markdown import plain_text
+from catalog.search.engine import health
 from catalog.search.engine import suggest
 from catalog.search.indexing import documents
 from catalog.search.indexing import sync
@@ -65,3 +68,15 @@ LINE = st.text(alphabet="ab Zé9_.,;:?!'\"()/%@$-*#[]<>&`|~\\=+\t1", max_size=25
 def test_the_markdown_shortcut_gives_what_rendering_gives(lines):
     text = "\n".join(lines)
     assert documents._plain(text) == plain_text(text)
+
+
+def test_status_says_to_reindex_an_index_built_before_the_answers_index(app, runner, forum):
+    build_index(app)
+    assert "predates the answers index" not in runner.invoke(args=["search", "status"]).output
+    path = health(app.config["SEARCH_INDEX_DIR"]).path
+    for name in os.listdir(path):
+        if name.startswith(("_answers_", "answers_")):
+            os.remove(os.path.join(path, name))
+    status = runner.invoke(args=["search", "status"]).output
+    assert "predates the answers index" in status and "search reindex" in status
+    assert suggested(app, "quarantine digest never arrives") == []
