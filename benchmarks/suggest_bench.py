@@ -46,9 +46,9 @@ from catalog.search.engine import suggest  # noqa: E402
 from catalog.search.engine.deflection import draft_query  # noqa: E402
 from catalog.search.engine.results import to_hit  # noqa: E402
 from catalog.search.engine.schema import TEXT_ANALYZER  # noqa: E402
+from catalog.search.engine.schema import VISIBILITIES  # noqa: E402
 from catalog.search.engine.schema import is_answer  # noqa: E402
 from catalog.search.engine.searcher import get_searcher  # noqa: E402
-from catalog.search.engine.searcher import visible_filter  # noqa: E402
 
 VISIBLE = ("public", "customers")
 SOLVED_SHARE = 1 / 3
@@ -92,11 +92,20 @@ def old_suggest(folder, title, text, allowed, limit=5):
         [wq.Term("type", "article"), wq.And([wq.Term("type", "thread"), wq.Term("accepted", True)])]
     )
     allow = entry.docs("answers", answers)
-    visible = visible_filter(entry, allowed)
+    visible = _visible_filter(entry, allowed)
     if visible is not None:
         allow = allow & visible
     results = entry.searcher.search(query, limit=limit, filter=allow)
     return [to_hit(hit, highlight=False) for hit in results]
+
+
+def _visible_filter(entry, allowed):
+    """The old path's visibility filter: the set of every visible document (None: all)."""
+    allowed = frozenset(allowed) & frozenset(VISIBILITIES)
+    if allowed == frozenset(VISIBILITIES):
+        return None
+    query = wq.Or([wq.Term("visibility", v) for v in sorted(allowed)])
+    return entry.docs(("visibility", allowed), query)
 
 
 def fts5_match(reader, title, text):

@@ -21,7 +21,7 @@ from whoosh import query as wq
 from catalog.search.engine.results import to_hit
 from catalog.search.engine.schema import TEXT_ANALYZER
 from catalog.search.engine.searcher import get_searcher
-from catalog.search.engine.searcher import visible_filter
+from catalog.search.engine.searcher import hidden_docs
 
 SUGGEST_TERMS = 5
 MIN_TERMS = 3
@@ -45,11 +45,9 @@ def suggest(folder, title, text, allowed_visibilities, limit=5):
     query = draft_query(entry.answers.reader(), title, text)
     if query is None:
         return []
-    allow = visible_filter(entry, allowed_visibilities, answers=True)
-    if allow is not None and not allow:
-        return []
+    hidden = hidden_docs(entry, allowed_visibilities, answers=True)
     limit = max(1, min(int(limit), MAX_LIMIT))
-    results = entry.answers.search(query, limit=limit, filter=allow, optimize=True)
+    results = entry.answers.search(query, limit=limit, mask=hidden, optimize=True)
     return [to_hit(hit, highlight=False) for hit in results]
 
 

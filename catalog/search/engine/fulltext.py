@@ -22,7 +22,7 @@ from catalog.search.engine.results import PageHighlights
 from catalog.search.engine.results import SearchResults
 from catalog.search.engine.results import to_hit
 from catalog.search.engine.searcher import get_searcher
-from catalog.search.engine.searcher import visible_filter
+from catalog.search.engine.searcher import hidden_docs
 from catalog.search.engine.spelling import did_you_mean
 
 DID_YOU_MEAN_BELOW = 3
@@ -79,7 +79,7 @@ def search(
 def _search(entry, q, allowed_visibilities, filters, sort, page, per_page, highlight, facets):
     """The uncached search of :func:`search`, on the cached searcher ``entry``."""
     parsed = parse(q)
-    allow = visible_filter(entry, allowed_visibilities)
+    allow = hidden_docs(entry, allowed_visibilities)
     try:
         results, sampled = _run(entry, parsed.query, filters, allow, sort, page * per_page, facets)
     except SearchUnavailable:
@@ -157,7 +157,7 @@ def _run(entry, query, filters, allow, sort, limit, facets):
     sampled = facets and counting.too_broad(query, reader)
     # No ``terms=True``: highlights use the query's own terms (the same words in a hit's text),
     # and a TermsCollector would visit every term matcher of every collected document.
-    kwargs = {"limit": max(limit, counting.FACET_SAMPLE) if sampled else limit, "filter": allow}
+    kwargs = {"limit": max(limit, counting.FACET_SAMPLE) if sampled else limit, "mask": allow}
     if sort == "date":
         kwargs["sortedby"] = sorting.FieldFacet("created", reverse=True)
     if facets and not sampled:

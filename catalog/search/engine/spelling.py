@@ -24,7 +24,7 @@ MAX_CANDIDATES = 10
 PREFIX = 2
 
 
-def did_you_mean(entry, words, allow):
+def did_you_mean(entry, words, hidden):
     """Return a corrected query built only from words visible docs contain, or None."""
     reader = entry.searcher.reader()
     corrected, changed, tries = [], False, 0
@@ -40,21 +40,21 @@ def did_you_mean(entry, words, allow):
             corrected.append(low)
             continue
         tries += 1
-        best = _best_correction(entry, reader, low, allow)
+        best = _best_correction(entry, reader, low, hidden)
         changed = changed or best is not None
         corrected.append(best or low)
-    if not changed or not _visible_count(entry, corrected, allow):
+    if not changed or not _visible_count(entry, corrected, hidden):
         return None
     return " ".join(corrected)
 
 
-def _best_correction(entry, reader, word, allow):
+def _best_correction(entry, reader, word, hidden):
     """Return the closest, most common visible correction of ``word``, or None."""
     for distance in (1, 2) if len(word) >= TWO_EDITS_FROM else (1,):
         candidates = set(reader.terms_within("words", word, distance, prefix=PREFIX)) - {word}
         ranked = sorted(candidates, key=lambda c: (-_doc_frequency(reader, c), c))
         for candidate in ranked[:MAX_CANDIDATES]:
-            if _visible_count(entry, [candidate], allow):
+            if _visible_count(entry, [candidate], hidden):
                 return candidate
     return None
 
@@ -65,9 +65,9 @@ def _doc_frequency(reader, word):
     return reader.doc_frequency("body", stems[0]) if stems else 0
 
 
-def _visible_count(entry, words, allow):
+def _visible_count(entry, words, hidden):
     """Return 1 if a document the caller may see matches all ``words``, else 0."""
     query = plain_query(words)
     if query is wq.NullQuery:
         return 0
-    return 1 if not entry.searcher.search(query, limit=1, filter=allow).is_empty() else 0
+    return 1 if not entry.searcher.search(query, limit=1, mask=hidden).is_empty() else 0
