@@ -9,8 +9,8 @@ columns (no stored fields), and the page says so.
 from whoosh import sorting
 
 FACETS = ("app", "section", "type")
-FACET_EXACT_LIMIT = 5000
-FACET_SAMPLE = 500
+FACET_EXACT_LIMIT = 1000
+FACET_SAMPLE = 100
 
 
 def too_broad(query, reader) -> bool:
