@@ -111,6 +111,19 @@ def test_words_together_in_the_title_rank_above_scattered_ones(tmp_path, setting
     assert ranked(folder, "reset password")[:2] == ["thread:2", "thread:1"]
 
 
+def test_the_title_phrase_bonus_reorders_without_changing_what_is_found(tmp_path, settings):
+    folder = build(tmp_path, PHRASE_DOCS + COORDINATION_DOCS)
+    boosted = search(folder, "reset password", EVERYONE, per_page=1)
+    settings(phrase_boost=0.0)
+    plain = search(folder, "reset password", EVERYONE, per_page=1)
+    assert [h.id for h in boosted.hits] == ["thread:1"]
+    assert [h.id for h in plain.hits] == ["thread:2"]
+    assert (
+        (boosted.total, boosted.total_is_exact) == (plain.total, plain.total_is_exact) == (2, True)
+    )
+    assert boosted.hits[0].score > plain.hits[0].score
+
+
 def test_stop_words_add_no_score(tmp_path):
     folder = build(tmp_path, COORDINATION_DOCS + PHRASE_DOCS)
     assert parse("the zephyr of the widget").query == parse("zephyr widget").query

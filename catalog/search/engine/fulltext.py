@@ -11,6 +11,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from catalog.search.engine import counting
+from catalog.search.engine import ranking
 from catalog.search.engine.errors import SearchUnavailable
 from catalog.search.engine.query import bound_prefixes
 from catalog.search.engine.query import parse
@@ -80,14 +81,15 @@ def _search(entry, q, allowed_visibilities, filters, sort, page, per_page, highl
     """The uncached search of :func:`search`, on the cached searcher ``entry``."""
     parsed = parse(q)
     allow = hidden_docs(entry, allowed_visibilities)
+    limit = page * per_page
     try:
-        results, sampled = _run(entry, parsed.query, filters, allow, sort, page * per_page, facets)
+        results, sampled, limit = _run(entry, parsed.query, filters, allow, sort, limit, facets)
     except SearchUnavailable:
         raise
     except Exception:  # A query Whoosh chokes on: search the plain words instead.
         parsed = dataclasses.replace(parsed, query=plain_query(parsed.words), fallback=True)
         try:
-            results, sampled = _run(
+            results, sampled, limit = _run(
                 entry, parsed.query, filters, allow, sort, page * per_page, facets
             )
         except Exception as exc:
@@ -108,7 +110,7 @@ def _search(entry, q, allowed_visibilities, filters, sort, page, per_page, highl
         counts = {}
     else:
         counts = counting.sampled_counts(results) if sampled else counting.exact_counts(results)
-    total, exact = _total(results, {} if sampled else counts, page * per_page)
+    total, exact = _total(results, {} if sampled else counts, limit)
     start = (page - 1) * per_page
     marks = PageHighlights(results) if highlight else None
     hits = [to_hit(hit, marks) for hit in results[start : start + per_page]]
@@ -147,13 +149,21 @@ def _total(results, counts, limit):
 
 
 def _run(entry, query, filters, allow, sort, limit, facets):
-    """Run the Whoosh search: (results, facets sampled?); (None, False) when nothing can match."""
+    """Run the Whoosh search: (results, facets sampled?, hits asked for).
+
+    ``(None, False, limit)`` when nothing can match.  Sorted by relevance, the
+    best hits are re-ranked by the title phrase bonus (:func:`ranking.rerank`),
+    so at least RERANK_TOP are collected when the query has words to look for.
+    """
     if query is wq.NullQuery:
-        return None, False
+        return None, False, limit
     reader = entry.searcher.reader()
     query = _with_filters(bound_prefixes(query, reader), filters)
     if query is wq.NullQuery:
-        return None, False
+        return None, False, limit
+    rerank = sort != "date" and bool(ranking.title_phrases(query))
+    if rerank:
+        limit = max(limit, ranking.RERANK_TOP)
     sampled = facets and counting.too_broad(query, reader)
     # No ``terms=True``: highlights use the query's own terms (the same words in a hit's text),
     # and a TermsCollector would visit every term matcher of every collected document.
@@ -162,4 +172,7 @@ def _run(entry, query, filters, allow, sort, limit, facets):
         kwargs["sortedby"] = sorting.FieldFacet("created", reverse=True)
     if facets and not sampled:
         kwargs["groupedby"] = counting.grouped_by()
-    return entry.searcher.search(query, **kwargs), sampled
+    results = entry.searcher.search(query, **kwargs)
+    if rerank:
+        ranking.rerank(results, query)
+    return results, sampled, limit

@@ -6,6 +6,11 @@ words are OR-ed (:func:`natural`), and a document is scored by
     BM25F(words over title and body) × (share of the words it has) ** coordination
     + phrase_boost × BM25F(title) when the words appear in order, near each other, in the title.
 
+The title phrase bonus is a re-rank (:func:`rerank`) of the best
+:data:`RERANK_TOP` hits, not part of the query: as an optional clause it read
+the title positions of every scored document and lowered the score bound the
+word matchers skip by (5.2× the CPU of ``a AND b``, against 2× without it).
+
 Words such as "how", "do", "my" (:data:`QUESTION_WORDS`) are left out of plain
 words, like the index's stop words: with coordination they would otherwise earn
 credit in nearly every document.
@@ -28,9 +33,10 @@ so they keep Whoosh's defaults and plain values.
 import dataclasses
 
 from whoosh import query as wq
-from whoosh import scoring
 
+from catalog.search.engine import bm25
 from catalog.search.engine.coordination import CoordinatedOr
+from catalog.search.engine.phrases import offsets_hold
 from catalog.search.engine.schema import TEXT_ANALYZER
 
 TEXT_FIELDS = ("title", "body")
@@ -41,6 +47,9 @@ _QUESTION_TEXT = """how what which who whom whose why where do does did doing i 
 our ours he him his she her hers they them their theirs its was were been being has had having
 would should could"""
 QUESTION_WORDS = frozenset(_QUESTION_TEXT.split())
+# How many of the best hits the title phrase bonus may reorder (the search collects at least so
+# many when a query has plain words to look for together).
+RERANK_TOP = 30
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,7 +74,7 @@ SETTINGS = Settings()
 def weighting(settings=None):
     """Return the BM25F weighting model every searcher is opened with."""
     settings = settings or SETTINGS
-    return scoring.BM25F(B=settings.b, K1=settings.k1, title_B=settings.title_b)
+    return bm25.BM25F(B=settings.b, K1=settings.k1, title_B=settings.title_b)
 
 
 def is_word(query):
@@ -112,7 +121,7 @@ def natural(subqueries, boost=1.0, settings=None, **_):
             if len(words) > 1
             else words[0]
         )
-        parts.append(_with_phrase_boost(core, words, settings))
+        parts.append(core)
     if not parts:
         return wq.And([wq.Not(q) for q in excluded])  # "NOT x" alone: parse() falls back
     query = parts[0] if len(parts) == 1 else wq.And(parts)
@@ -124,16 +133,6 @@ def natural(subqueries, boost=1.0, settings=None, **_):
 
 
 _QUESTION_STEMS = frozenset(token.text for token in TEXT_ANALYZER(" ".join(QUESTION_WORDS)))
-
-
-def _with_phrase_boost(core, words, settings):
-    """Add an optional title phrase of the plain words (2..phrase_max_words of them)."""
-    stems = [_stem_of(word) for word in words]
-    stems = [s for s in stems if s is not None]
-    if not 2 <= len(stems) <= settings.phrase_max_words or settings.phrase_boost <= 0:
-        return core
-    phrase = wq.Phrase("title", stems, slop=settings.phrase_slop, boost=settings.phrase_boost)
-    return wq.AndMaybe(core, phrase)
 
 
 def _stem_of(word):
@@ -155,3 +154,79 @@ def weight_title(query, settings=None):
         return node
 
     return query.accept(reweigh) if weight != 1.0 else query
+
+
+def title_phrases(query, settings=None):
+    """Return the stems of each group of 2..phrase_max_words plain words in ``query``.
+
+    A group is a :class:`CoordinatedOr` that is not negated; prefixes and ``a OR b``
+    words have no single stem and are left out, as the old phrase clause did.
+    """
+    settings = settings or SETTINGS
+    if settings.phrase_boost <= 0:
+        return []
+    found = []
+
+    def walk(node):
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+        elif isinstance(node, CoordinatedOr):
+            stems = [s for s in map(_stem_of, node.children()) if s is not None]
+            if 2 <= len(stems) <= settings.phrase_max_words:
+                found.append(stems)
+        elif not node.is_leaf():
+            for child in node.children():
+                walk(child)
+
+    walk(query)
+    return found
+
+
+def rerank(results, query, settings=None):
+    """Add the title phrase bonus to the best RERANK_TOP hits of ``results`` and re-sort them.
+
+    A hit whose title holds a group's words in order, each within ``phrase_slop``
+    positions of the one before, gains ``phrase_boost × title_weight ×`` the
+    words' BM25F title scores (what the optional ``Phrase`` clause added).
+    Positions and scores come from the title postings, one matcher per word
+    skipping through the hits in document order.  Deterministic, so cached pages
+    stay right; totals and facets do not change.
+    """
+    settings = settings or SETTINGS
+    top = results.top_n[:RERANK_TOP]
+    phrases = title_phrases(query, settings) if len(top) > 1 else []
+    if not phrases:
+        return
+    docnums = sorted(doc for _, doc in top)
+    bonus = dict.fromkeys(docnums, 0.0)
+    weight = settings.phrase_boost * settings.title_weight
+    for stems in phrases:
+        for doc, score in _phrase_scores(results.searcher, stems, docnums, settings.phrase_slop):
+            bonus[doc] += weight * score
+    if any(bonus.values()):
+        rescored = [(score + bonus[doc], doc) for score, doc in top]
+        rescored.sort(key=lambda item: (-item[0], item[1]))
+        results.top_n[: len(top)] = rescored
+
+
+def _phrase_scores(searcher, stems, docnums, slop):
+    """Yield ``(docnum, title score of the stems)`` for the docnums whose title holds the phrase."""
+    reader = searcher.reader()
+    found = {doc: [] for doc in docnums}
+    for stem in stems:
+        if ("title", stem) not in reader:
+            return
+        matcher = searcher.postings("title", stem)
+        for doc in docnums:
+            if not matcher.is_active():
+                break
+            if matcher.id() < doc:
+                matcher.skip_to(doc)
+            if matcher.is_active() and matcher.id() == doc:
+                found[doc].append((matcher.value_as("positions"), matcher.score()))
+    offsets = list(range(len(stems)))
+    for doc, rows in found.items():
+        if len(rows) == len(stems) and offsets_hold([p for p, _ in rows], offsets, slop):
+            yield doc, sum(score for _, score in rows)
