@@ -51,6 +51,16 @@ def test_a_solved_thread_is_suggested_and_an_unsolved_one_is_not(app, client, fo
     assert titles(draft) == ["Quarantine digest never arrives"]
 
 
+def test_the_word_being_typed_is_completed(app, client, auth, world, forum):
+    build_index(app)
+    assert titles(client.get(f"{URL}?q=zebraf")) == ["Runbook public zebrafinch"]
+    assert titles(client.get(f"{URL}?q=runbook+zebr")) == ["Runbook public zebrafinch"]
+    assert titles(client.get(f"{URL}?q=ze")) == [], "two letters complete nothing"
+    assert titles(client.get(f"{URL}?q=zebraq")) == []
+    auth.login(world["customer"])
+    assert len(titles(client.get(f"{URL}?q=zebraf"))) == 2, "completion keeps visibility"
+
+
 def test_blank_input_suggests_nothing(app, client, forum):
     build_index(app)
     for query in ("", "?q=", "?q=+++", "?title=&text=", "?q=&title=&text="):

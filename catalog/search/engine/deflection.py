@@ -9,6 +9,11 @@ Whoosh's block-max skipping (``optimize=True``; no ``terms=True``, no
 grouping), so it stops scoring blocks that cannot enter the top ``limit``.
 The visibility filter is a cached document set of the small index.
 
+A typed search (the search box) may end in an unfinished word: ``partial``
+is completed from the answers index's own words, at most :data:`PREFIX_TERMS`
+of the most common ones among the first :data:`PREFIX_SCAN` that start with
+it, so "quarant" already finds "quarantine".
+
 A build made before the answers index existed has none: suggestions are then
 empty (logged once per process) until ``flask --app catalog search reindex``.
 """
@@ -29,20 +34,25 @@ MAX_POSTINGS = 4000
 MAX_DRAFT_STEMS = 200
 TITLE_WEIGHT = 2.0
 MAX_LIMIT = 20
+MIN_PREFIX_CHARS = 3
+PREFIX_TERMS = 3
+PREFIX_SCAN = 200
 log = logging.getLogger(__name__)
 _warned = set()
 
 
-def suggest(folder, title, text, allowed_visibilities, limit=5):
+def suggest(folder, title, text, allowed_visibilities, limit=5, partial=""):
     """Return up to ``limit`` Hits among articles and solved threads for a draft request.
 
     Meant to be called while the user types: no highlighting, facets or spelling.
+    ``partial`` is a word still being typed, completed from the index's words.
     """
     entry = get_searcher(folder)
     if entry.answers is None:
         _warn_no_answers(entry.path)
         return []
-    query = draft_query(entry.answers.reader(), title, text)
+    reader = entry.answers.reader()
+    query = _or(draft_query(reader, title, text), completions(reader, partial))
     if query is None:
         return []
     hidden = hidden_docs(entry, allowed_visibilities, answers=True)
@@ -89,6 +99,30 @@ def draft_query(reader, title, text, terms=SUGGEST_TERMS):
             for field in ("title", "body")
         ]
     )
+
+
+def completions(reader, partial):
+    """Return an OR of the commonest indexed words starting with ``partial``, or None."""
+    prefix = (partial or "").lower()
+    if len(prefix) < MIN_PREFIX_CHARS or not prefix.isalnum():
+        return None
+    found = []
+    for number, (text, info) in enumerate(reader.iter_prefix("title", prefix)):
+        if number == PREFIX_SCAN:
+            break
+        found.append((-info.doc_frequency(), text.decode("utf-8")))
+    words = [word for _, word in sorted(found)[:PREFIX_TERMS]]
+    if not words:
+        return None
+    return wq.Or([wq.Term(field, word) for word in words for field in ("title", "body")])
+
+
+def _or(*queries):
+    """OR the queries that are not None (None if all are)."""
+    queries = [q for q in queries if q is not None]
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
 def _stems(text):

@@ -53,7 +53,9 @@ def suggest_api():
     except suggestions.BadSuggestRequest as error:
         return api_error(400, str(error))
     try:
-        items = suggestions.find_suggestions(current_user, wanted.title, wanted.text)
+        items = suggestions.find_suggestions(
+            current_user, wanted.title, wanted.text, partial=wanted.partial
+        )
     except search.SearchUnavailable:
         return api_error(503, UNAVAILABLE)
     return jsonify({"items": items})

@@ -34,6 +34,7 @@ class SuggestRequest:
 
     title: str
     text: str
+    partial: str = ""
 
 
 def read_request(args) -> SuggestRequest:
@@ -46,12 +47,19 @@ def read_request(args) -> SuggestRequest:
     if args.get("q") and (args.get("title") or args.get("text")):
         raise BadSuggestRequest("Give either q (a search) or title and text (a draft), not both.")
     if args.get("q"):
-        return SuggestRequest(args["q"], "")
+        # A typed search's last word may be unfinished ("quarant"): it is completed as well.
+        words = args["q"].split()
+        return SuggestRequest(args["q"], "", words[-1] if words else "")
     return SuggestRequest(args.get("title", ""), args.get("text", ""))
 
 
-def find_suggestions(user, title: str, text: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
-    """Suggestions as dicts (id, type, title, url, accepted); SearchUnavailable if no index."""
+def find_suggestions(
+    user, title: str, text: str, limit: int = DEFAULT_LIMIT, partial: str = ""
+) -> list[dict]:
+    """Suggestions as dicts (id, type, title, url, accepted); SearchUnavailable if no index.
+
+    ``partial`` is the unfinished last word of a typed search, completed from indexed words.
+    """
     if not (title or "").strip() and not (text or "").strip():
         return []
     hits = search.suggest(
@@ -60,6 +68,7 @@ def find_suggestions(user, title: str, text: str, limit: int = DEFAULT_LIMIT) ->
         (text or "")[:MAX_DRAFT_CHARS],
         permissions.visibilities_for(user),
         limit=limit,
+        partial=partial,
     )
     return [
         {
