@@ -1,0 +1,76 @@
+"""Issue 14 security review: what the new search code let an outsider or a customer do.
+
+Each test shows one finding; the fix is in the commit that added the test.
+"""
+
+import datetime
+
+from catalog.search.engine import Document
+from catalog.search.engine import rebuild
+from catalog.search.engine import search
+from catalog.search.engine.phrases import offsets_hold
+
+BASE = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+
+
+class Counted(int):
+    """A word position that counts the arithmetic and comparisons made with it."""
+
+    ops = 0
+
+    def _count(name):
+        def op(self, other):
+            Counted.ops += 1
+            return getattr(int(self), name)(other)
+
+        return op
+
+    __sub__ = _count("__sub__")
+    __rsub__ = _count("__rsub__")
+    __add__ = _count("__add__")
+    __radd__ = _count("__radd__")
+    __lt__ = _count("__lt__")
+    __le__ = _count("__le__")
+    __gt__ = _count("__gt__")
+    __ge__ = _count("__ge__")
+    __eq__ = _count("__eq__")
+    __hash__ = int.__hash__
+
+
+def test_a_sloppy_phrase_of_a_repeated_word_costs_linear_work_not_quadratic():
+    # A customer can post a 20,000-character reply of one word (~6,600 positions) and then
+    # search '"zz zz zz …"~9': every pair of positions was compared, 30 s of CPU per request.
+    words, count = 8, 6000
+    positions = [[Counted(p) for p in range(count)] for _ in range(words)]
+    Counted.ops = 0
+    assert offsets_hold(positions, list(range(words)), slop=3)
+    assert Counted.ops < 40 * count * words, Counted.ops  # was ~count² / 2 per word
+    assert not offsets_hold([[0, 10], [4, 20]], [0, 1], slop=3)
+    assert offsets_hold([[0, 10], [4, 12]], [0, 1], slop=3)
+    assert not offsets_hold([[5], [3, 5]], [0, 1], slop=3), "in order only"
+
+
+def test_a_sloppy_phrase_still_finds_what_it_should(tmp_path):
+    docs = [
+        Document(
+            id="thread:1",
+            type="thread",
+            title="Spam",
+            body="zz " * 6600,
+            section="general",
+            created=BASE,
+        ),
+        Document(
+            id="thread:2",
+            type="thread",
+            title="Refund",
+            body="refund is not a request",
+            section="general",
+            created=BASE,
+        ),
+    ]
+    rebuild(str(tmp_path), docs, procs=1)
+    found = search(str(tmp_path), '"' + " ".join(["zz"] * 32) + '"~9', ("public",))
+    assert [hit.id for hit in found.hits] == ["thread:1"]
+    assert search(str(tmp_path), '"refund request"~3', ("public",)).total == 0
+    assert search(str(tmp_path), '"refund request"~4', ("public",)).total == 1
