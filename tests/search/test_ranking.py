@@ -196,7 +196,8 @@ def test_a_prefix_counts_as_one_word_for_coordination(operators):
 
 
 def test_skipping_and_intersecting_find_the_same_top_ten_as_scoring_everything(tmp_path):
-    """The coordination factor is ≤ 1 and words become required only when they must be."""
+    """The coordination factor is ≤ 1, words become required only when they must be, and
+    minor words lead no search only when no document holding just them could reach the top."""
     rng = random.Random(14)
     vocabulary = [f"w{n}" for n in range(60)]
     docs = [
@@ -219,4 +220,6 @@ def test_skipping_and_intersecting_find_the_same_top_ten_as_scoring_everything(t
         entry.searcher.search_with_collector(query, every)
         best = [(round(h.score, 9), h.docnum) for h in fast.results()]
         assert best == [(round(h.score, 9), h.docnum) for h in every.results()][:10], text
-        assert "IntersectionMatcher" in repr(fast.matcher), text  # it did narrow down
+        # It did narrow down: required words intersected, or minor words only added where present.
+        narrowed = repr(fast.matcher)
+        assert "IntersectionMatcher" in narrowed or "minor=[]" not in narrowed, text

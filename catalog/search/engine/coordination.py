@@ -69,10 +69,20 @@ class CoordinatedOr(wq.Or):
         return CoordinationMatcher(words, weights, self.strength, self.boost)
 
 
-def _tree(words, required):
-    """Intersect the required words' matchers, OR the others (added where present)."""
+def _tree(words, required, minor=frozenset()):
+    """Intersect the required words' matchers, OR the others (added where present).
+
+    Without required words, a document needs one word outside ``minor``: those
+    words' union leads, the minor words are added where present.
+    """
     need = [m for n, m in words if n in required]
     rest = [m for n, m in words if n not in required]
+    if not need and minor:
+        lead = [m for n, m in words if n not in minor]
+        extra = [m for n, m in words if n in minor]
+        return AndMaybeMatcher(
+            make_binary_tree(UnionMatcher, lead), make_binary_tree(UnionMatcher, extra)
+        )
     optional = make_binary_tree(UnionMatcher, rest) if rest else None
     if not need:
         return optional
@@ -87,23 +97,30 @@ class CoordinationMatcher(WrappingMatcher):
     word's weight in the share (1, or its idf).
     """
 
-    def __init__(self, words, weights, strength, boost=1.0, required=frozenset()):
-        super().__init__(_tree(words, required), boost)
+    def __init__(self, words, weights, strength, boost=1.0, required=frozenset(), minor=()):
+        super().__init__(_tree(words, required, minor), boost)
         self._words = words
         self._weights = weights
         self._total = sum(weights) or 1.0
         self._strength = strength
         self._required = frozenset(required)
+        self._minor = frozenset(minor)
+        self._limit = None
 
     def __repr__(self):
-        return f"CoordinationMatcher({self.child!r}, required={sorted(self._required)})"
+        return (
+            f"CoordinationMatcher({self.child!r}, required={sorted(self._required)}, "
+            f"minor={sorted(self._minor)})"
+        )
 
-    def _like(self, words, required):
-        return CoordinationMatcher(words, self._weights, self._strength, self.boost, required)
+    def _like(self, words, required, minor=()):
+        return CoordinationMatcher(
+            words, self._weights, self._strength, self.boost, required, minor
+        )
 
     def copy(self):
         """Return an independent matcher positioned like this one."""
-        return self._like([(n, m.copy()) for n, m in self._words], self._required)
+        return self._like([(n, m.copy()) for n, m in self._words], self._required, self._minor)
 
     def replace(self, minquality=0):
         """Drop finished words, narrow each word, and require the words a top document needs.
@@ -114,6 +131,8 @@ class CoordinationMatcher(WrappingMatcher):
         when neither field alone can bring it), as Whoosh's union does.
         """
         limit = minquality / self.boost if minquality else 0
+        if limit == self._limit and all(m.is_active() for _, m in self._words):
+            return self  # the collector asks every few documents; nothing can have changed
         active = [(n, m) for n, m in self._words if m.is_active()]
         best = {n: m.max_quality() for n, m in active} if limit else {}
         total = sum(best.values())
@@ -127,14 +146,37 @@ class CoordinationMatcher(WrappingMatcher):
         if not words or not self._required <= alive:
             return NullMatcher()
         required = set(self._required)
+        minor = frozenset()
         if limit and self._strength and len(words) > 1:
             required |= self._needed(words, limit)
+            if not required:
+                minor = self._minor_words(words, limit)
         same = len(words) == len(self._words) and all(
             new is old for (_, new), (_, old) in zip(words, self._words, strict=True)
         )
-        if same and required == self._required:
+        if same and required == self._required and minor == self._minor:
+            self._limit = limit
             return self
-        return self._like(words, frozenset(required))
+        replaced = self._like(words, frozenset(required), minor)
+        replaced._limit = limit
+        return replaced
+
+    def _minor_words(self, words, limit):
+        """Return the weakest words that cannot bring a document above ``limit`` on their own.
+
+        A document with only words of a set S scores at most (S's best scores)
+        × (S's share) ** strength, and both grow with S; so the weakest words
+        are added while that bound stays below the limit.  At least one word
+        must remain outside the set.
+        """
+        minor, total, weight = set(), 0.0, 0.0
+        for quality, n in sorted((m.max_quality(), n) for n, m in words)[:-1]:
+            total += quality
+            weight += self._weights[n]
+            if total * min(1.0, weight / self._total) ** self._strength >= limit:
+                break
+            minor.add(n)
+        return frozenset(minor)
 
     def _needed(self, words, limit):
         """Return the words without which no document can score above ``limit``.
