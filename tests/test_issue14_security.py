@@ -8,6 +8,7 @@ import datetime
 from catalog.search.engine import Document
 from catalog.search.engine import rebuild
 from catalog.search.engine import search
+from catalog.search.engine import suggest
 from catalog.search.engine.phrases import offsets_hold
 
 BASE = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
@@ -74,3 +75,30 @@ def test_a_sloppy_phrase_still_finds_what_it_should(tmp_path):
     assert [hit.id for hit in found.hits] == ["thread:1"]
     assert search(str(tmp_path), '"refund request"~3', ("public",)).total == 0
     assert search(str(tmp_path), '"refund request"~4', ("public",)).total == 1
+
+
+def _answer(doc_id, title, visibility="public"):
+    """An answer (article, or solved thread) for the answers index."""
+    kind = doc_id.split(":")[0]
+    extra = {"visibility": visibility} if kind == "article" else {"accepted": True}
+    return Document(
+        id=doc_id, type=kind, title=title, body=title, section="general", created=BASE, **extra
+    )
+
+
+def test_words_only_hidden_documents_have_never_crowd_out_a_visitors_completions(tmp_path):
+    # Completion took the commonest words of *every* answer: staff-only titles used the three
+    # slots, so an anonymous "quar" found nothing, and which public word survived told a planted
+    # probe whether a staff-only title has a word with that prefix.
+    docs = [_answer("thread:1", "Quarantine digest never arrives")]
+    secret = ("quark reactor", "quarry access", "quartz codes")
+    docs += [
+        _answer(f"article:{n}", secret[n % 3], "staff" if n % 2 else "customers")
+        for n in range(2, 14)
+    ]
+    rebuild(str(tmp_path), docs, procs=1)
+    found = suggest(str(tmp_path), "quar", "", ("public",), partial="quar")
+    assert [hit.id for hit in found] == ["thread:1"]
+    staff = suggest(str(tmp_path), "quar", "", ("public", "customers", "staff"), partial="quar")
+    assert "thread:1" not in [hit.id for hit in staff], "staff's own words still complete first"
+    assert suggest(str(tmp_path), "quar", "", (), partial="quar") == []

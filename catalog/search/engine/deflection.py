@@ -12,7 +12,8 @@ The visibility filter is a cached document set of the small index.
 A typed search (the search box) may end in an unfinished word: ``partial``
 is completed from the answers index's own words, at most :data:`PREFIX_TERMS`
 of the most common ones among the first :data:`PREFIX_SCAN` that start with
-it, so "quarant" already finds "quarantine".
+it, so "quarant" already finds "quarantine".  Words are counted over the
+answers the caller may see, so hidden titles neither take nor reveal a slot.
 
 A build made before the answers index existed has none: suggestions are then
 empty (logged once per process) until ``flask --app catalog search reindex``.
@@ -20,11 +21,13 @@ empty (logged once per process) until ``flask --app catalog search reindex``.
 
 import logging
 import math
+from collections import Counter
 
 from whoosh import query as wq
 
 from catalog.search.engine.results import to_hit
 from catalog.search.engine.schema import TEXT_ANALYZER
+from catalog.search.engine.schema import VISIBILITIES
 from catalog.search.engine.searcher import get_searcher
 from catalog.search.engine.searcher import hidden_docs
 
@@ -51,11 +54,14 @@ def suggest(folder, title, text, allowed_visibilities, limit=5, partial=""):
     if entry.answers is None:
         _warn_no_answers(entry.path)
         return []
+    if not set(allowed_visibilities) & set(VISIBILITIES):
+        return []
     reader = entry.answers.reader()
-    query = _or(draft_query(reader, title, text), completions(reader, partial))
+    hidden = hidden_docs(entry, allowed_visibilities, answers=True)
+    unseen = _hidden_title_words(entry, allowed_visibilities, hidden)
+    query = _or(draft_query(reader, title, text), completions(reader, partial, unseen))
     if query is None:
         return []
-    hidden = hidden_docs(entry, allowed_visibilities, answers=True)
     limit = max(1, min(int(limit), MAX_LIMIT))
     results = entry.answers.search(query, limit=limit, mask=hidden, optimize=True)
     return [to_hit(hit, highlight=False) for hit in results]
@@ -101,8 +107,14 @@ def draft_query(reader, title, text, terms=SUGGEST_TERMS):
     )
 
 
-def completions(reader, partial):
-    """Return an OR of the commonest indexed words starting with ``partial``, or None."""
+def completions(reader, partial, unseen=None):
+    """Return an OR of the commonest indexed words starting with ``partial``, or None.
+
+    A word counts only the documents the caller may see: ``unseen`` maps a title word to how
+    many hidden documents have it (:func:`_hidden_title_words`), so a staff-only title never
+    takes a visitor's completion, nor tells by its absence that it exists.
+    """
+    unseen = unseen or {}
     prefix = (partial or "").lower()
     if len(prefix) < MIN_PREFIX_CHARS or not prefix.isalnum():
         return None
@@ -110,11 +122,34 @@ def completions(reader, partial):
     for number, (text, info) in enumerate(reader.iter_prefix("title", prefix)):
         if number == PREFIX_SCAN:
             break
-        found.append((-info.doc_frequency(), text.decode("utf-8")))
+        word = text.decode("utf-8")
+        visible = info.doc_frequency() - unseen.get(word, 0)
+        if visible > 0:
+            found.append((-visible, word))
     words = [word for _, word in sorted(found)[:PREFIX_TERMS]]
     if not words:
         return None
     return wq.Or([wq.Term(field, word) for word in words for field in ("title", "body")])
+
+
+def _hidden_title_words(entry, allowed, hidden):
+    """Title word -> how many of the answers the caller may not see have it (cached per refresh).
+
+    The hidden answers are the few customers- and staff-only articles; their stored titles are
+    analyzed again once per refresh of the answers searcher and set of visibilities.
+    """
+    if not hidden:
+        return {}
+    key = ("hidden title words", tuple(sorted(set(VISIBILITIES) - set(allowed))))
+    cache = entry.answer_filters
+    if key not in cache:
+        field = entry.answers.schema["title"]
+        counts = Counter()
+        for docnum in hidden:
+            title = entry.answers.stored_fields(docnum).get("title") or ""
+            counts.update(set(field.process_text(title, mode="index")))
+        cache[key] = counts
+    return cache[key]
 
 
 def _or(*queries):
