@@ -6,6 +6,7 @@ Each test shows one finding; the fix is in the commit that added the test.
 import datetime
 
 from catalog.search.engine import Document
+from catalog.search.engine import apply
 from catalog.search.engine import rebuild
 from catalog.search.engine import search
 from catalog.search.engine import suggest
@@ -102,3 +103,23 @@ def test_words_only_hidden_documents_have_never_crowd_out_a_visitors_completions
     staff = suggest(str(tmp_path), "quar", "", ("public", "customers", "staff"), partial="quar")
     assert "thread:1" not in [hit.id for hit in staff], "staff's own words still complete first"
     assert suggest(str(tmp_path), "quar", "", (), partial="quar") == []
+    # An edited staff article leaves its old copy deleted, not merged away: still not counted.
+    apply(str(tmp_path), upserts=[doc for doc in docs if doc.type == "article"])
+    found = suggest(str(tmp_path), "quar", "", ("public",), partial="quar")
+    assert [hit.id for hit in found] == ["thread:1"]
+
+
+def test_a_word_only_hidden_answers_have_does_not_change_a_visitors_suggestions(tmp_path):
+    # The draft's five rarest words are searched. A word only a staff article has was rare
+    # too: it took a slot and pushed out a public word, so whether the last public answer
+    # was still suggested told whether some staff-only answer has that word.
+    public = ["amberly", "bristow", "cinder", "dorset", "elmwood"]
+    docs = [_answer(f"thread:{n}", f"{word} question") for n, word in enumerate(public, 1)]
+    docs.append(_answer("article:9", "aardvarkian codes", "staff"))
+    rebuild(str(tmp_path), docs, procs=1)
+
+    def ids(secret):
+        draft = " ".join([secret] + public)
+        return sorted(hit.id for hit in suggest(str(tmp_path), "", draft, ("public",)))
+
+    assert ids("aardvarkian") == ids("aardvarkish") == [f"thread:{n}" for n in range(1, 6)]

@@ -12,16 +12,18 @@ The visibility filter is a cached document set of the small index.
 A typed search (the search box) may end in an unfinished word: ``partial``
 is completed from the answers index's own words, at most :data:`PREFIX_TERMS`
 of the most common ones among the first :data:`PREFIX_SCAN` that start with
-it, so "quarant" already finds "quarantine".  Words are counted over the
-answers the caller may see, so hidden titles neither take nor reveal a slot.
+it, so "quarant" already finds "quarantine".  Completions and draft words
+are taken only if some live answer the caller may see has them, so a word of
+hidden (or deleted) answers only neither takes nor reveals a slot.  Their order
+still comes from Whoosh's frequencies, which count every answer.
 
 A build made before the answers index existed has none: suggestions are then
 empty (logged once per process) until ``flask --app catalog search reindex``.
 """
 
+import itertools
 import logging
 import math
-from collections import Counter
 
 from whoosh import query as wq
 
@@ -58,8 +60,9 @@ def suggest(folder, title, text, allowed_visibilities, limit=5, partial=""):
         return []
     reader = entry.answers.reader()
     hidden = hidden_docs(entry, allowed_visibilities, answers=True)
-    unseen = _hidden_title_words(entry, allowed_visibilities, hidden)
-    query = _or(draft_query(reader, title, text), completions(reader, partial, unseen))
+    query = _or(
+        draft_query(reader, title, text, hidden=hidden), completions(reader, partial, hidden)
+    )
     if query is None:
         return []
     limit = max(1, min(int(limit), MAX_LIMIT))
@@ -67,7 +70,7 @@ def suggest(folder, title, text, allowed_visibilities, limit=5, partial=""):
     return [to_hit(hit, highlight=False) for hit in results]
 
 
-def draft_query(reader, title, text, terms=SUGGEST_TERMS):
+def draft_query(reader, title, text, terms=SUGGEST_TERMS, hidden=None):
     """Return the OR query of the draft's ``terms`` most telling stems, or None if none is known.
 
     Stems are chosen by their idf in ``reader`` (the answers index), times
@@ -78,6 +81,9 @@ def draft_query(reader, title, text, terms=SUGGEST_TERMS):
     :data:`MIN_TERMS` words a word is only taken while the postings of the words
     taken stay within :data:`MAX_POSTINGS`: a common word adds little to the
     ranking and most of the cost.
+
+    A word that no answer the caller may see has (``hidden``: the mask; :func:`seen`) is never
+    chosen, so it cannot push a visible one out.
     """
     title_stems = _stems(title or "")
     stems = dict.fromkeys(title_stems)
@@ -93,7 +99,7 @@ def draft_query(reader, title, text, terms=SUGGEST_TERMS):
     for row in sorted(weighted, key=lambda row: (-row[0], row[2])):
         if len(chosen) == terms:
             break
-        if len(chosen) < MIN_TERMS or row[3] <= budget:
+        if (len(chosen) < MIN_TERMS or row[3] <= budget) and _seen_anywhere(reader, row[2], hidden):
             chosen.append(row)
             budget -= row[3]
     if not chosen:
@@ -107,14 +113,12 @@ def draft_query(reader, title, text, terms=SUGGEST_TERMS):
     )
 
 
-def completions(reader, partial, unseen=None):
+def completions(reader, partial, hidden=None):
     """Return an OR of the commonest indexed words starting with ``partial``, or None.
 
-    A word counts only the documents the caller may see: ``unseen`` maps a title word to how
-    many hidden documents have it (:func:`_hidden_title_words`), so a staff-only title never
-    takes a visitor's completion, nor tells by its absence that it exists.
+    Only a word some document the caller may see has is taken (:func:`seen`), so a
+    staff-only title never takes a visitor's completion, nor tells by that that it exists.
     """
-    unseen = unseen or {}
     prefix = (partial or "").lower()
     if len(prefix) < MIN_PREFIX_CHARS or not prefix.isalnum():
         return None
@@ -122,34 +126,39 @@ def completions(reader, partial, unseen=None):
     for number, (text, info) in enumerate(reader.iter_prefix("title", prefix)):
         if number == PREFIX_SCAN:
             break
-        word = text.decode("utf-8")
-        visible = info.doc_frequency() - unseen.get(word, 0)
-        if visible > 0:
-            found.append((-visible, word))
-    words = [word for _, word in sorted(found)[:PREFIX_TERMS]]
+        found.append((-info.doc_frequency(), text.decode("utf-8")))
+    # Checked in order, only until enough are found: a check opens the word's postings.
+    seen_words = (word for _, word in sorted(found) if seen(reader, "title", word, hidden))
+    words = list(itertools.islice(seen_words, PREFIX_TERMS))
     if not words:
         return None
     return wq.Or([wq.Term(field, word) for word in words for field in ("title", "body")])
 
 
-def _hidden_title_words(entry, allowed, hidden):
-    """Title word -> how many of the answers the caller may not see have it (cached per refresh).
+def seen(reader, field, word, hidden=None):
+    """Whether a live document the caller may see has ``word`` in ``field``.
 
-    The hidden answers are the few customers- and staff-only articles; their stored titles are
-    analyzed again once per refresh of the answers searcher and set of visibilities.
+    Whoosh's document frequency also counts hidden documents and deleted ones (an edited or
+    removed answer's old copy, until a merge), so a word only those have must not be taken:
+    it would take a slot from a visible word and, by that, tell that a hidden answer has it.
+    The live postings are read only past hidden documents (at most as many as are hidden).
     """
-    if not hidden:
-        return {}
-    key = ("hidden title words", tuple(sorted(set(VISIBILITIES) - set(allowed))))
-    cache = entry.answer_filters
-    if key not in cache:
-        field = entry.answers.schema["title"]
-        counts = Counter()
-        for docnum in hidden:
-            title = entry.answers.stored_fields(docnum).get("title") or ""
-            counts.update(set(field.process_text(title, mode="index")))
-        cache[key] = counts
-    return cache[key]
+    if not reader.doc_frequency(field, word):
+        return False
+    if not hidden and not reader.has_deletions():
+        return True
+    postings = reader.postings(field, word)  # live documents only
+    hidden = hidden or frozenset()
+    while postings.is_active():
+        if postings.id() not in hidden:
+            return True
+        postings.next()
+    return False
+
+
+def _seen_anywhere(reader, stem, hidden):
+    """Whether a document the caller may see has ``stem`` in its body or title."""
+    return seen(reader, "body", stem, hidden) or seen(reader, "title", stem, hidden)
 
 
 def _or(*queries):
