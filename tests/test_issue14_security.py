@@ -4,6 +4,10 @@ Each test shows one finding; the fix is in the commit that added the test.
 """
 
 import datetime
+import json
+import re
+import subprocess
+from pathlib import Path
 
 from catalog.search.engine import Document
 from catalog.search.engine import apply
@@ -13,6 +17,7 @@ from catalog.search.engine import suggest
 from catalog.search.engine.phrases import offsets_hold
 
 BASE = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Counted(int):
@@ -123,3 +128,22 @@ def test_a_word_only_hidden_answers_have_does_not_change_a_visitors_suggestions(
         return sorted(hit.id for hit in suggest(str(tmp_path), "", draft, ("public",)))
 
     assert ids("aardvarkian") == ids("aardvarkish") == [f"thread:{n}" for n in range(1, 6)]
+
+
+def _run_local_url(urls):
+    """The search-as-you-type script's own ``localUrl`` run by Node on ``urls``."""
+    script = (ROOT / "static" / "js" / "search-as-you-type.js").read_text(encoding="utf-8")
+    source = re.search(r"^  function localUrl\(url\).*$", script, re.M)  # one line
+    program = f"{source.group(0)}\nconsole.log(JSON.stringify({json.dumps(urls)}.map(localUrl)));"
+    done = subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_suggestion_links_are_paths_on_this_site_only():
+    # Browsers read "/\\host" and "/<tab>/host" as "//host": the old check ("/" not followed by
+    # "/") let both through, so a suggestion's url could send the visitor to another site.
+    hostile = ["/\\evil.example/x", "/\t/evil.example", "/\n/evil.example", "//evil.example"]
+    hostile += ["https://evil.example/", "javascript:alert(1)", " /forum/t/1", 7]
+    assert _run_local_url(hostile) == [None] * len(hostile)
+    fine = ["/forum/t/1", "/forum/a/3", "/apps/jira-sync", "/forum/p/9#post-9"]
+    assert _run_local_url(fine) == fine

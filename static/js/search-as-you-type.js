@@ -69,8 +69,9 @@
 
   function kindOf(item) { return item.type === "article" ? "article" : "solved thread"; }
 
-  /* Only our own pages: a path on this site. */
-  function localUrl(url) { return typeof url === "string" && /^\/(?!\/)/.test(url) ? url : null; }
+  /* Only our own pages: a path on this site. Browsers drop tabs and newlines and read "\" as "/",
+     so "/\host" and "/<tab>/host" mean "//host": no "/" or "\" second, no space or control. */
+  function localUrl(url) { return typeof url === "string" && /^\/(?![\/\\])[^\x00-\x20\x7f]*$/.test(url) ? url : null; }
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
