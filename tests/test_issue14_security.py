@@ -5,8 +5,10 @@ Each test shows one finding; the fix is in the commit that added the test.
 
 import datetime
 import json
+import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
 from catalog.search.engine import Document
@@ -15,6 +17,7 @@ from catalog.search.engine import rebuild
 from catalog.search.engine import search
 from catalog.search.engine import suggest
 from catalog.search.engine.phrases import offsets_hold
+from catalog.search.indexing import heartbeat
 
 BASE = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,3 +150,17 @@ def test_suggestion_links_are_paths_on_this_site_only():
     assert _run_local_url(hostile) == [None] * len(hostile)
     fine = ["/forum/t/1", "/forum/a/3", "/apps/jira-sync", "/forum/p/9#post-9"]
     assert _run_local_url(fine) == fine
+
+
+def test_a_heartbeat_from_the_future_does_not_leave_posts_unindexed(tmp_path):
+    # A heartbeat touched before the clock was set back (or copied from a machine ahead of this
+    # one) stayed "fresh" until the clock caught up: every request left its post to an indexer
+    # that was not running, for as long as the clock was off.
+    folder = str(tmp_path)
+    heartbeat.touch(folder)
+    path = os.path.join(folder, heartbeat.HEARTBEAT_FILE)
+    ahead = time.time() + 3600
+    os.utime(path, (ahead, ahead))
+    assert not heartbeat.indexer_running(folder, fresh=3.0)
+    heartbeat.touch(folder)
+    assert heartbeat.indexer_running(folder, fresh=3.0)

@@ -20,12 +20,16 @@ HEARTBEAT_FILE = "indexer.heartbeat"
 
 
 def indexer_running(folder: str, fresh: float) -> bool:
-    """Whether an indexer touched the folder's heartbeat within ``fresh`` seconds."""
+    """Whether an indexer touched the folder's heartbeat within ``fresh`` seconds.
+
+    A heartbeat from the future (touched before the clock was set back) is not fresh: it
+    would otherwise leave every request's changes to no indexer until the clock caught up.
+    """
     try:
         touched = os.stat(os.path.join(folder, HEARTBEAT_FILE)).st_mtime
     except OSError:
         return False
-    return time.time() - touched <= fresh
+    return abs(time.time() - touched) <= fresh
 
 
 def touch(folder: str) -> None:
