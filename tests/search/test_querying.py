@@ -1,6 +1,7 @@
 """Stemming, phrases, ranking, facets, pagination, sorting and did-you-mean."""
 
 import datetime
+from collections import Counter
 
 from catalog.search.engine import apply
 from catalog.search.engine import search
@@ -84,8 +85,21 @@ def test_sampled_facets_never_count_what_the_reader_may_not_see(shared_index, mo
     from catalog.search.engine import counting as engine
 
     monkeypatch.setattr(engine, "FACET_EXACT_LIMIT", 0)
-    results = search(shared_index, "quarantine", PUBLIC)
-    assert results.facets_sampled and "article" not in results.facets["type"]
+    results = search(shared_index, "refund", PUBLIC)  # public articles, and a staff runbook
+    assert results.facets_sampled
+    assert results.facets["type"] == dict(Counter(hit.type for hit in results.hits))
+    assert "refund fraud" in search(shared_index, "zygomorphic", EVERYONE).hits[0].snippet
+    # Only hidden documents match: nothing is counted, and the sampling says nothing either.
+    hidden_only = search(shared_index, "quarantine", PUBLIC)
+    assert hidden_only.total == 0 and not hidden_only.facets_sampled
+
+
+def test_a_total_beyond_the_page_counts_only_what_the_reader_may_see(shared_index):
+    visible = len(ids(search(shared_index, "refund", PUBLIC, per_page=50)))
+    everyone = len(ids(search(shared_index, "refund", EVERYONE, per_page=50)))
+    assert everyone > visible >= 2, "the staff runbook matches too"
+    paged = search(shared_index, "refund", PUBLIC, per_page=1, facets=False)
+    assert (paged.total, paged.total_is_exact) == (visible, True)
 
 
 def test_filters_narrow_results(shared_index):

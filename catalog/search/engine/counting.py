@@ -1,9 +1,9 @@
 """Facet counts (by app, section and type) for a page of search results.
 
 Counting every match is a full pass over the matches: seconds for a common word at 100k posts.
-So counts are exact only when Whoosh's cheap upper-bound estimate says the query matches at most
-FACET_EXACT_LIMIT documents; broader searches count the best FACET_SAMPLE matches, read from the
-columns (no stored fields), and the page says so.
+So counts are exact only when the query matches at most FACET_EXACT_LIMIT documents the caller
+may see (counted without scoring, and only up to that limit); broader searches count the best
+FACET_SAMPLE matches, read from the columns (no stored fields), and the page says so.
 """
 
 from whoosh import sorting
@@ -13,9 +13,25 @@ FACET_EXACT_LIMIT = 1000
 FACET_SAMPLE = 100
 
 
-def too_broad(query, reader) -> bool:
-    """Whether exact counts would cost a pass over too many matches."""
-    return query.estimate_size(reader) > FACET_EXACT_LIMIT
+def too_broad(searcher, query, hidden) -> bool:
+    """Whether exact counts would cost a pass over too many matches the caller may see."""
+    return visible_count(searcher, query, hidden, FACET_EXACT_LIMIT + 1) > FACET_EXACT_LIMIT
+
+
+def visible_count(searcher, query, hidden, cap) -> int:
+    """How many documents outside ``hidden`` match ``query``, counted (not scored) up to ``cap``.
+
+    Not Whoosh's ``estimate_size``: it counts documents the caller may not see, so comparing
+    the totals of two searches would tell a visitor how many hidden documents hold a word.
+    """
+    hidden = hidden or ()
+    count = 0
+    for docnum in query.matcher(searcher).all_ids():
+        if docnum not in hidden:
+            count += 1
+            if count >= cap:
+                break
+    return count
 
 
 def grouped_by() -> dict:

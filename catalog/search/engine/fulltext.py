@@ -27,6 +27,7 @@ from catalog.search.engine.searcher import hidden_docs
 from catalog.search.engine.spelling import did_you_mean
 
 DID_YOU_MEAN_BELOW = 3
+TOTAL_COUNT_LIMIT = 1000
 
 
 def _with_filters(query, filters):
@@ -110,7 +111,7 @@ def _search(entry, q, allowed_visibilities, filters, sort, page, per_page, highl
         counts = {}
     else:
         counts = counting.sampled_counts(results) if sampled else counting.exact_counts(results)
-    total, exact = _total(results, {} if sampled else counts, limit)
+    total, exact = _total(results, {} if sampled else counts, limit, allow)
     start = (page - 1) * per_page
     marks = PageHighlights(results) if highlight else None
     hits = [to_hit(hit, marks) for hit in results[start : start + per_page]]
@@ -132,20 +133,22 @@ def _search(entry, q, allowed_visibilities, filters, sort, page, per_page, highl
     )
 
 
-def _total(results, counts, limit):
+def _total(results, counts, limit, hidden):
     """Return (total, exact) without re-running the query.
 
     ``len(results)`` re-runs a filtered query just to count it (tens of ms);
     the type facet already counted every match, and fewer hits than the limit
-    means all were collected.  Otherwise Whoosh's estimate (an upper bound).
+    means all were collected.  Otherwise the visible matches are counted
+    without scoring, up to :data:`TOTAL_COUNT_LIMIT` ("1000+ results"): never
+    Whoosh's estimate, which counts documents the caller may not see.
     """
     if counts:
         return sum(counts["type"].values()), True
     scored = results.scored_length()
     if scored < limit:
         return scored, True
-    # Not results.estimated_length(): it calls len() whenever a filter is set.
-    return max(scored, results.q.estimate_size(results.searcher.reader())), False
+    counted = counting.visible_count(results.searcher, results.q, hidden, TOTAL_COUNT_LIMIT)
+    return max(scored, counted), counted < TOTAL_COUNT_LIMIT
 
 
 def _run(entry, query, filters, allow, sort, limit, facets):
@@ -164,7 +167,7 @@ def _run(entry, query, filters, allow, sort, limit, facets):
     rerank = sort != "date" and bool(ranking.title_phrases(query))
     if rerank:
         limit = max(limit, ranking.RERANK_TOP)
-    sampled = facets and counting.too_broad(query, reader)
+    sampled = facets and counting.too_broad(entry.searcher, query, allow)
     # No ``terms=True``: highlights use the query's own terms (the same words in a hit's text),
     # and a TermsCollector would visit every term matcher of every collected document.
     kwargs = {"limit": max(limit, counting.FACET_SAMPLE) if sampled else limit, "mask": allow}
