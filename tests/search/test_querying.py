@@ -120,6 +120,17 @@ def test_pagination_returns_disjoint_pages(index_folder):
     assert search(index_folder, "pagination", EVERYONE, per_page=10).pages == 3
 
 
+def test_a_broad_total_is_counted_ten_pages_ahead(index_folder):
+    apply(
+        index_folder,
+        [make_doc(f"thread:{n}", f"Counted topic {n}", "counting body") for n in range(200, 235)],
+    )
+    first = search(index_folder, "counting", EVERYONE, per_page=2, facets=False)
+    assert (first.total, first.total_is_exact) == (22, False), "shown as 22+: ten pages ahead"
+    deep = search(index_folder, "counting", EVERYONE, page=10, per_page=2, facets=False)
+    assert (deep.total, deep.total_is_exact) == (35, True), "near the end every match is counted"
+
+
 def test_date_sort_puts_newest_first(index_folder):
     apply(
         index_folder,

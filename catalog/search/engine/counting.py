@@ -9,7 +9,7 @@ FACET_SAMPLE matches, read from the columns (no stored fields), and the page say
 from whoosh import sorting
 
 FACETS = ("app", "section", "type")
-FACET_EXACT_LIMIT = 1000
+FACET_EXACT_LIMIT = 300
 FACET_SAMPLE = 100
 
 

@@ -27,7 +27,7 @@ from catalog.search.engine.searcher import hidden_docs
 from catalog.search.engine.spelling import did_you_mean
 
 DID_YOU_MEAN_BELOW = 3
-TOTAL_COUNT_LIMIT = 1000
+COUNT_AHEAD_PAGES = 10
 
 
 def _with_filters(query, filters):
@@ -111,7 +111,7 @@ def _search(entry, q, allowed_visibilities, filters, sort, page, per_page, highl
         counts = {}
     else:
         counts = counting.sampled_counts(results) if sampled else counting.exact_counts(results)
-    total, exact = _total(results, {} if sampled else counts, limit, allow)
+    total, exact = _total(results, {} if sampled else counts, limit, allow, per_page)
     start = (page - 1) * per_page
     marks = PageHighlights(results) if highlight else None
     hits = [to_hit(hit, marks) for hit in results[start : start + per_page]]
@@ -133,22 +133,25 @@ def _search(entry, q, allowed_visibilities, filters, sort, page, per_page, highl
     )
 
 
-def _total(results, counts, limit, hidden):
+def _total(results, counts, limit, hidden, per_page):
     """Return (total, exact) without re-running the query.
 
     ``len(results)`` re-runs a filtered query just to count it (tens of ms);
     the type facet already counted every match, and fewer hits than the limit
     means all were collected.  Otherwise the visible matches are counted
-    without scoring, up to :data:`TOTAL_COUNT_LIMIT` ("1000+ results"): never
-    Whoosh's estimate, which counts documents the caller may not see.
+    without scoring, but only :data:`COUNT_AHEAD_PAGES` pages beyond this one
+    ("110+ results" on the first page: enough to page on, and a tenth of the
+    cost of counting a thousand).  Never Whoosh's estimate: it counts
+    documents the caller may not see.
     """
     if counts:
         return sum(counts["type"].values()), True
     scored = results.scored_length()
     if scored < limit:
         return scored, True
-    counted = counting.visible_count(results.searcher, results.q, hidden, TOTAL_COUNT_LIMIT)
-    return max(scored, counted), counted < TOTAL_COUNT_LIMIT
+    cap = limit + COUNT_AHEAD_PAGES * per_page
+    counted = counting.visible_count(results.searcher, results.q, hidden, cap)
+    return max(scored, counted), counted < cap
 
 
 def _run(entry, query, filters, allow, sort, limit, facets):
